@@ -1,0 +1,187 @@
+//! `cargo xtask normalize`: vendor OpenAPI documents in, progenitor-ready
+//! OpenAPI 3.0 documents out.
+//!
+//! Each pass is one named rewrite with its own module and tests. Passes count
+//! what they change; anything that loses information is also counted as lossy,
+//! with a note saying where, so no rewrite is silent.
+
+pub mod walk;
+
+mod client_headers;
+mod const_values;
+mod envelope;
+mod error_responses;
+mod examples;
+mod exclusive_bounds;
+mod media_types;
+mod null_unions;
+mod open_objects;
+mod operation_ids;
+mod ref_siblings;
+mod scalar_unions;
+mod type_arrays;
+mod version;
+
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// Per-API settings of the normalizer, read from `specs/<api>/normalize.json`.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Header parameters the client sets on every request itself, removed from
+    /// each operation's parameters.
+    #[serde(default)]
+    pub client_headers: Vec<String>,
+    /// The wrapper the API puts around every JSON body, which its documents
+    /// leave out.
+    #[serde(default)]
+    pub response_envelope: Option<envelope::Envelope>,
+}
+
+/// A document the normalizer cannot work with, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizeError {
+    /// JSON pointer of the offending node.
+    pub pointer: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl NormalizeError {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { pointer: pointer.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for NormalizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(f, "at {at}: {}", self.message)
+    }
+}
+
+impl std::error::Error for NormalizeError {}
+
+/// What one pass did to one document.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Tally {
+    /// Places rewritten.
+    pub rewrites: usize,
+    /// Of those, places where information was given up.
+    pub lossy: usize,
+    /// One line per lossy rewrite (and per notable one), naming the place.
+    pub notes: Vec<String>,
+}
+
+impl Tally {
+    pub fn rewrite(&mut self) {
+        self.rewrites += 1;
+    }
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.rewrites += 1;
+        self.notes.push(note.into());
+    }
+    pub fn lossy(&mut self, note: impl Into<String>) {
+        self.rewrites += 1;
+        self.lossy += 1;
+        self.notes.push(note.into());
+    }
+}
+
+type PassFn = fn(&mut Value, &Config, &mut Tally) -> Result<(), NormalizeError>;
+
+/// One named rewrite.
+pub struct Pass {
+    pub name: &'static str,
+    /// Why progenitor needs it, in one line.
+    pub why: &'static str,
+    run: PassFn,
+}
+
+/// The passes, in the order they run. Order matters: unions with `null` are
+/// read before type arrays lose their `null`, the envelope is added before
+/// error bodies are unified, and operation ids are fixed last.
+pub const PASSES: &[Pass] = &[
+    Pass { name: "version", why: "progenitor reads only OpenAPI 3.0", run: version::run },
+    Pass { name: "null_unions", why: "anyOf/oneOf [X, null] becomes a nullable X", run: null_unions::run },
+    Pass { name: "type_arrays", why: "3.1 type arrays and type null do not parse", run: type_arrays::run },
+    Pass { name: "const_values", why: "`const` does not parse in 3.0", run: const_values::run },
+    Pass { name: "examples", why: "schema `examples` arrays do not parse in 3.0", run: examples::run },
+    Pass { name: "exclusive_bounds", why: "numeric exclusive bounds do not parse in 3.0", run: exclusive_bounds::run },
+    Pass { name: "scalar_unions", why: "anyOf of scalars decodes wrongly; oneOf of disjoint types is exact", run: scalar_unions::run },
+    Pass { name: "open_objects", why: "additionalProperties: false would reject new server fields", run: open_objects::run },
+    Pass { name: "media_types", why: "only application/json bodies are typed", run: media_types::run },
+    Pass { name: "envelope", why: "the wire wraps bodies the document describes bare", run: envelope::run },
+    Pass { name: "ref_siblings", why: "keys beside $ref are ignored or rejected in 3.0", run: ref_siblings::run },
+    Pass { name: "error_responses", why: "progenitor needs one error type per operation", run: error_responses::run },
+    Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
+    Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
+];
+
+/// What normalization did to one document.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// Operations in the input document.
+    pub operations_in: usize,
+    /// Operations in the output document.
+    pub operations_out: usize,
+    /// Component schemas in the output document.
+    pub schemas: usize,
+    /// One entry per pass, in run order.
+    pub passes: Vec<PassReport>,
+}
+
+/// One pass's entry in the [`Report`].
+#[derive(Debug, Serialize)]
+pub struct PassReport {
+    pub pass: &'static str,
+    pub why: &'static str,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "  operations kept {}/{}, schemas {}", self.operations_out, self.operations_in, self.schemas)?;
+        for p in &self.passes {
+            if p.tally.rewrites == 0 {
+                continue;
+            }
+            writeln!(f, "  {:<16} {:>4} rewrites, {:>3} lossy   ({})", p.pass, p.tally.rewrites, p.tally.lossy, p.why)?;
+            for n in &p.tally.notes {
+                writeln!(f, "      {n}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs every pass over `doc`.
+pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeError> {
+    if !doc.is_object() {
+        return Err(NormalizeError::new("", "the document is not a JSON/YAML object"));
+    }
+    let mut report = Report { operations_in: count_operations(doc), ..Report::default() };
+    for pass in PASSES {
+        let mut tally = Tally::default();
+        (pass.run)(doc, config, &mut tally)
+            .map_err(|e| NormalizeError::new(e.pointer, format!("{} (pass {})", e.message, pass.name)))?;
+        report.passes.push(PassReport { pass: pass.name, why: pass.why, tally });
+    }
+    report.operations_out = count_operations(doc);
+    report.schemas = doc.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |m| m.len());
+    Ok(report)
+}
+
+fn count_operations(doc: &mut Value) -> usize {
+    walk::operations(doc).len()
+}
+
+#[cfg(test)]
+pub(crate) fn run_pass(run: PassFn, doc: &mut Value, config: &Config) -> Tally {
+    let mut t = Tally::default();
+    run(doc, config, &mut t).expect("pass failed");
+    t
+}
