@@ -17,6 +17,7 @@ mod media_types;
 mod null_unions;
 mod open_objects;
 mod operation_ids;
+mod query_lists;
 mod ref_siblings;
 mod scalar_unions;
 mod type_arrays;
@@ -116,6 +117,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "envelope", why: "the wire wraps bodies the document describes bare", run: envelope::run },
     Pass { name: "ref_siblings", why: "keys beside $ref are ignored or rejected in 3.0", run: ref_siblings::run },
     Pass { name: "error_responses", why: "progenitor needs one error type per operation", run: error_responses::run },
+    Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
 ];
