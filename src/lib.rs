@@ -53,6 +53,8 @@
 //! ```
 #![warn(missing_docs)]
 
+// With some API features off, parts of the shared transport go unused.
+#[cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_macros, unused_imports))]
 pub mod transport;
 pub use transport::{Auth, ConfigError};
 

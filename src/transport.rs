@@ -196,7 +196,8 @@ mod tests {
 
     #[test]
     fn secrets_do_not_show_in_debug_output() {
-        for auth in [Auth::bearer("s3cr3t-token"), Auth::ApiKey { header: HeaderName::from_static("reb-apikey"), key: "s3cr3t-token".into() }]
+        for auth in
+            [Auth::bearer("s3cr3t-token"), Auth::ApiKey { header: HeaderName::from_static("reb-apikey"), key: "s3cr3t-token".into() }]
         {
             let context = ClientContext::new(&auth).unwrap();
             let printed = format!("{auth:?} {context:?}");

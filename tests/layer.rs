@@ -172,9 +172,10 @@ async fn connection_status_decodes_every_field() {
 
 #[tokio::test]
 async fn connection_status_of_a_business_that_never_connected() {
-    let server = serve(200, json!({"data": {"is_connected": false, "is_syncing": false, "last_synced_at": null, "last_sync_status": null}})).await;
+    let server =
+        serve(200, json!({"data": {"is_connected": false, "is_syncing": false, "last_synced_at": null, "last_sync_status": null}})).await;
     let status = client(&server).business_quickbooks_connection_status_get().business_id(BUSINESS).send().await.unwrap();
-    assert_eq!((status.data.is_connected, status.data.last_synced_at, status.data.last_sync_status.clone()), (Some(false), None, None));
+    assert_eq!((status.data.is_connected, status.data.last_synced_at, status.data.last_sync_status), (Some(false), None, None));
 }
 
 #[tokio::test]
@@ -192,7 +193,8 @@ async fn authorize_returns_the_redirect_url() {
 #[tokio::test]
 async fn list_accounts_nested() {
     let mut parent = account(ACCOUNT, json!({"type": "AccountId", "id": ACCOUNT}));
-    parent["child_accounts"] = json!([account("7d1c6b5a-4f3e-4d2c-8b1a-0f9e8d7c6b5a", json!({"type": "StableName", "stable_name": "SAVINGS"}))]);
+    parent["child_accounts"] =
+        json!([account("7d1c6b5a-4f3e-4d2c-8b1a-0f9e8d7c6b5a", json!({"type": "StableName", "stable_name": "SAVINGS"}))]);
     let body = json!({"data": {
         "id": "5e2a1f0c-9b8d-4c7e-a6f5-e4d3c2b1a090",
         "export_upload_id": "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
@@ -218,7 +220,13 @@ async fn list_accounts_nested() {
 async fn fetch_one_account() {
     let body = json!({"data": account(ACCOUNT, json!({"type": "AccountId", "id": ACCOUNT}))});
     let server = serve(200, body.clone()).await;
-    let a = client(&server).business_quickbooks_ledger_accounts_get_by_account_id().business_id(BUSINESS).account_id(ACCOUNT).send().await.unwrap();
+    let a = client(&server)
+        .business_quickbooks_ledger_accounts_get_by_account_id()
+        .business_id(BUSINESS)
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
     assert_request(&server, "GET", &format!("/v1/businesses/{BUSINESS}/quickbooks/ledger/accounts/{ACCOUNT}"), &[]).await;
     assert_account(&a.data, ACCOUNT);
     assert!(matches!(&a.data.stable_name, Some(types::LedgerAccountIdentifier::AccountId(i)) if i.id.to_string() == ACCOUNT));
@@ -241,7 +249,9 @@ async fn update_mapping_sends_the_identifier() {
         .send()
         .await
         .unwrap();
-    let request = assert_request(&server, "POST", &format!("/v1/businesses/{BUSINESS}/quickbooks/ledger/accounts/{ACCOUNT}/update-mapping"), &[]).await;
+    let request =
+        assert_request(&server, "POST", &format!("/v1/businesses/{BUSINESS}/quickbooks/ledger/accounts/{ACCOUNT}/update-mapping"), &[])
+            .await;
     assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(json_body(&request), json!({"local_ledger_account_identifier": {"type": "StableName", "stable_name": "CURRENT_ASSETS"}}));
     assert_account(&a.data, ACCOUNT);
@@ -308,14 +318,23 @@ async fn every_documented_error_status_decodes() {
         for &status in *statuses {
             let body = json!({"errors": [{"type": "InvalidParameters", "description": format!("{operation} {status}"), "error_enum": "SpecifiedBadRequest"}]});
             let server = MockServer::start().await;
-            Mock::given(any()).respond_with(ResponseTemplate::new(status).set_body_json(body).insert_header("Retry-After", "1")).mount(&server).await;
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(status).set_body_json(body).insert_header("Retry-After", "1"))
+                .mount(&server)
+                .await;
             let c = client(&server);
             let result = match *operation {
                 "sync-from" => c.business_quickbooks_sync_from_post().business_id(BUSINESS).send().await.map(|_| ()),
                 "connection-status" => c.business_quickbooks_connection_status_get().business_id(BUSINESS).send().await.map(|_| ()),
                 "authorize" => c.business_quickbooks_authorize_post().business_id(BUSINESS).send().await.map(|_| ()),
                 "accounts" => c.business_quickbooks_ledger_accounts_get().business_id(BUSINESS).send().await.map(|_| ()),
-                "account" => c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(BUSINESS).account_id(ACCOUNT).send().await.map(|_| ()),
+                "account" => c
+                    .business_quickbooks_ledger_accounts_get_by_account_id()
+                    .business_id(BUSINESS)
+                    .account_id(ACCOUNT)
+                    .send()
+                    .await
+                    .map(|_| ()),
                 "update-mapping" => c
                     .business_quickbooks_ledger_accounts_update_mapping_post()
                     .business_id(BUSINESS)

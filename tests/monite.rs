@@ -34,7 +34,13 @@ async fn serve(status: u16, body: Value) -> MockServer {
 }
 
 /// Checks method, path, query and Monite's headers on the one request made.
-async fn assert_request(server: &MockServer, verb: &str, want_path: &str, want_query: &[(&str, &str)], with_entity: bool) -> wiremock::Request {
+async fn assert_request(
+    server: &MockServer,
+    verb: &str,
+    want_path: &str,
+    want_query: &[(&str, &str)],
+    with_entity: bool,
+) -> wiremock::Request {
     let request = only_request(server).await;
     assert_eq!(request.method.as_str(), verb);
     assert_eq!(request.url.path(), want_path);
@@ -229,7 +235,10 @@ async fn obtain_a_token() {
         .unwrap();
     let request = assert_request(&server, "POST", "/v1/auth/token", &[], false).await;
     assert_eq!(header(&request, "authorization"), None);
-    assert_eq!(json_body(&request), json!({"client_id": CONNECTION, "client_secret": "partner-secret", "grant_type": "client_credentials"}));
+    assert_eq!(
+        json_body(&request),
+        json!({"client_id": CONNECTION, "client_secret": "partner-secret", "grant_type": "client_credentials"})
+    );
     assert_eq!((token.access_token.as_str(), token.expires_in, token.token_type.as_str()), ("L8qq9PZyRg6ie", 86400, "Bearer"));
 
     let server = serve(200, json!({"access_token": "t", "expires_in": 1800, "token_type": "Bearer"})).await;
@@ -301,14 +310,23 @@ async fn every_documented_error_status_decodes() {
                 "list connections" => assert_error(c.get_accounting_connections().send().await, status),
                 "create connection" => assert_error(c.post_accounting_connections().send().await, status),
                 "get connection" => assert_error(c.get_accounting_connections_id().connection_id(uuid(CONNECTION)).send().await, status),
-                "disconnect" => assert_error(c.post_accounting_connections_id_disconnect().connection_id(uuid(CONNECTION)).send().await, status),
+                "disconnect" => {
+                    assert_error(c.post_accounting_connections_id_disconnect().connection_id(uuid(CONNECTION)).send().await, status)
+                }
                 "sync" => assert_error(c.post_accounting_connections_id_sync().connection_id(uuid(CONNECTION)).send().await, status),
-                "list records" => assert_error(c.get_accounting_synced_records().object_type(types::ObjectMatchTypes::Bill).send().await, status),
+                "list records" => {
+                    assert_error(c.get_accounting_synced_records().object_type(types::ObjectMatchTypes::Bill).send().await, status)
+                }
                 "get record" => assert_error(c.get_accounting_synced_records_id().synced_record_id(uuid(RECORD)).send().await, status),
                 "push" => assert_error(c.post_accounting_synced_records_id_push().synced_record_id(uuid(RECORD)).send().await, status),
                 "token" => assert_error(
                     c.post_auth_token()
-                        .body(types::ObtainTokenPayload::builder().client_id(uuid(CONNECTION)).client_secret("s").grant_type(types::GrantType::ClientCredentials))
+                        .body(
+                            types::ObtainTokenPayload::builder()
+                                .client_id(uuid(CONNECTION))
+                                .client_secret("s")
+                                .grant_type(types::GrantType::ClientCredentials),
+                        )
                         .send()
                         .await,
                     status,

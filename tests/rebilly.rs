@@ -146,7 +146,11 @@ async fn get_external_identifier_collection_sends_paging_and_decodes_the_page() 
 #[tokio::test]
 async fn get_external_identifier_decodes_every_field() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path(ITEM_PATH)).respond_with(ResponseTemplate::new(200).set_body_json(identifier())).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(ITEM_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(identifier()))
+        .mount(&server)
+        .await;
     let v = client(&server)
         .get_external_identifier()
         .resource(types::ExternalIdentifierResource::Customers)
@@ -186,7 +190,11 @@ async fn post_external_identifier_schedules_a_sync() {
 async fn put_external_identifier_sends_the_body_and_decodes_200_and_201() {
     for status in [200, 201] {
         let server = MockServer::start().await;
-        Mock::given(method("PUT")).and(path(ITEM_PATH)).respond_with(ResponseTemplate::new(status).set_body_json(identifier())).mount(&server).await;
+        Mock::given(method("PUT"))
+            .and(path(ITEM_PATH))
+            .respond_with(ResponseTemplate::new(status).set_body_json(identifier()))
+            .mount(&server)
+            .await;
         let v = client(&server)
             .put_external_identifier()
             .resource(types::ExternalIdentifierResource::Customers)
@@ -243,20 +251,35 @@ async fn every_documented_error_status_decodes_into_problem_details() {
                     assert_problem(c.get_external_identifier_collection().send().await, status);
                 }
                 "GetExternalIdentifier" => {
-                    assert_problem(c.get_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await, status);
+                    assert_problem(
+                        c.get_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await,
+                        status,
+                    );
                 }
                 "PostExternalIdentifier" => {
-                    assert_problem(c.post_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await, status);
+                    assert_problem(
+                        c.post_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await,
+                        status,
+                    );
                 }
                 "PutExternalIdentifier" => {
                     let body = types::ExternalIdentifier::builder().external_identifier("x");
                     assert_problem(
-                        c.put_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).body(body).send().await,
+                        c.put_external_identifier()
+                            .resource(R::Customers)
+                            .resource_id("c1")
+                            .service(S::QuickbooksOnline)
+                            .body(body)
+                            .send()
+                            .await,
                         status,
                     );
                 }
                 "DeleteExternalIdentifier" => {
-                    assert_problem(c.delete_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await, status);
+                    assert_problem(
+                        c.delete_external_identifier().resource(R::Customers).resource_id("c1").service(S::QuickbooksOnline).send().await,
+                        status,
+                    );
                 }
                 other => unreachable!("{other}"),
             };
@@ -286,7 +309,12 @@ async fn a_jwt_is_sent_as_a_bearer_token() {
 async fn bad_input_is_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
     let c = client(&server);
-    let missing = c.post_external_identifier().resource(types::ExternalIdentifierResource::Customers).service(types::ExternalIdentifierService::QuickbooksOnline).send().await;
+    let missing = c
+        .post_external_identifier()
+        .resource(types::ExternalIdentifierResource::Customers)
+        .service(types::ExternalIdentifierService::QuickbooksOnline)
+        .send()
+        .await;
     let Err(Error::InvalidRequest(message)) = missing else { panic!("{missing:?}") };
     assert!(message.contains("resource_id"), "{message}");
 

@@ -72,8 +72,8 @@ impl Client {
     /// A client acting for `organization_id` (Rebilly puts the organization in
     /// the base path: `/organizations/{organization_id}`).
     pub fn with_environment(environment: Environment, organization_id: &str, auth: Auth) -> Result<Self, ConfigError> {
-        let valid = !organization_id.is_empty()
-            && organization_id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+        let valid =
+            !organization_id.is_empty() && organization_id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
         if !valid {
             return Err(ConfigError::Setting {
                 name: "organization id",

@@ -56,9 +56,9 @@ fn yaml_to_json(v: serde_yaml_ng::Value, ptr: &str) -> Result<Value> {
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items.into_iter().enumerate().map(|(i, v)| yaml_to_json(v, &format!("{ptr}/{i}"))).collect::<Result<_>>()?,
-        ),
+        Y::Sequence(items) => {
+            Value::Array(items.into_iter().enumerate().map(|(i, v)| yaml_to_json(v, &format!("{ptr}/{i}"))).collect::<Result<_>>()?)
+        }
         Y::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in m {

@@ -5,6 +5,9 @@
 //!   document build.rs generates from. `--check` writes nothing and fails when
 //!   a committed document is not what normalizing its source gives.
 
+#[allow(dead_code)] // build.rs uses all of it; the xtask only some
+#[path = "../../build/codegen.rs"]
+mod codegen;
 mod document;
 mod normalize;
 
@@ -123,4 +126,45 @@ fn normalize_cmd(args: &[String]) -> Result<()> {
         bail!("stale: {} (run `cargo xtask normalize` and commit the result)", stale.join(", "));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod codegen_tests {
+    use serde_json::json;
+
+    fn doc(responses: serde_json::Value) -> String {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/fine": {"get": {"operationId": "fine_op", "responses": {"200": {"description": "ok"}}}},
+                "/broken": {"get": {"operationId": "broken_op", "responses": responses}}
+            },
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "B": {"type": "object", "properties": {"b": {"type": "integer"}}}
+            }}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_document_progenitor_accepts_generates_a_client() {
+        let code = super::codegen::generate_text(&doc(json!({"200": {"description": "ok"}})), "t.json").unwrap();
+        assert!(code.contains("pub struct Client"));
+        assert!(code.contains("pub fn broken_op"));
+    }
+
+    #[test]
+    fn a_panic_in_progenitor_becomes_an_error_naming_the_operation() {
+        let schema = |name: &str| json!({"description": "e", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        let err = super::codegen::generate_text(&doc(json!({"400": schema("A"), "500": schema("B")})), "specs/t/openapi.json").unwrap_err();
+        assert!(err.starts_with("specs/t/openapi.json: operation broken_op (GET /broken): progenitor panicked"), "{err}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_30_is_an_error() {
+        let err = super::codegen::generate_text("{\"openapi\": \"3.1.0\"}", "x.json").unwrap_err();
+        assert!(err.starts_with("x.json is not an OpenAPI 3.0 document"), "{err}");
+    }
 }

@@ -129,7 +129,10 @@ mod tests {
         assert_eq!(s["AEnvelope"]["properties"]["data"], json!({"$ref": "#/components/schemas/A"}));
         assert_eq!(s["EEnvelope"]["properties"]["errors"]["items"], json!({"$ref": "#/components/schemas/E"}));
         assert_eq!(s["EEnvelope"]["properties"]["meta"]["type"], "object");
-        assert_eq!(doc["paths"]["/token"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/T");
+        assert_eq!(
+            doc["paths"]["/token"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/T"
+        );
     }
 
     #[test]

@@ -16,8 +16,21 @@ const JSON: &str = "application/json";
 const NAME: &str = "ErrorBody";
 /// Keywords that restrict values without changing the Rust type.
 const CONSTRAINTS: &[&str] = &[
-    "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "minLength", "maxLength",
-    "minItems", "maxItems", "multipleOf", "description", "title", "example", "default",
+    "enum",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "multipleOf",
+    "description",
+    "title",
+    "example",
+    "default",
 ];
 
 fn is_error_status(status: &str) -> bool {
@@ -150,7 +163,9 @@ fn flatten(doc: &Value, schema: &Value, depth: usize) -> Option<Flat> {
 
 fn without_constraints(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(k, _)| !CONSTRAINTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().filter(|(k, _)| !CONSTRAINTS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
         other => other.clone(),
     }
 }

@@ -168,8 +168,7 @@ pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeEr
     let mut report = Report { operations_in: count_operations(doc), ..Report::default() };
     for pass in PASSES {
         let mut tally = Tally::default();
-        (pass.run)(doc, config, &mut tally)
-            .map_err(|e| NormalizeError::new(e.pointer, format!("{} (pass {})", e.message, pass.name)))?;
+        (pass.run)(doc, config, &mut tally).map_err(|e| NormalizeError::new(e.pointer, format!("{} (pass {})", e.message, pass.name)))?;
         report.passes.push(PassReport { pass: pass.name, why: pass.why, tally });
     }
     report.operations_out = count_operations(doc);

@@ -32,7 +32,8 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         t.rewrite();
     }
     match root.get("info") {
-        Some(Value::Object(info)) if info.get("title").is_some_and(Value::is_string) && info.get("version").is_some_and(Value::is_string) => {}
+        Some(Value::Object(info))
+            if info.get("title").is_some_and(Value::is_string) && info.get("version").is_some_and(Value::is_string) => {}
         _ => return Err(NormalizeError::new("/info", "`info` with string `title` and `version` is required")),
     }
     Ok(())
