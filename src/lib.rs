@@ -58,6 +58,11 @@
 pub mod transport;
 pub use transport::{Auth, ConfigError};
 
+/// The README's examples, compiled as doc tests.
+#[cfg(all(doctest, feature = "monite"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(feature = "layer")]
 pub mod layer;
 #[cfg(feature = "monite")]
