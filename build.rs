@@ -23,9 +23,11 @@ fn main() {
         let spec = format!("specs/{api}/openapi.json");
         println!("cargo:rerun-if-changed={spec}");
         match codegen::generate(Path::new(&spec)) {
-            Ok(code) => {
-                let target = out_dir.join(format!("{api}.rs"));
-                std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
+            Ok((client, operations)) => {
+                for (file, code) in [(format!("{api}.rs"), client), (format!("{api}_operations.rs"), operations)] {
+                    let target = out_dir.join(file);
+                    std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
+                }
             }
             Err(message) => fail(api, &message),
         }

@@ -21,10 +21,12 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-pub fn generate(spec_path: &Path) -> Result<String, String> {
+pub fn generate(spec_path: &Path) -> Result<(String, String), String> {
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
-    generate_text(&text, &spec_path.display().to_string())
+    let client = generate_text(&text, &spec_path.display().to_string())?;
+    let table = operation_table(&text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    Ok((client, table))
 }
 
 /// Generates the client for the document `text`; `origin` names it in errors.
@@ -36,6 +38,24 @@ pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// A Rust table of `(operationId, METHOD, path template)` for the document's
+/// operations, which the hand-written transport uses to label requests.
+pub fn operation_table(text: &str) -> Result<String, String> {
+    let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mut rows = String::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let id = op.operation_id.as_deref().ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
+            rows.push_str(&format!("    ({id:?}, {:?}, {path:?}),\n", method.to_uppercase()));
+        }
+    }
+    Ok(format!(
+        "/// `(operationId, method, path template)` of every operation.\n\
+         pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[\n{rows}];\n"
+    ))
 }
 
 /// Runs progenitor, turning a panic into an error message.

@@ -56,7 +56,15 @@
 // With some API features off, parts of the shared transport go unused.
 #[cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_macros, unused_imports))]
 pub mod transport;
-pub use transport::{Auth, ConfigError};
+
+pub mod auth;
+pub mod error;
+pub mod retry;
+
+pub use auth::{Auth, ClientCredentials};
+pub use error::{Error, ErrorKind, FieldError, Result, Vendor, VendorBody};
+pub use retry::RetryPolicy;
+pub use transport::{ConfigError, Settings};
 
 /// The README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "monite"))]

@@ -1,52 +1,43 @@
-//! What every generated client carries into each request: credentials and the
-//! headers the client sets itself, applied by progenitor's `pre` hook.
+//! What happens around every request of every generated client, through
+//! progenitor's hooks:
+//!
+//! - `pre`: the client's own headers (credentials, Monite's context headers);
+//!   an access token from the [`TokenCache`](crate::auth) when the client
+//!   uses client credentials.
+//! - `exec`: sending, with retries under the [`RetryPolicy`], one token
+//!   refresh and retry on a 401, a tracing span, and the body of an error
+//!   response read (bounded) so that the [`Error`](crate::Error) can show it.
+//! - `post`: an error body that does not parse as the vendor's error is
+//!   handed on raw, with its status, instead of failing to decode.
 
+use crate::auth::{TokenCache, TokenFailure, TokenRequest};
+use crate::error::{request_id, Vendor};
+use crate::retry::{retry_after, retryable_status, RetryPolicy};
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
-/// Time allowed to open a connection.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Time allowed for a whole request, response body included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+pub use crate::auth::Auth;
 
-/// Credentials sent with every request of a client.
-///
-/// The secret is held in a [`SecretString`]: it is never printed by `Debug`,
-/// and the header built from it is marked sensitive.
-#[derive(Clone)]
-pub enum Auth {
-    /// A key sent as the value of an API-specific header (Rebilly's
-    /// `REB-APIKEY`; see `rebilly::api_key`).
-    ApiKey {
-        /// The header that carries the key.
-        header: HeaderName,
-        /// The key.
-        key: SecretString,
-    },
-    /// A token sent as `Authorization: Bearer <token>` (Rebilly JWT, Layer
-    /// and Monite access tokens).
-    Bearer(SecretString),
-    /// No credentials: for token endpoints and local stand-ins.
-    None,
+/// How a client connects, waits and retries.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Retries of failed requests.
+    pub retry: RetryPolicy,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one attempt, response body included.
+    pub request_timeout: Duration,
 }
 
-impl Auth {
-    /// A bearer token.
-    pub fn bearer(token: impl Into<String>) -> Self {
-        Auth::Bearer(SecretString::from(token.into()))
-    }
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::ApiKey { header, .. } => write!(f, "Auth::ApiKey({header}: [redacted])"),
-            Auth::Bearer(_) => f.write_str("Auth::Bearer([redacted])"),
-            Auth::None => f.write_str("Auth::None"),
-        }
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { retry: RetryPolicy::default(), connect_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(60) }
     }
 }
 
@@ -64,6 +55,13 @@ pub enum ConfigError {
     /// A credential cannot be sent in an HTTP header (control characters,
     /// non-ASCII). The credential itself is not repeated here.
     Credential,
+    /// This kind of credential does not apply to this API.
+    UnsupportedAuth {
+        /// The API.
+        vendor: Vendor,
+        /// What it takes instead.
+        expected: &'static str,
+    },
     /// A setting that goes into a URL or header is not acceptable.
     Setting {
         /// Which setting.
@@ -80,6 +78,7 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::BaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
             ConfigError::Credential => f.write_str("the credential contains characters an HTTP header cannot carry"),
+            ConfigError::UnsupportedAuth { vendor, expected } => write!(f, "{vendor} takes {expected}"),
             ConfigError::Setting { name, reason } => write!(f, "invalid {name}: {reason}"),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
@@ -95,27 +94,71 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// The state a generated client carries (progenitor's "inner type"): the
-/// headers set on every request. Cloning is cheap.
-#[derive(Clone, Debug, Default)]
+/// A credential resolved for one API: a header to send as is, or a way to
+/// get tokens.
+pub(crate) enum Credential {
+    Header(HeaderName, SecretString),
+    Token(TokenRequest),
+    None,
+}
+
+/// `(operationId, method, path template)` of each operation of an API.
+pub(crate) type OperationTable = &'static [(&'static str, &'static str, &'static str)];
+
+/// The state a generated client carries (progenitor's "inner type").
+/// Cloning is cheap: clones share the token cache.
+#[derive(Clone)]
 pub struct ClientContext {
+    vendor: Vendor,
     headers: Arc<HeaderMap>,
+    token: Option<Arc<TokenCache>>,
+    retry: RetryPolicy,
+    operations: OperationTable,
+    /// Whether a body parses as the API's error type.
+    error_decodes: fn(&[u8]) -> bool,
+}
+
+impl fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values holding secrets are marked sensitive and print as such.
+        f.debug_struct("ClientContext")
+            .field("vendor", &self.vendor)
+            .field("headers", &self.headers)
+            .field("token", &self.token)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientContext {
-    /// A context that sends `auth` with every request.
-    pub(crate) fn new(auth: &Auth) -> Result<Self, ConfigError> {
+    /// The context and HTTP client for one API.
+    pub(crate) fn new(
+        vendor: Vendor,
+        credential: Credential,
+        settings: &Settings,
+        operations: OperationTable,
+        error_decodes: fn(&[u8]) -> bool,
+    ) -> Result<(Self, reqwest::Client), ConfigError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("accounting-sync/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .build()
+            .map_err(ConfigError::Http)?;
         let mut headers = HeaderMap::new();
-        match auth {
-            Auth::ApiKey { header, key } => {
-                headers.insert(header.clone(), secret_value(key.expose_secret())?);
+        let mut token = None;
+        match credential {
+            Credential::Header(name, value) => {
+                let mut value = HeaderValue::from_str(value.expose_secret()).map_err(|_| ConfigError::Credential)?;
+                value.set_sensitive(true);
+                headers.insert(name, value);
             }
-            Auth::Bearer(token) => {
-                headers.insert(AUTHORIZATION, secret_value(&format!("Bearer {}", token.expose_secret()))?);
-            }
-            Auth::None => {}
+            Credential::Token(request) => token = Some(Arc::new(TokenCache::new(vendor, request, http.clone()))),
+            Credential::None => {}
         }
-        Ok(Self { headers: Arc::new(headers) })
+        let context =
+            ClientContext { vendor, headers: Arc::new(headers), token, retry: settings.retry.clone(), operations, error_decodes };
+        Ok((context, http))
     }
 
     /// The same context with `name` set to `value` (replacing any earlier value).
@@ -131,8 +174,10 @@ impl ClientContext {
         self.headers.get(name)
     }
 
-    /// Sets this context's headers on an outgoing request.
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
+    /// The `pre` hook: sets this context's headers and credentials. An error
+    /// is a response made up to carry a token failure to the caller's
+    /// [`Error`](crate::Error).
+    pub(crate) async fn prepare(&self, request: &mut Request) -> Result<(), Response> {
         let headers = request.headers_mut();
         // progenitor adds `api-version: <info.version>` to every request; none
         // of these APIs reads it (Monite's version travels in its own header).
@@ -140,13 +185,172 @@ impl ClientContext {
         for (name, value) in self.headers.iter() {
             headers.insert(name.clone(), value.clone());
         }
+        if let Some(cache) = &self.token {
+            match cache.header().await {
+                Ok(value) => {
+                    headers.insert(AUTHORIZATION, value);
+                }
+                Err(failure) => return Err(token_failure_response(failure)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The `exec` hook: sends `request`, retrying as the policy allows.
+    pub(crate) async fn execute(&self, http: &reqwest::Client, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
+        let path = self.operations.iter().find(|(id, ..)| *id == operation_id).map_or("", |(_, _, path)| *path);
+        let span = tracing::info_span!(
+            "accounting_sync.request",
+            vendor = self.vendor.name(),
+            operation = operation_id,
+            method = %request.method(),
+            path,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.attempts(http, request, &span).instrument(span.clone()).await
+    }
+
+    async fn attempts(&self, http: &reqwest::Client, mut request: Request, span: &tracing::Span) -> reqwest::Result<Response> {
+        let idempotency_key = request.headers().contains_key("idempotency-key");
+        let mut attempt = 0;
+        let mut waited = Duration::ZERO;
+        let mut reauthorized = false;
+        let mut counts_as_attempt = true;
+        loop {
+            if counts_as_attempt {
+                attempt += 1;
+            }
+            counts_as_attempt = true;
+            span.record("attempt", attempt);
+            // A body that cannot be cloned (a stream) is sent once.
+            let Some(copy) = request.try_clone() else {
+                let response = http.execute(request).await?;
+                return Ok(self.finish(response, span).await);
+            };
+            let response = match http.execute(copy).await {
+                Ok(response) => response,
+                Err(e) => {
+                    // No connection means nothing was processed: any method may be retried.
+                    let delay = if e.is_connect() { self.retry.next_delay(attempt, waited, None) } else { None };
+                    let Some(delay) = delay else { return Err(e) };
+                    tracing::warn!(attempt, error = %e, delay_ms = delay.as_millis() as u64, "connection failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    continue;
+                }
+            };
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && !reauthorized {
+                if let Some(cache) = &self.token {
+                    reauthorized = true;
+                    if let Some(used) = request.headers().get(AUTHORIZATION) {
+                        cache.invalidate(used).await;
+                    }
+                    if let Ok(fresh) = cache.header().await {
+                        tracing::info!(attempt, "401: access token refreshed; retrying once");
+                        request.headers_mut().insert(AUTHORIZATION, fresh);
+                        counts_as_attempt = false;
+                        continue;
+                    }
+                }
+            }
+            if retryable_status(status, request.method(), response.headers(), idempotency_key) {
+                let hint = retry_after(response.headers(), std::time::SystemTime::now());
+                if let Some(delay) = self.retry.next_delay(attempt, waited, hint) {
+                    tracing::warn!(attempt, status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                    drop(response);
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                    continue;
+                }
+            }
+            return Ok(self.finish(response, span).await);
+        }
+    }
+
+    /// Records the outcome; keeps the body of an error response at hand.
+    async fn finish(&self, response: Response, span: &tracing::Span) -> Response {
+        span.record("status", response.status().as_u16());
+        if let Some(id) = request_id(response.headers()) {
+            span.record("request_id", id);
+        }
+        if response.status().is_success() {
+            response
+        } else {
+            stash_body(response).await
+        }
+    }
+
+    /// The `post` hook: an error response whose body is not the vendor's
+    /// error, handed on as is (progenitor would fail to decode it and lose
+    /// the status).
+    pub(crate) fn undecodable_error(&self, result: &reqwest::Result<Response>) -> Option<Response> {
+        let response = result.as_ref().ok()?;
+        let stash = response.extensions().get::<StashedBody>()?;
+        if stash.read_error.is_none() && (self.error_decodes)(&stash.bytes) {
+            return None;
+        }
+        let mut copy = http::Response::new(stash.bytes.clone());
+        *copy.status_mut() = response.status();
+        *copy.version_mut() = response.version();
+        *copy.headers_mut() = response.headers().clone();
+        copy.extensions_mut().insert(stash.clone());
+        Some(Response::from(copy))
     }
 }
 
-fn secret_value(text: &str) -> Result<HeaderValue, ConfigError> {
-    let mut value = HeaderValue::from_str(text).map_err(|_| ConfigError::Credential)?;
-    value.set_sensitive(true);
-    Ok(value)
+/// Error bodies larger than this are cut (they are read to show the error).
+const ERROR_BODY_LIMIT: usize = 1 << 20;
+
+/// The body of an error response, read ahead by the `exec` hook.
+#[derive(Clone, Debug)]
+pub(crate) struct StashedBody {
+    pub bytes: Bytes,
+    pub read_error: Option<ReadFailure>,
+}
+
+/// Why an error body could not be read in full.
+#[derive(Clone, Debug)]
+pub(crate) struct ReadFailure {
+    pub timed_out: bool,
+    pub message: String,
+}
+
+async fn stash_body(mut response: Response) -> Response {
+    let mut bytes = BytesMut::new();
+    let mut read_error = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = ERROR_BODY_LIMIT - bytes.len();
+                bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() >= room {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                read_error = Some(ReadFailure { timed_out: e.is_timeout(), message: e.to_string() });
+                break;
+            }
+        }
+    }
+    let bytes = bytes.freeze();
+    // Converting through http::Response keeps the URL and extensions.
+    let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    parts.extensions.insert(StashedBody { bytes: bytes.clone(), read_error });
+    Response::from(http::Response::from_parts(parts, bytes))
+}
+
+/// A stand-in response that carries a token failure through progenitor to
+/// the conversion into [`Error`](crate::Error). It is never seen as such.
+fn token_failure_response(failure: TokenFailure) -> Response {
+    let mut response = http::Response::new(Bytes::new());
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response.extensions_mut().insert(failure);
+    Response::from(response)
 }
 
 /// Checks a base URL and returns it without a trailing slash (operation
@@ -162,16 +366,6 @@ pub(crate) fn base_url(url: &str) -> Result<String, ConfigError> {
     Ok(url.trim_end_matches('/').to_string())
 }
 
-/// The HTTP client the API clients share by default.
-pub(crate) fn http_client() -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .user_agent(concat!("accounting-sync/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .map_err(ConfigError::Http)
-}
-
 /// Implements progenitor's request hooks for a generated `Client` whose inner
 /// type is [`ClientContext`].
 macro_rules! client_hooks {
@@ -182,8 +376,23 @@ macro_rules! client_hooks {
                 request: &mut reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
-                progenitor_client::ClientInfo::inner(self).apply(request);
-                Ok(())
+                progenitor_client::ClientInfo::inner(self).prepare(request).await.map_err(progenitor_client::Error::UnexpectedResponse)
+            }
+
+            async fn exec(&self, request: reqwest::Request, info: &progenitor_client::OperationInfo) -> reqwest::Result<reqwest::Response> {
+                let client = progenitor_client::ClientInfo::client(self);
+                progenitor_client::ClientInfo::inner(self).execute(client, request, info.operation_id).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<reqwest::Response>,
+                _info: &progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                match progenitor_client::ClientInfo::inner(self).undecodable_error(result) {
+                    Some(response) => Err(progenitor_client::Error::UnexpectedResponse(response)),
+                    None => Ok(()),
+                }
             }
         }
     };
@@ -196,18 +405,16 @@ mod tests {
 
     #[test]
     fn secrets_do_not_show_in_debug_output() {
-        for auth in
-            [Auth::bearer("s3cr3t-token"), Auth::ApiKey { header: HeaderName::from_static("reb-apikey"), key: "s3cr3t-token".into() }]
-        {
-            let context = ClientContext::new(&auth).unwrap();
-            let printed = format!("{auth:?} {context:?}");
-            assert!(!printed.contains("s3cr3t"), "{printed}");
-        }
+        let credential = Credential::Header(HeaderName::from_static("reb-apikey"), SecretString::from("s3cr3t-token"));
+        let (context, _) = ClientContext::new(Vendor::Rebilly, credential, &Settings::default(), &[], |_| true).unwrap();
+        let printed = format!("{context:?}");
+        assert!(!printed.contains("s3cr3t"), "{printed}");
     }
 
     #[test]
     fn unsendable_credentials_are_refused_without_echoing_them() {
-        let err = ClientContext::new(&Auth::bearer("line\nbreak")).unwrap_err();
+        let credential = Credential::Header(AUTHORIZATION, SecretString::from("Bearer line\nbreak"));
+        let err = ClientContext::new(Vendor::Layer, credential, &Settings::default(), &[], |_| true).unwrap_err();
         assert!(matches!(err, ConfigError::Credential));
         assert!(!err.to_string().contains("line"));
     }

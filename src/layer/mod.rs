@@ -30,9 +30,55 @@ mod generated {
 }
 pub use generated::*;
 
-use crate::transport::{self, Auth, ClientContext, ConfigError};
+include!(concat!(env!("OUT_DIR"), "/layer_operations.rs"));
+
+use crate::auth::{ClientCredentials, TokenRequest};
+use crate::error::{ErrorKind, FieldError, Vendor, VendorBody, VendorError};
+use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use reqwest::header::AUTHORIZATION;
 
 transport::client_hooks!(Client);
+
+/// Layer's OAuth2 token endpoint.
+pub const TOKEN_URL: &str = "https://auth.layerfi.com/oauth2/token";
+
+impl VendorError for types::ApiErrorEnvelope {
+    const VENDOR: Vendor = Vendor::Layer;
+    fn message(&self) -> Option<String> {
+        let all: Vec<&str> = self.errors.iter().map(|e| e.description.as_str()).collect();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
+    /// Layer names a field in an error's `meta` (`field` or `parameter`) when it names one.
+    fn field_errors(&self) -> Vec<FieldError> {
+        self.errors
+            .iter()
+            .filter_map(|e| {
+                let meta = e.meta.as_ref()?;
+                let field = ["field", "parameter"].iter().find_map(|k| meta.get(*k)?.as_str())?;
+                Some(FieldError { field: field.to_string(), message: e.description.clone() })
+            })
+            .collect()
+    }
+    fn kind_hint(&self) -> Option<ErrorKind> {
+        use types::ApiErrorType as T;
+        Some(match self.errors.first()?.type_ {
+            T::AuthFailure => ErrorKind::Unauthorized,
+            T::ResourceNotFound | T::ResourceArchived => ErrorKind::NotFound,
+            T::Conflict | T::InvalidState => ErrorKind::Conflict,
+            T::InvalidParameters | T::BadRequest | T::JsonSerialization | T::PaginationCursor => ErrorKind::Validation,
+            _ => return None,
+        })
+    }
+    fn into_body(self) -> VendorBody {
+        VendorBody::Layer(self)
+    }
+}
+
+/// OAuth2 client credentials, exchanged at [`TOKEN_URL`] for one-hour tokens
+/// with the environment's scope.
+pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<String>) -> Auth {
+    Auth::ClientCredentials(ClientCredentials::new(client_id, client_secret))
+}
 
 /// Where requests go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,11 +102,47 @@ impl Environment {
     }
 }
 
+impl Environment {
+    /// The OAuth scope of the environment's tokens.
+    pub fn scope(&self) -> Option<&str> {
+        match self {
+            Environment::Sandbox => Some("https://sandbox.layerfi.com/sandbox"),
+            Environment::Production => Some("https://api.layerfi.com/production"),
+            Environment::Custom(_) => None,
+        }
+    }
+}
+
 impl Client {
-    /// A client for `environment` that sends `auth` (a Layer access token)
-    /// with every request.
+    /// A client for `environment` that authenticates with `auth`: client
+    /// credentials ([`client_credentials`]) or an access token
+    /// ([`Auth::bearer`]).
     pub fn with_environment(environment: Environment, auth: Auth) -> Result<Self, ConfigError> {
+        Self::with_settings(environment, auth, &Settings::default())
+    }
+
+    /// [`Client::with_environment`] with other timeouts and retries.
+    pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
+        use secrecy::ExposeSecret;
         let url = transport::base_url(environment.base_url())?;
-        Ok(Client::new_with_client(&url, transport::http_client()?, ClientContext::new(&auth)?))
+        let credential = match auth {
+            Auth::Bearer(token) => Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into()),
+            Auth::ClientCredentials(credentials) => {
+                let scope = match (&credentials.scope, environment.scope()) {
+                    (Some(scope), _) => scope.clone(),
+                    (None, Some(scope)) => scope.to_string(),
+                    (None, None) => {
+                        return Err(ConfigError::Setting { name: "scope", reason: "a custom environment needs ClientCredentials::with_scope".into() })
+                    }
+                };
+                let token_url = credentials.token_url.clone().unwrap_or_else(|| TOKEN_URL.to_string());
+                Credential::Token(TokenRequest::OAuthForm { url: transport::base_url(&token_url)?, scope, credentials })
+            }
+            Auth::None => Credential::None,
+            _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),
+        };
+        let decodes = |body: &[u8]| serde_json::from_slice::<types::ApiErrorEnvelope>(body).is_ok();
+        let (context, http) = ClientContext::new(Vendor::Layer, credential, settings, OPERATIONS, decodes)?;
+        Ok(Client::new_with_client(&url, http, context))
     }
 }

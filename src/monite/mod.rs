@@ -31,9 +31,42 @@ mod generated {
 }
 pub use generated::*;
 
-use crate::transport::{self, Auth, ClientContext, ConfigError};
+include!(concat!(env!("OUT_DIR"), "/monite_operations.rs"));
+
+use crate::auth::{ClientCredentials, TokenRequest};
+use crate::error::{FieldError, Vendor, VendorBody, VendorError};
+use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use reqwest::header::AUTHORIZATION;
 
 transport::client_hooks!(Client);
+
+impl VendorError for types::ErrorBody {
+    const VENDOR: Vendor = Vendor::Monite;
+    fn message(&self) -> Option<String> {
+        self.error.as_ref().map(|e| e.message.clone()).or_else(|| self.detail.first().map(|d| d.msg.clone()))
+    }
+    fn field_errors(&self) -> Vec<FieldError> {
+        self.detail
+            .iter()
+            .map(|d| FieldError { field: d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("."), message: d.msg.clone() })
+            .collect()
+    }
+    fn into_body(self) -> VendorBody {
+        VendorBody::Monite(self)
+    }
+}
+
+/// Partner client credentials, exchanged at `POST /auth/token` for partner
+/// tokens.
+pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<String>) -> Auth {
+    Auth::ClientCredentials(ClientCredentials::new(client_id, client_secret))
+}
+
+/// Partner client credentials exchanged for tokens of one entity user
+/// (Monite's `entity_user` grant).
+pub fn entity_user(client_id: impl Into<String>, client_secret: impl Into<String>, entity_user_id: uuid::Uuid) -> Auth {
+    Auth::EntityUser { credentials: ClientCredentials::new(client_id, client_secret), entity_user_id }
+}
 
 /// The API version the generated client was written against (`info.version`
 /// of the document), sent as `x-monite-version` unless overridden.
@@ -71,12 +104,33 @@ impl Environment {
 }
 
 impl Client {
-    /// A partner-level client for `environment` that sends `auth` with every
-    /// request. Calls on an entity's data need [`Client::for_entity`].
+    /// A partner-level client for `environment` that authenticates with
+    /// `auth`: [`client_credentials`], [`entity_user`] or a token
+    /// ([`Auth::bearer`]). Calls on an entity's data need
+    /// [`Client::for_entity`].
     pub fn with_environment(environment: Environment, auth: Auth) -> Result<Self, ConfigError> {
+        Self::with_settings(environment, auth, &Settings::default())
+    }
+
+    /// [`Client::with_environment`] with other timeouts and retries.
+    pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
+        use secrecy::ExposeSecret;
         let url = transport::base_url(environment.base_url())?;
-        let context = ClientContext::new(&auth)?.with_header(VERSION_HEADER, api_version())?;
-        Ok(Client::new_with_client(&url, transport::http_client()?, context))
+        let token = |credentials: ClientCredentials, entity_user_id| -> Result<Credential, ConfigError> {
+            let token_url = credentials.token_url.clone().unwrap_or_else(|| format!("{url}/auth/token"));
+            let url = transport::base_url(&token_url)?;
+            Ok(Credential::Token(TokenRequest::MoniteJson { url, version: api_version().to_string(), credentials, entity_user_id }))
+        };
+        let credential = match auth {
+            Auth::Bearer(t) => Credential::Header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()).into()),
+            Auth::ClientCredentials(credentials) => token(credentials, None)?,
+            Auth::EntityUser { credentials, entity_user_id } => token(credentials, Some(entity_user_id))?,
+            Auth::None => Credential::None,
+            _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Monite, expected: "client credentials, an entity user or an access token" }),
+        };
+        let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
+        let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, OPERATIONS, decodes)?;
+        Ok(Client::new_with_client(&url, http, context.with_header(VERSION_HEADER, api_version())?))
     }
 
     /// The same client acting for another entity (`x-monite-entity-id`).

@@ -33,10 +33,29 @@ mod generated {
 }
 pub use generated::*;
 
-use crate::transport::{self, Auth, ClientContext, ConfigError};
-use reqwest::header::HeaderName;
+include!(concat!(env!("OUT_DIR"), "/rebilly_operations.rs"));
+
+use crate::error::{FieldError, Vendor, VendorBody, VendorError};
+use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use reqwest::header::{HeaderName, AUTHORIZATION};
 
 transport::client_hooks!(Client);
+
+impl VendorError for types::ErrorBody {
+    const VENDOR: Vendor = Vendor::Rebilly;
+    fn message(&self) -> Option<String> {
+        self.detail.clone().or_else(|| self.title.clone())
+    }
+    fn field_errors(&self) -> Vec<FieldError> {
+        self.invalid_fields
+            .iter()
+            .map(|f| FieldError { field: f.field.clone().unwrap_or_default(), message: f.message.clone().unwrap_or_default() })
+            .collect()
+    }
+    fn into_body(self) -> VendorBody {
+        VendorBody::Rebilly(self)
+    }
+}
 
 /// The header that carries a Rebilly secret API key.
 pub const API_KEY_HEADER: &str = "reb-apikey";
@@ -44,6 +63,16 @@ pub const API_KEY_HEADER: &str = "reb-apikey";
 /// A secret API key, sent as `REB-APIKEY` (use [`Auth::bearer`] for a JWT).
 pub fn api_key(key: impl Into<String>) -> Auth {
     Auth::ApiKey { header: HeaderName::from_static(API_KEY_HEADER), key: key.into().into() }
+}
+
+fn credential(auth: Auth) -> Result<Credential, ConfigError> {
+    use secrecy::ExposeSecret;
+    Ok(match auth {
+        Auth::ApiKey { header, key } => Credential::Header(header, key),
+        Auth::Bearer(token) => Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into()),
+        Auth::None => Credential::None,
+        _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Rebilly, expected: "a secret API key (rebilly::api_key) or a JWT (Auth::bearer)" }),
+    })
 }
 
 /// Where requests go.
@@ -72,6 +101,11 @@ impl Client {
     /// A client acting for `organization_id` (Rebilly puts the organization in
     /// the base path: `/organizations/{organization_id}`).
     pub fn with_environment(environment: Environment, organization_id: &str, auth: Auth) -> Result<Self, ConfigError> {
+        Self::with_settings(environment, organization_id, auth, &Settings::default())
+    }
+
+    /// [`Client::with_environment`] with other timeouts and retries.
+    pub fn with_settings(environment: Environment, organization_id: &str, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
         let valid =
             !organization_id.is_empty() && organization_id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
         if !valid {
@@ -82,6 +116,8 @@ impl Client {
         }
         let host = transport::base_url(environment.host())?;
         let url = format!("{host}/organizations/{organization_id}");
-        Ok(Client::new_with_client(&url, transport::http_client()?, ClientContext::new(&auth)?))
+        let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
+        let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, OPERATIONS, decodes)?;
+        Ok(Client::new_with_client(&url, http, context))
     }
 }
