@@ -82,7 +82,12 @@ impl ClientCredentials {
     /// Credentials exchanged at the API's usual token endpoint, with the
     /// scope its environment implies.
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        ClientCredentials { client_id: client_id.into(), client_secret: SecretString::from(client_secret.into()), scope: None, token_url: None }
+        ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: SecretString::from(client_secret.into()),
+            scope: None,
+            token_url: None,
+        }
     }
 
     /// Asks for this scope instead of the environment's.
@@ -203,10 +208,11 @@ impl TokenCache {
     async fn fetch_in_span(&self, span: &tracing::Span) -> Result<Token, TokenFailure> {
         let (request, secret) = match &self.request {
             TokenRequest::OAuthForm { url, scope, credentials } => (
-                self.http
-                    .post(url)
-                    .basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret()))
-                    .form(&[("grant_type", "client_credentials"), ("scope", scope), ("client_id", &credentials.client_id)]),
+                self.http.post(url).basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret())).form(&[
+                    ("grant_type", "client_credentials"),
+                    ("scope", scope),
+                    ("client_id", &credentials.client_id),
+                ]),
                 &credentials.client_secret,
             ),
             TokenRequest::MoniteJson { url, version, credentials, entity_user_id } => {
@@ -224,7 +230,9 @@ impl TokenCache {
         let fail = |status: Option<StatusCode>, message: String, raw: &[u8]| TokenFailure {
             status,
             message: redact(&message, secret),
-            raw_body: Bytes::from(redact(&String::from_utf8_lossy(&raw[..raw.len().min(crate::error::RAW_BODY_LIMIT)]), secret).into_bytes()),
+            raw_body: Bytes::from(
+                redact(&String::from_utf8_lossy(&raw[..raw.len().min(crate::error::RAW_BODY_LIMIT)]), secret).into_bytes(),
+            ),
         };
         let response = request.send().await.map_err(|e| fail(None, format!("token request failed: {e}"), b""))?;
         let status = response.status();
@@ -243,7 +251,6 @@ impl TokenCache {
         Ok(Token { header, refresh_at: Instant::now() + lifetime - margin })
     }
 }
-
 
 /// `text` with every occurrence of the secret masked, for servers that echo
 /// what they were sent.

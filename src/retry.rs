@@ -135,7 +135,12 @@ mod tests {
 
     #[test]
     fn delays_are_bounded() {
-        let p = RetryPolicy { max_attempts: 4, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), max_total_delay: Duration::from_secs(2) };
+        let p = RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            max_total_delay: Duration::from_secs(2),
+        };
         for retry in 1..=10 {
             let d = p.backoff(retry);
             assert!(d <= Duration::from_millis(100 * (1 << (retry - 1))).min(Duration::from_secs(1)), "{retry}: {d:?}");

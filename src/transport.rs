@@ -156,8 +156,7 @@ impl ClientContext {
             Credential::Token(request) => token = Some(Arc::new(TokenCache::new(vendor, request, http.clone()))),
             Credential::None => {}
         }
-        let context =
-            ClientContext { vendor, headers: Arc::new(headers), token, retry: settings.retry.clone(), operations, error_decodes };
+        let context = ClientContext { vendor, headers: Arc::new(headers), token, retry: settings.retry.clone(), operations, error_decodes };
         Ok((context, http))
     }
 

@@ -132,7 +132,10 @@ impl Client {
                     (Some(scope), _) => scope.clone(),
                     (None, Some(scope)) => scope.to_string(),
                     (None, None) => {
-                        return Err(ConfigError::Setting { name: "scope", reason: "a custom environment needs ClientCredentials::with_scope".into() })
+                        return Err(ConfigError::Setting {
+                            name: "scope",
+                            reason: "a custom environment needs ClientCredentials::with_scope".into(),
+                        })
                     }
                 };
                 let token_url = credentials.token_url.clone().unwrap_or_else(|| TOKEN_URL.to_string());

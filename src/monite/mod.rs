@@ -126,7 +126,12 @@ impl Client {
             Auth::ClientCredentials(credentials) => token(credentials, None)?,
             Auth::EntityUser { credentials, entity_user_id } => token(credentials, Some(entity_user_id))?,
             Auth::None => Credential::None,
-            _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Monite, expected: "client credentials, an entity user or an access token" }),
+            _ => {
+                return Err(ConfigError::UnsupportedAuth {
+                    vendor: Vendor::Monite,
+                    expected: "client credentials, an entity user or an access token",
+                })
+            }
         };
         let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
         let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, OPERATIONS, decodes)?;

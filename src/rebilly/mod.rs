@@ -71,7 +71,12 @@ fn credential(auth: Auth) -> Result<Credential, ConfigError> {
         Auth::ApiKey { header, key } => Credential::Header(header, key),
         Auth::Bearer(token) => Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into()),
         Auth::None => Credential::None,
-        _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Rebilly, expected: "a secret API key (rebilly::api_key) or a JWT (Auth::bearer)" }),
+        _ => {
+            return Err(ConfigError::UnsupportedAuth {
+                vendor: Vendor::Rebilly,
+                expected: "a secret API key (rebilly::api_key) or a JWT (Auth::bearer)",
+            })
+        }
     })
 }
 

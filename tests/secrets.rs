@@ -1,0 +1,126 @@
+//! No secret ever shows: not in `Debug`, `Display`, errors or tracing output.
+//! A test binary of its own: tracing caches per call site whether anyone
+//! listens, and a test on another thread with no subscriber would make the
+//! spans here invisible.
+#![cfg(all(feature = "rebilly", feature = "layer", feature = "monite"))]
+
+mod common;
+
+use accounting_sync::{layer, monite, rebilly, Auth, Error, ErrorKind, RetryPolicy, Settings};
+use common::*;
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wiremock::matchers::{body_string_contains, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
+const RECORD: &str = "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b";
+const SECRET: &str = "client-secret-that-must-never-leak";
+
+fn settings() -> Settings {
+    Settings { retry: RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() }, ..Settings::default() }
+}
+
+fn monite_client(base: &str, auth: Auth) -> monite::Client {
+    monite::Client::with_settings(monite::Environment::Custom(format!("{base}/v1")), auth, &settings())
+        .unwrap()
+        .for_entity(ENTITY.parse().unwrap())
+}
+
+async fn get_record(client: &monite::Client) -> Result<monite::types::SyncRecordResource, Error> {
+    Ok(client.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?.into_inner())
+}
+
+async fn push_record(client: &monite::Client) -> Result<monite::types::SyncRecordResource, Error> {
+    Ok(client.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?.into_inner())
+}
+
+fn record() -> serde_json::Value {
+    fixture(include_str!("fixtures/monite/synced_record.json"))
+}
+
+fn token_body(token: &str) -> serde_json::Value {
+    json!({"access_token": token, "expires_in": 86400, "token_type": "Bearer"})
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    // A token endpoint that echoes what it was sent, secret included.
+    Mock::given(path("/v1/auth/token"))
+        .and(body_string_contains("bad-client"))
+        .respond_with(|r: &Request| ResponseTemplate::new(401).set_body_string(format!("rejected: {}", String::from_utf8_lossy(&r.body))))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("issued-access-token")))
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/accounting_synced_records/{RECORD}/push")))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .set_body_json(json!({"detail": [{"loc": ["path"], "msg": "bad", "type": "t"}]}))
+                .insert_header("x-request-id", "r-1"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/accounting_synced_records/{RECORD}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(record()))
+        .mount(&server)
+        .await;
+
+    let mut seen = String::new();
+    let good = monite_client(&server.uri(), monite::client_credentials("good-client", SECRET));
+    get_record(&good).await.unwrap();
+    let err = push_record(&good).await.unwrap_err();
+    seen += &format!("{err} {err:?} {good:?}");
+    let bad = monite_client(&server.uri(), monite::client_credentials("bad-client", SECRET));
+    let err = push_record(&bad).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    seen += &format!("{err} {err:?} {bad:?} {:?}", monite::client_credentials("x", SECRET));
+    let rebilly = rebilly::Client::with_environment(rebilly::Environment::Sandbox, "org", rebilly::api_key(SECRET)).unwrap();
+    seen += &format!("{rebilly:?} {:?} {:?}", rebilly::api_key(SECRET), Auth::bearer(SECRET));
+    let layer = layer::Client::with_environment(layer::Environment::Sandbox, layer::client_credentials("id", SECRET)).unwrap();
+    seen += &format!("{layer:?}");
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for text in [&seen, &logs] {
+        assert!(!text.contains(SECRET), "the client secret leaked:\n{text}");
+        assert!(!text.contains("issued-access-token"), "the access token leaked:\n{text}");
+    }
+    // The span says what was called and how it went, without bodies.
+    assert!(logs.contains("accounting_sync.request"), "{logs}");
+    assert!(logs.contains("vendor=\"Monite\""), "{logs}");
+    assert!(logs.contains("operation=\"post_accounting_synced_records_id_push\""), "{logs}");
+    assert!(logs.contains("path=\"/accounting_synced_records/{synced_record_id}/push\""), "{logs}");
+    assert!(logs.contains("method=POST"), "{logs}");
+    assert!(logs.contains("status=422"), "{logs}");
+    assert!(logs.contains("attempt=1"), "{logs}");
+    assert!(logs.contains("request_id=\"r-1\""), "{logs}");
+    assert!(logs.contains("accounting_sync.token"), "{logs}");
+    assert!(!logs.contains("must be positive") && !logs.contains("\"loc\""), "no bodies in traces:\n{logs}");
+}
