@@ -92,6 +92,9 @@ pub enum ErrorKind {
     InvalidRequest,
     /// Any other status the API does not document (3xx, 405, 410…).
     Unexpected,
+    /// The client could not be built from its settings (see
+    /// [`ConfigError`](crate::ConfigError)); no call was made.
+    Config,
 }
 
 impl ErrorKind {
@@ -125,6 +128,7 @@ impl ErrorKind {
             ErrorKind::Auth => "authentication failed",
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Unexpected => "unexpected response",
+            ErrorKind::Config => "invalid client settings",
         }
     }
 }
@@ -174,10 +178,13 @@ pub trait VendorError: serde::de::DeserializeOwned + fmt::Debug + Send + Sync + 
 /// A failed call to one of the APIs. See [`ErrorKind`] for what to match on.
 ///
 /// `Display` gives one line with the vendor, status, kind, message, field
-/// errors and request id. Secrets never appear in it.
-pub struct Error {
+/// errors and request id. Secrets never appear in it. The details are boxed:
+/// a `Result<T, Error>` stays one pointer wide on the error side.
+pub struct Error(Box<Inner>);
+
+struct Inner {
     kind: ErrorKind,
-    vendor: Vendor,
+    vendor: Option<Vendor>,
     status: Option<StatusCode>,
     message: Option<String>,
     field_errors: Vec<FieldError>,
@@ -190,9 +197,9 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, vendor: Vendor) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
-            vendor,
+            vendor: Some(vendor),
             status: None,
             message: None,
             field_errors: Vec::new(),
@@ -201,76 +208,76 @@ impl Error {
             body: None,
             raw_body: None,
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+        self.0.message = Some(message.into());
         self
     }
 
     pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
     fn with_raw_body(mut self, body: &[u8]) -> Self {
-        self.raw_body = Some(Bytes::copy_from_slice(&body[..body.len().min(RAW_BODY_LIMIT)]));
+        self.0.raw_body = Some(Bytes::copy_from_slice(&body[..body.len().min(RAW_BODY_LIMIT)]));
         self
     }
 
     /// Status, retry hint and request id from response headers.
     fn with_response(mut self, status: StatusCode, headers: &HeaderMap) -> Self {
-        self.status = Some(status);
-        self.retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
-        self.request_id = request_id(headers).map(str::to_string);
+        self.0.status = Some(status);
+        self.0.retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
+        self.0.request_id = request_id(headers).map(str::to_string);
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
-    /// The API that was called.
-    pub fn vendor(&self) -> Vendor {
-        self.vendor
+    /// The API that was called (none for a client that could not be built).
+    pub fn vendor(&self) -> Option<Vendor> {
+        self.0.vendor
     }
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.0.status
     }
     /// The vendor's message (or ours, when there is none).
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
     /// The fields the server rejected, with why.
     pub fn field_errors(&self) -> &[FieldError] {
-        &self.field_errors
+        &self.0.field_errors
     }
     /// How long the server asked to wait (`Retry-After`, or Rebilly's
     /// `X-RateLimit-Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
     /// The server's id for the request, to quote to the vendor's support.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// The vendor's error body, when it parsed.
     pub fn body(&self) -> Option<&VendorBody> {
-        self.body.as_ref()
+        self.0.body.as_ref()
     }
     /// The response body as received (at most [`RAW_BODY_LIMIT`] bytes), when
     /// it did not parse as the vendor's error.
     pub fn raw_body(&self) -> Option<&[u8]> {
-        self.raw_body.as_deref()
+        self.0.raw_body.as_deref()
     }
     /// Whether the same call may succeed if tried again later (rate limits,
     /// timeouts, lost connections, gateway errors).
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connect => true,
-            ErrorKind::Server => matches!(self.status.map(|s| s.as_u16()), Some(502..=504)),
+            ErrorKind::Server => matches!(self.0.status.map(|s| s.as_u16()), Some(502..=504)),
             _ => false,
         }
     }
@@ -282,16 +289,16 @@ impl Error {
             kind => kind,
         };
         let mut e = Error::new(kind, E::VENDOR).with_response(status, headers);
-        e.message = body.message();
-        e.field_errors = body.field_errors();
-        e.body = Some(body.into_body());
+        e.0.message = body.message();
+        e.0.field_errors = body.field_errors();
+        e.0.body = Some(body.into_body());
         e
     }
 
     fn from_unexpected<E: VendorError>(response: &reqwest::Response) -> Self {
         if let Some(failure) = response.extensions().get::<TokenFailure>() {
             let mut e = Error::new(ErrorKind::Auth, E::VENDOR).with_message(failure.message.clone());
-            e.status = failure.status;
+            e.0.status = failure.status;
             if !failure.raw_body.is_empty() {
                 e = e.with_raw_body(&failure.raw_body);
             }
@@ -301,14 +308,14 @@ impl Error {
         let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, response.headers());
         let Some(stash) = response.extensions().get::<StashedBody>() else { return e };
         if let Some(failure) = &stash.read_error {
-            e.kind = if failure.timed_out { ErrorKind::Timeout } else { ErrorKind::Decode };
-            e.message = Some(format!("the response body could not be read in full: {}", failure.message));
+            e.0.kind = if failure.timed_out { ErrorKind::Timeout } else { ErrorKind::Decode };
+            e.0.message = Some(format!("the response body could not be read in full: {}", failure.message));
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
             return Error::from_vendor_body(body, status, response.headers());
         } else if stash.bytes.is_empty() {
-            e.message = Some("empty response body".into());
+            e.0.message = Some("empty response body".into());
         } else {
-            e.message = Some(summary(&stash.bytes));
+            e.0.message = Some(summary(&stash.bytes));
         }
         e.with_raw_body(&stash.bytes)
     }
@@ -354,7 +361,7 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
 fn transport_error<E: VendorError>(e: reqwest::Error) -> Error {
     let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Connect };
     let mut out = Error::new(kind, E::VENDOR).with_message(without_url_query(&e));
-    out.status = e.status();
+    out.0.status = e.status();
     out.with_source(e)
 }
 
@@ -368,24 +375,40 @@ fn without_url_query(e: &reqwest::Error) -> String {
     }
 }
 
+impl From<crate::ConfigError> for Error {
+    fn from(e: crate::ConfigError) -> Self {
+        let vendor = match &e {
+            crate::ConfigError::UnsupportedAuth { vendor, .. } => Some(*vendor),
+            _ => None,
+        };
+        let message = e.to_string();
+        let mut out = Error::new(ErrorKind::Config, Vendor::Rebilly).with_message(message).with_source(e);
+        out.0.vendor = vendor;
+        out
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.vendor)?;
-        if let Some(status) = self.status {
+        match self.0.vendor {
+            Some(vendor) => write!(f, "{vendor}")?,
+            None => f.write_str("accounting-sync")?,
+        }
+        if let Some(status) = self.0.status {
             write!(f, " HTTP {}", status.as_u16())?;
         }
-        write!(f, " {}", self.kind.label())?;
-        if let Some(message) = &self.message {
+        write!(f, " {}", self.0.kind.label())?;
+        if let Some(message) = &self.0.message {
             write!(f, ": {}", message.lines().next().unwrap_or_default())?;
         }
-        if !self.field_errors.is_empty() {
-            let fields: Vec<String> = self.field_errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        if !self.0.field_errors.is_empty() {
+            let fields: Vec<String> = self.0.field_errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
             write!(f, " [{}]", fields.join("; "))?;
         }
-        if let Some(wait) = self.retry_after {
+        if let Some(wait) = self.0.retry_after {
             write!(f, " (retry after {}s)", wait.as_secs())?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.0.request_id {
             write!(f, " (request id {id})")?;
         }
         Ok(())
@@ -395,21 +418,21 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("vendor", &self.vendor)
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("field_errors", &self.field_errors)
-            .field("retry_after", &self.retry_after)
-            .field("request_id", &self.request_id)
-            .field("body", &self.body)
-            .field("raw_body", &self.raw_body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()))
+            .field("kind", &self.0.kind)
+            .field("vendor", &self.0.vendor)
+            .field("status", &self.0.status)
+            .field("message", &self.0.message)
+            .field("field_errors", &self.0.field_errors)
+            .field("retry_after", &self.0.retry_after)
+            .field("request_id", &self.0.request_id)
+            .field("body", &self.0.body)
+            .field("raw_body", &self.0.raw_body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()))
             .finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }

@@ -16,45 +16,84 @@
 //! # Quickstart
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use accounting_sync::monite::{self, Environment};
-//! use accounting_sync::Auth;
+//! use accounting_sync::{Error, ErrorKind};
 //!
-//! let client = monite::Client::with_environment(Environment::Sandbox, Auth::bearer("access-token"))?
-//!     .for_entity("9d2b4c8f-2087-4738-ba91-7359683c49a4".parse()?);
-//! let page = client
-//!     .get_accounting_synced_records()
-//!     .object_type(monite::types::ObjectMatchTypes::Receivable)
-//!     .send()
-//!     .await?;
-//! for record in &page.data {
-//!     println!("{} {:?}", record.id, record.sync_status);
+//! async fn receivables() -> Result<(), Error> {
+//!     let client = monite::Client::with_environment(Environment::Sandbox, monite::client_credentials("client-id", "client-secret"))?
+//!         .for_entity("9d2b4c8f-2087-4738-ba91-7359683c49a4".parse().unwrap());
+//!     // `?` turns the generated client's error into the crate's `Error`.
+//!     let page = client.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypes::Receivable).send().await?;
+//!     for record in &page.data {
+//!         println!("{} {:?}", record.id, record.sync_status);
+//!     }
+//!     Ok(())
 //! }
-//! # Ok(()) }
 //! ```
 //!
-//! A call returns `Result<ResponseValue<T>, Error<E>>` where `E` is the API's
-//! error body; an error status the document declares decodes into
-//! `Error::ErrorResponse` holding it:
+//! # Errors
+//!
+//! Every call's error converts into [`Error`], whatever the API: match on its
+//! [`ErrorKind`]; it also carries the HTTP status, the vendor's message and
+//! field errors, `Retry-After`, the request id, and the vendor's body (typed
+//! when it parsed, raw and bounded when it did not). Retries of 429, 502, 503,
+//! 504 and lost connections already happened inside the call, within the
+//! client's [`RetryPolicy`].
 //!
 //! ```no_run
-//! # async fn run(client: accounting_sync::monite::Client) {
-//! use accounting_sync::monite::Error;
+//! use accounting_sync::rebilly::{self, types};
+//! use accounting_sync::{Error, ErrorKind};
 //!
-//! match client.get_accounting_connections().send().await {
-//!     Ok(list) => println!("{} connections", list.data.len()),
-//!     Err(Error::ErrorResponse(e)) => {
-//!         let message = e.error.as_ref().map(|m| m.message.as_str());
-//!         eprintln!("{}: {message:?}, fields: {:?}", e.status(), e.detail);
+//! async fn link(client: &rebilly::Client, customer: &str, qbo_id: &str) -> Result<(), Error> {
+//!     let body = types::ExternalIdentifier::builder().external_identifier(qbo_id);
+//!     let put = client
+//!         .put_external_identifier()
+//!         .resource(types::ExternalIdentifierResource::Customers)
+//!         .resource_id(customer)
+//!         .service(types::ExternalIdentifierService::QuickbooksOnline)
+//!         .body(body)
+//!         .send()
+//!         .await;
+//!     match put.map_err(Error::from) {
+//!         Ok(_) => Ok(()),
+//!         Err(e) if e.kind() == ErrorKind::Validation => {
+//!             for field in e.field_errors() {
+//!                 eprintln!("{}: {}", field.field, field.message);
+//!             }
+//!             Err(e)
+//!         }
+//!         Err(e) if e.kind() == ErrorKind::NotFound => Ok(()), // the customer is gone: nothing to link
+//!         Err(e) => Err(e),
 //!     }
-//!     Err(other) => eprintln!("{other}"),
 //! }
-//! # }
 //! ```
+//!
+//! # Credentials, environments, retries
+//!
+//! - Rebilly: a secret API key ([`rebilly::api_key`], sent as `REB-APIKEY`)
+//!   or a JWT ([`Auth::bearer`]); sandbox or live, with the organization in
+//!   the base path.
+//! - Layer: OAuth2 client credentials ([`layer::client_credentials`], tokens
+//!   from `auth.layerfi.com` with the environment's scope) or a token.
+//! - Monite: partner client credentials ([`monite::client_credentials`]), an
+//!   entity user ([`monite::entity_user`]) or a token; sandbox, EU or NA.
+//!   The client sets `x-monite-version` itself; [`monite::Client::for_entity`]
+//!   sets `x-monite-entity-id`.
+//!
+//! Tokens are cached, refreshed ahead of expiry and after a 401 (once), and
+//! fetched by one caller at a time. Secrets are kept in `secrecy` types and
+//! never printed. Each `with_settings` constructor takes [`Settings`]:
+//! timeouts and the [`RetryPolicy`]. Each request is a `tracing` span
+//! (`accounting_sync.request`) with vendor, operation, method, path template,
+//! status, attempt and request id.
 #![warn(missing_docs)]
+// With some API features off, parts of the shared facade go unused (and with
+// none, `VendorBody` has no variant).
+#![cfg_attr(
+    not(all(feature = "rebilly", feature = "layer", feature = "monite")),
+    allow(dead_code, unused_imports, unused_macros, unreachable_code)
+)]
 
-// With some API features off, parts of the shared transport go unused.
-#[cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_macros, unused_imports))]
 pub mod transport;
 
 pub mod auth;

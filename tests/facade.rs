@@ -494,7 +494,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
         .await
         .unwrap_err()
         .into();
-    assert_eq!((err.vendor(), err.kind()), (Vendor::Rebilly, ErrorKind::Validation));
+    assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Rebilly), ErrorKind::Validation));
     assert_eq!(err.request_id(), Some("req-123"));
     assert_eq!(err.field_errors()[0].field, "externalIdentifier");
     assert_eq!(
@@ -534,7 +534,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
     let client = layer::Client::with_environment(layer::Environment::Custom(server.uri()), Auth::bearer("t")).unwrap();
     let err: Error =
         client.configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await.unwrap_err().into();
-    assert_eq!((err.vendor(), err.kind()), (Vendor::Layer, ErrorKind::Conflict));
+    assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Layer), ErrorKind::Conflict));
     assert_eq!(err.message(), Some("already connected"));
     let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
     assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorType::QuickbooksConnectionAlreadyExists));
@@ -557,4 +557,17 @@ fn error_kinds_can_be_matched_on() {
     }
     let e = Error::from(progenitor_client::Error::<monite::types::ErrorBody>::InvalidRequest("x".into()));
     assert_eq!(advice(&e), "report");
+}
+
+#[test]
+fn a_client_that_cannot_be_built_is_an_error_too() {
+    fn build() -> Result<monite::Client, Error> {
+        Ok(monite::Client::with_environment(monite::Environment::Custom("ftp://nowhere".into()), Auth::bearer("t"))?)
+    }
+    let err = build().unwrap_err();
+    assert_eq!((err.kind(), err.vendor(), err.status()), (ErrorKind::Config, None, None));
+    assert!(err.to_string().starts_with("accounting-sync invalid client settings: invalid base URL"), "{err}");
+    let err: Error =
+        rebilly::Client::with_environment(rebilly::Environment::Sandbox, "org", monite::client_credentials("a", "b")).unwrap_err().into();
+    assert_eq!((err.kind(), err.vendor()), (ErrorKind::Config, Some(Vendor::Rebilly)));
 }

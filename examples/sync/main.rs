@@ -13,13 +13,16 @@
 //! | API | credentials | also needed |
 //! |---|---|---|
 //! | Rebilly | `REBILLY_API_KEY` | `REBILLY_ORGANIZATION_ID`, `REBILLY_RESOURCE_ID` (a customer id; `REBILLY_RESOURCE` picks another kind) |
-//! | Layer | `LAYER_ACCESS_TOKEN` | `LAYER_BUSINESS_ID` (`LAYER_QUICKBOOKS_REALM_IDS`, comma-separated, optional) |
-//! | Monite | `MONITE_ACCESS_TOKEN` | `MONITE_ENTITY_ID`, `MONITE_SYNCED_RECORD_ID` |
+//! | Layer | `LAYER_CLIENT_ID` + `LAYER_CLIENT_SECRET`, or `LAYER_ACCESS_TOKEN` | `LAYER_BUSINESS_ID` (`LAYER_QUICKBOOKS_REALM_IDS`, comma-separated, optional) |
+//! | Monite | `MONITE_CLIENT_ID` + `MONITE_CLIENT_SECRET`, or `MONITE_ACCESS_TOKEN` | `MONITE_ENTITY_ID`, `MONITE_SYNCED_RECORD_ID` |
+//!
+//! A failed call prints the crate's one-line [`accounting_sync::Error`].
 //!
 //! Run with `cargo run --example sync`.
 
 mod stand_in;
 
+use accounting_sync::Error as ApiError;
 use accounting_sync::{layer, monite, rebilly, Auth};
 use std::error::Error;
 use std::process::ExitCode;
@@ -44,6 +47,16 @@ fn required(name: &str) -> Result<String> {
 
 fn credential(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Client credentials from `<PREFIX>_CLIENT_ID` and `_CLIENT_SECRET`, else a
+/// token from `<PREFIX>_ACCESS_TOKEN`.
+fn oauth_from_env(prefix: &str, client_credentials: fn(String, String) -> Auth) -> Result<Option<Auth>> {
+    match (credential(&format!("{prefix}_CLIENT_ID")), credential(&format!("{prefix}_CLIENT_SECRET"))) {
+        (Some(id), Some(secret)) => Ok(Some(client_credentials(id, secret))),
+        (Some(_), None) => Err(format!("{prefix}_CLIENT_SECRET must be set with {prefix}_CLIENT_ID").into()),
+        _ => Ok(credential(&format!("{prefix}_ACCESS_TOKEN")).map(Auth::bearer)),
+    }
 }
 
 async fn run() -> Result<()> {
@@ -79,7 +92,7 @@ async fn run() -> Result<()> {
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await
-        .map_err(|e| format!("Rebilly PostExternalIdentifier: {e}"))?;
+        .map_err(|e| format!("PostExternalIdentifier: {}", ApiError::from(e)))?;
     let remaining = scheduled.headers().get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()).unwrap_or("?");
     println!(
         "Rebilly PostExternalIdentifier: HTTP {}, sync with QuickBooks Online scheduled for {resource_id} (rate limit left: {remaining})\n",
@@ -87,11 +100,11 @@ async fn run() -> Result<()> {
     );
 
     // 2. Layer
-    let (client, business_id) = match credential("LAYER_ACCESS_TOKEN") {
-        Some(token) => (layer::Client::with_environment(layer::Environment::Sandbox, Auth::bearer(token))?, required("LAYER_BUSINESS_ID")?),
+    let (client, business_id) = match oauth_from_env("LAYER", layer::client_credentials::<String, String>)? {
+        Some(auth) => (layer::Client::with_environment(layer::Environment::Sandbox, auth)?, required("LAYER_BUSINESS_ID")?),
         None => {
             let url = stand_in.url().await;
-            println!("Layer: no LAYER_ACCESS_TOKEN, using the local stand-in at {url}");
+            println!("Layer: no LAYER_CLIENT_ID or LAYER_ACCESS_TOKEN, using the local stand-in at {url}");
             (
                 layer::Client::with_environment(layer::Environment::Custom(url), Auth::bearer(stand_in::SECRET))?,
                 stand_in::LAYER_BUSINESS.to_string(),
@@ -107,19 +120,19 @@ async fn run() -> Result<()> {
         .body(layer::types::QuickbooksSyncFromParams { quickbooks_realm_ids: realms })
         .send()
         .await
-        .map_err(|e| format!("Layer business.quickbooks.sync-from.post: {e}"))?;
+        .map_err(|e| format!("business.quickbooks.sync-from.post: {}", ApiError::from(e)))?;
     println!("Layer business.quickbooks.sync-from.post: HTTP {}\n{:#?}\n", started.status(), started.data);
 
     // 3. Monite
-    let (client, record_id) = match credential("MONITE_ACCESS_TOKEN") {
-        Some(token) => {
+    let (client, record_id) = match oauth_from_env("MONITE", monite::client_credentials::<String, String>)? {
+        Some(auth) => {
             let entity = required("MONITE_ENTITY_ID")?.parse().map_err(|e| format!("MONITE_ENTITY_ID: {e}"))?;
-            let c = monite::Client::with_environment(monite::Environment::Sandbox, Auth::bearer(token))?.for_entity(entity);
+            let c = monite::Client::with_environment(monite::Environment::Sandbox, auth)?.for_entity(entity);
             (c, required("MONITE_SYNCED_RECORD_ID")?.parse::<uuid::Uuid>().map_err(|e| format!("MONITE_SYNCED_RECORD_ID: {e}"))?)
         }
         None => {
             let url = format!("{}/v1", stand_in.url().await);
-            println!("Monite: no MONITE_ACCESS_TOKEN, using the local stand-in at {url}");
+            println!("Monite: no MONITE_CLIENT_ID or MONITE_ACCESS_TOKEN, using the local stand-in at {url}");
             let c = monite::Client::with_environment(monite::Environment::Custom(url), Auth::bearer(stand_in::SECRET))?
                 .for_entity(stand_in::MONITE_ENTITY.parse()?);
             (c, stand_in::MONITE_RECORD.parse()?)
@@ -130,7 +143,7 @@ async fn run() -> Result<()> {
         .synced_record_id(record_id)
         .send()
         .await
-        .map_err(|e| format!("Monite post_accounting_synced_records_id_push: {e}"))?;
+        .map_err(|e| format!("post_accounting_synced_records_id_push: {}", ApiError::from(e)))?;
     println!("Monite post_accounting_synced_records_id_push: HTTP {}\n{:#?}", record.status(), *record);
     Ok(())
 }
