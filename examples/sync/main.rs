@@ -51,7 +51,7 @@ fn credential(name: &str) -> Option<String> {
 
 /// Client credentials from `<PREFIX>_CLIENT_ID` and `_CLIENT_SECRET`, else a
 /// token from `<PREFIX>_ACCESS_TOKEN`.
-fn oauth_from_env(prefix: &str, client_credentials: fn(String, String) -> Auth) -> Result<Option<Auth>> {
+fn oauth_from_env(prefix: &str, client_credentials: impl Fn(String, String) -> Auth) -> Result<Option<Auth>> {
     match (credential(&format!("{prefix}_CLIENT_ID")), credential(&format!("{prefix}_CLIENT_SECRET"))) {
         (Some(id), Some(secret)) => Ok(Some(client_credentials(id, secret))),
         (Some(_), None) => Err(format!("{prefix}_CLIENT_SECRET must be set with {prefix}_CLIENT_ID").into()),
@@ -100,7 +100,7 @@ async fn run() -> Result<()> {
     );
 
     // 2. Layer
-    let (client, business_id) = match oauth_from_env("LAYER", layer::client_credentials::<String, String>)? {
+    let (client, business_id) = match oauth_from_env("LAYER", layer::client_credentials)? {
         Some(auth) => (layer::Client::with_environment(layer::Environment::Sandbox, auth)?, required("LAYER_BUSINESS_ID")?),
         None => {
             let url = stand_in.url().await;
@@ -124,7 +124,7 @@ async fn run() -> Result<()> {
     println!("Layer business.quickbooks.sync-from.post: HTTP {}\n{:#?}\n", started.status(), started.data);
 
     // 3. Monite
-    let (client, record_id) = match oauth_from_env("MONITE", monite::client_credentials::<String, String>)? {
+    let (client, record_id) = match oauth_from_env("MONITE", monite::client_credentials)? {
         Some(auth) => {
             let entity = required("MONITE_ENTITY_ID")?.parse().map_err(|e| format!("MONITE_ENTITY_ID: {e}"))?;
             let c = monite::Client::with_environment(monite::Environment::Sandbox, auth)?.for_entity(entity);
