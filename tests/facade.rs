@@ -571,3 +571,24 @@ fn a_client_that_cannot_be_built_is_an_error_too() {
         rebilly::Client::with_environment(rebilly::Environment::Sandbox, "org", monite::client_credentials("a", "b")).unwrap_err().into();
     assert_eq!((err.kind(), err.vendor()), (ErrorKind::Config, Some(Vendor::Rebilly)));
 }
+
+#[tokio::test]
+async fn tokens_are_renewed_ahead_of_expiry() {
+    let server = MockServer::start().await;
+    // A one-second token is renewed from half its lifetime on.
+    Mock::given(path("/v1/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("short", json!(1))))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/accounting_synced_records/{RECORD}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(record()))
+        .mount(&server)
+        .await;
+    let client = monite_client(&server.uri(), monite::client_credentials("id", SECRET), &fast_retries());
+    get_record(&client).await.unwrap();
+    get_record(&client).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    get_record(&client).await.unwrap();
+    server.verify().await;
+}

@@ -5,7 +5,7 @@
 //!   document build.rs generates from. `--check` writes nothing and fails when
 //!   a committed document is not what normalizing its source gives.
 
-#[allow(dead_code)] // build.rs uses all of it; the xtask only some
+#[allow(dead_code)] // build.rs uses all of it
 #[path = "../../build/codegen.rs"]
 mod codegen;
 mod document;
@@ -15,7 +15,10 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask normalize [--check] [--report FILE] [API...]";
+const USAGE: &str = "usage:
+  cargo xtask normalize [--check] [--report FILE] [API...]
+  cargo xtask normalize --source FILE [--config FILE] --out FILE [--report FILE]
+  cargo xtask generate NORMALIZED.json [--out FILE.rs]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -31,6 +34,7 @@ fn run(args: Vec<String>) -> Result<()> {
     let Some((verb, rest)) = args.split_first() else { bail!("{USAGE}") };
     match verb.as_str() {
         "normalize" => normalize_cmd(rest),
+        "generate" => generate_cmd(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -70,18 +74,72 @@ fn apis(specs: &Path) -> Result<Vec<Api>> {
     Ok(out)
 }
 
+/// Runs the build's code generation on one normalized document.
+fn generate_cmd(args: &[String]) -> Result<()> {
+    let (input, out) = match args {
+        [input] => (input, None),
+        [input, flag, out] if flag == "--out" => (input, Some(out)),
+        _ => bail!("{USAGE}"),
+    };
+    let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {input}"))?;
+    let started = std::time::Instant::now();
+    let code = codegen::generate_text(&text, input).map_err(anyhow::Error::msg)?;
+    println!("{input}: {} lines of Rust in {:.2?}", code.lines().count(), started.elapsed());
+    if let Some(out) = out {
+        std::fs::write(out, code).with_context(|| format!("cannot write {out}"))?;
+    }
+    Ok(())
+}
+
+/// Normalizes one API's source; with `check`, compares instead of writing and
+/// returns the output's name when it is stale.
+fn normalize_api(api: &Api, root: &Path, check: bool) -> Result<(Option<String>, normalize::Report)> {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let config: normalize::Config = if api.config.is_file() {
+        let text = std::fs::read_to_string(&api.config)?;
+        serde_json::from_str(&text).with_context(|| format!("{}: invalid normalizer config", rel(&api.config)))?
+    } else {
+        normalize::Config::default()
+    };
+    let started = std::time::Instant::now();
+    let mut doc = document::read(&api.source)?;
+    let report = normalize::normalize(&mut doc, &config).with_context(|| rel(&api.source))?;
+    let text = document::to_text(&doc);
+    println!("{} ({} → {}, {:.2?})", api.name, rel(&api.source), rel(&api.output), started.elapsed());
+    print!("{report}");
+    if check {
+        let committed = std::fs::read_to_string(&api.output).unwrap_or_default();
+        return Ok(((committed != text).then(|| rel(&api.output)), report));
+    }
+    document::write_atomically(&api.output, &text)?;
+    Ok((None, report))
+}
+
 fn normalize_cmd(args: &[String]) -> Result<()> {
     let mut check = false;
     let mut report_file = None;
     let mut only = Vec::new();
+    let (mut source, mut config, mut out) = (None, None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
             "--report" => report_file = Some(PathBuf::from(it.next().context("--report needs a file")?)),
+            "--source" => source = Some(PathBuf::from(it.next().context("--source needs a file")?)),
+            "--config" => config = Some(PathBuf::from(it.next().context("--config needs a file")?)),
+            "--out" => out = Some(PathBuf::from(it.next().context("--out needs a file")?)),
             flag if flag.starts_with('-') => bail!("unknown flag {flag}\n{USAGE}"),
             api => only.push(api.to_string()),
         }
+    }
+    if let Some(source) = source {
+        let out = out.context("--source needs --out")?;
+        let api = Api { name: "document".into(), source, config: config.unwrap_or_default(), output: out };
+        let report = normalize_api(&api, Path::new(""), false)?.1;
+        if let Some(file) = report_file {
+            std::fs::write(&file, document::to_text(&serde_json::to_value(&report)?))?;
+        }
+        return Ok(());
     }
     let root = root();
     let mut all = apis(&root.join("specs"))?;
@@ -96,26 +154,8 @@ fn normalize_cmd(args: &[String]) -> Result<()> {
     let mut reports = serde_json::Map::new();
     let mut stale = Vec::new();
     for api in &all {
-        let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-        let config: normalize::Config = if api.config.exists() {
-            let text = std::fs::read_to_string(&api.config)?;
-            serde_json::from_str(&text).with_context(|| format!("{}: invalid normalizer config", rel(&api.config)))?
-        } else {
-            normalize::Config::default()
-        };
-        let mut doc = document::read(&api.source)?;
-        let report = normalize::normalize(&mut doc, &config).with_context(|| rel(&api.source))?;
-        println!("{} ({} → {})", api.name, rel(&api.source), rel(&api.output));
-        print!("{report}");
-        let text = document::to_text(&doc);
-        if check {
-            let committed = std::fs::read_to_string(&api.output).unwrap_or_default();
-            if committed != text {
-                stale.push(rel(&api.output));
-            }
-        } else {
-            document::write_atomically(&api.output, &text)?;
-        }
+        let (stale_file, report) = normalize_api(api, &root, check)?;
+        stale.extend(stale_file);
         reports.insert(api.name.clone(), serde_json::to_value(&report)?);
     }
     if let Some(file) = report_file {
