@@ -10,7 +10,7 @@
 use crate::auth::TokenFailure;
 use crate::transport::StashedBody;
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::StatusCode;
 use std::fmt;
 use std::time::Duration;
@@ -21,12 +21,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// At most this many bytes of an unparsed body are kept in an [`Error`].
 pub const RAW_BODY_LIMIT: usize = 4096;
 
-/// Response headers that carry a request id, most specific first.
-const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid"];
+/// Response headers that carry a request id, most specific first. Named
+/// ahead of time: looking a header up by `&str` parses the name every call.
+static REQUEST_ID_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("request-id"),
+    HeaderName::from_static("x-correlation-id"),
+    HeaderName::from_static("x-amzn-requestid"),
+];
 
 /// The request id a response carries, if any.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(*h)?.to_str().ok())
+    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h)?.to_str().ok())
 }
 
 /// The API an error came from.

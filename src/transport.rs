@@ -102,6 +102,10 @@ pub(crate) enum Credential {
     None,
 }
 
+/// Header names used on every request, parsed once.
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
+static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+
 /// `(operationId, method, path template)` of each operation of an API.
 pub(crate) type OperationTable = &'static [(&'static str, &'static str, &'static str)];
 
@@ -180,7 +184,7 @@ impl ClientContext {
         let headers = request.headers_mut();
         // progenitor adds `api-version: <info.version>` to every request; none
         // of these APIs reads it (Monite's version travels in its own header).
-        headers.remove("api-version");
+        headers.remove(&API_VERSION);
         for (name, value) in self.headers.iter() {
             headers.insert(name.clone(), value.clone());
         }
@@ -212,7 +216,7 @@ impl ClientContext {
     }
 
     async fn attempts(&self, http: &reqwest::Client, mut request: Request, span: &tracing::Span) -> reqwest::Result<Response> {
-        let idempotency_key = request.headers().contains_key("idempotency-key");
+        let idempotency_key = request.headers().contains_key(&IDEMPOTENCY_KEY);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
         let mut reauthorized = false;
@@ -223,8 +227,10 @@ impl ClientContext {
             }
             counts_as_attempt = true;
             span.record("attempt", attempt);
-            // A body that cannot be cloned (a stream) is sent once.
-            let Some(copy) = request.try_clone() else {
+            // Keep a copy only when another attempt could follow; a body that
+            // cannot be cloned (a stream) is sent once.
+            let may_follow = attempt < self.retry.max_attempts || (self.token.is_some() && !reauthorized);
+            let Some(copy) = may_follow.then(|| request.try_clone()).flatten() else {
                 let response = http.execute(request).await?;
                 return Ok(self.finish(response, span).await);
             };
