@@ -8,6 +8,8 @@
 #[allow(dead_code)] // build.rs uses all of it
 #[path = "../../build/codegen.rs"]
 mod codegen;
+mod bench_build;
+mod diff;
 mod document;
 mod normalize;
 
@@ -18,7 +20,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask normalize [--check] [--report FILE] [API...]
   cargo xtask normalize --source FILE [--config FILE] --out FILE [--report FILE]
-  cargo xtask generate NORMALIZED.json [--out FILE.rs]";
+  cargo xtask generate NORMALIZED.json [--out FILE.rs]
+  cargo xtask bench-build [--keep]
+  cargo xtask diff OLD NEW [--json]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -35,6 +39,8 @@ fn run(args: Vec<String>) -> Result<()> {
     match verb.as_str() {
         "normalize" => normalize_cmd(rest),
         "generate" => generate_cmd(rest),
+        "bench-build" => bench_build::run(&root(), rest),
+        "diff" => diff_cmd(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -72,6 +78,20 @@ fn apis(specs: &Path) -> Result<Vec<Api>> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// Compares two documents (JSON or YAML) and prints what changed.
+fn diff_cmd(args: &[String]) -> Result<()> {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let [old, new] = files.as_slice() else { bail!("{USAGE}") };
+    let report = diff::diff(&document::read(Path::new(old))?, &document::read(Path::new(new))?);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(())
 }
 
 /// Runs the build's code generation on one normalized document.

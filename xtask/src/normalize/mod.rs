@@ -16,7 +16,7 @@ mod exclusive_bounds;
 mod media_types;
 mod null_unions;
 mod open_objects;
-mod operation_ids;
+pub(crate) mod operation_ids;
 mod query_lists;
 mod ref_siblings;
 mod scalar_unions;
