@@ -251,7 +251,13 @@ fn main() {
             fastrand::Rng::with_seed(round as u64).shuffle(&mut order);
             for variant in order {
                 match variant {
-                    0 => one.add("a raw reqwest + serde", mean(300, || async { std::hint::black_box(raw.one().await); }).await),
+                    0 => one.add(
+                        "a raw reqwest + serde",
+                        mean(300, || async {
+                            std::hint::black_box(raw.one().await);
+                        })
+                        .await,
+                    ),
                     1 => one.add("b generated client", mean(300, || generated_one(&generated)).await),
                     2 => one.add("c facade (auth, retry), no tracing", mean(300, || generated_one(&facade)).await),
                     _ => {
@@ -282,7 +288,9 @@ fn main() {
             // Alternate which batch goes first: both open 1,000 connections.
             for cold_first in [round % 2 == 0, round % 2 == 1] {
                 if cold_first {
-                    let cold = monite::Client::with_environment(custom(), monite::client_credentials("bench", "secret")).unwrap().for_entity(entity);
+                    let cold = monite::Client::with_environment(custom(), monite::client_credentials("bench", "secret"))
+                        .unwrap()
+                        .for_entity(entity);
                     let before = TOKEN_REQUESTS.load(std::sync::atomic::Ordering::SeqCst);
                     let start = Instant::now();
                     futures::future::join_all((0..1000).map(|_| generated_one(&cold))).await;

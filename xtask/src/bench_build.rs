@@ -15,8 +15,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const SETS: &[(&str, &[&str])] =
-    &[("floor (no API)", &[]), ("rebilly", &["rebilly"]), ("layer", &["layer"]), ("monite", &["monite"]), ("all three", &["rebilly", "layer", "monite"])];
+const SETS: &[(&str, &[&str])] = &[
+    ("floor (no API)", &[]),
+    ("rebilly", &["rebilly"]),
+    ("layer", &["layer"]),
+    ("monite", &["monite"]),
+    ("all three", &["rebilly", "layer", "monite"]),
+];
 
 struct Timed {
     wall: Duration,

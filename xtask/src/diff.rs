@@ -184,7 +184,9 @@ fn kind(s: &Value) -> String {
 fn nullable(s: &Value) -> bool {
     s.get("nullable") == Some(&Value::Bool(true))
         || s.get("type").and_then(Value::as_array).is_some_and(|ts| ts.iter().any(|t| t == "null"))
-        || ["anyOf", "oneOf"].iter().any(|k| s.get(*k).and_then(Value::as_array).is_some_and(|a| a.iter().any(|m| m.get("type") == Some(&Value::String("null".into())))))
+        || ["anyOf", "oneOf"].iter().any(|k| {
+            s.get(*k).and_then(Value::as_array).is_some_and(|a| a.iter().any(|m| m.get("type") == Some(&Value::String("null".into()))))
+        })
 }
 
 fn enum_values(s: &Value) -> Option<Vec<&Value>> {
@@ -242,7 +244,12 @@ fn compare(at: &str, rust: &str, old: &Value, new: &Value, in_request: bool, out
     }
     for name in rn.difference(&ro) {
         if po.is_some_and(|p| p.contains_key(name)) {
-            out.push(Change { at: at.to_string(), what: format!("field {name} became required"), breaking: in_request, rust: rust.to_string() });
+            out.push(Change {
+                at: at.to_string(),
+                what: format!("field {name} became required"),
+                breaking: in_request,
+                rust: rust.to_string(),
+            });
         }
     }
     if let (Some(io), Some(inew)) = (old.get("items"), new.get("items")) {
@@ -251,7 +258,12 @@ fn compare(at: &str, rust: &str, old: &Value, new: &Value, in_request: bool, out
     for key in ["allOf", "oneOf", "anyOf"] {
         if let (Some(Value::Array(a)), Some(Value::Array(b))) = (old.get(key), new.get(key)) {
             if a.len() != b.len() {
-                out.push(Change { at: at.to_string(), what: format!("{key} has {} members, was {}", b.len(), a.len()), breaking: true, rust: rust.to_string() });
+                out.push(Change {
+                    at: at.to_string(),
+                    what: format!("{key} has {} members, was {}", b.len(), a.len()),
+                    breaking: true,
+                    rust: rust.to_string(),
+                });
             } else {
                 for (i, (x, y)) in a.iter().zip(b).enumerate() {
                     compare(&format!("{at}<{key} {i}>"), rust, x, y, in_request, out, depth + 1);
@@ -269,7 +281,12 @@ pub fn diff(old: &Value, new: &Value) -> Report {
     let requests_new = request_schemas(new);
     for (key, op) in &oo {
         if !no.contains_key(key) {
-            r.operations_removed.push(Change { at: key.clone(), what: format!("operation {} removed", op.id), breaking: true, rust: format!("Client::{}", method_name(&op.id)) });
+            r.operations_removed.push(Change {
+                at: key.clone(),
+                what: format!("operation {} removed", op.id),
+                breaking: true,
+                rust: format!("Client::{}", method_name(&op.id)),
+            });
         }
     }
     for (key, op) in &no {
@@ -314,8 +331,12 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         let body = |doc: &'_ Value, o: &Op| o.op.get("requestBody").and_then(|b| body_schema(doc, b)).cloned();
         match (body(old, before), body(new, op)) {
             (Some(a), Some(b)) => compare(&format!("{key} request body"), &rust, &a, &b, true, &mut changes, 0),
-            (None, Some(_)) => changes.push(Change { at: key.clone(), what: "request body added".into(), breaking: true, rust: rust.clone() }),
-            (Some(_), None) => changes.push(Change { at: key.clone(), what: "request body removed".into(), breaking: true, rust: rust.clone() }),
+            (None, Some(_)) => {
+                changes.push(Change { at: key.clone(), what: "request body added".into(), breaking: true, rust: rust.clone() })
+            }
+            (Some(_), None) => {
+                changes.push(Change { at: key.clone(), what: "request body removed".into(), breaking: true, rust: rust.clone() })
+            }
             (None, None) => {}
         }
         let responses = |doc: &'_ Value, o: &Op| -> BTreeMap<String, Option<Value>> {
@@ -329,10 +350,25 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         let (ra, rb) = (responses(old, before), responses(new, op));
         for (status, a) in &ra {
             match (a, rb.get(status)) {
-                (_, None) => changes.push(Change { at: key.clone(), what: format!("response {status} removed"), breaking: status.starts_with('2'), rust: rust.clone() }),
+                (_, None) => changes.push(Change {
+                    at: key.clone(),
+                    what: format!("response {status} removed"),
+                    breaking: status.starts_with('2'),
+                    rust: rust.clone(),
+                }),
                 (Some(a), Some(Some(b))) => compare(&format!("{key} response {status}"), &rust, a, b, false, &mut changes, 0),
-                (None, Some(Some(_))) => changes.push(Change { at: key.clone(), what: format!("response {status} now has a body"), breaking: false, rust: rust.clone() }),
-                (Some(_), Some(None)) => changes.push(Change { at: key.clone(), what: format!("response {status} lost its body"), breaking: true, rust: rust.clone() }),
+                (None, Some(Some(_))) => changes.push(Change {
+                    at: key.clone(),
+                    what: format!("response {status} now has a body"),
+                    breaking: false,
+                    rust: rust.clone(),
+                }),
+                (Some(_), Some(None)) => changes.push(Change {
+                    at: key.clone(),
+                    what: format!("response {status} lost its body"),
+                    breaking: true,
+                    rust: rust.clone(),
+                }),
                 (None, Some(None)) => {}
             }
         }
@@ -351,9 +387,16 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         }
     }
     for name in sn.keys().filter(|n| !so.contains_key(*n)) {
-        r.schemas_added.push(Change { at: name.clone(), what: "schema added".into(), breaking: false, rust: format!("types::{}", type_name(name)) });
+        r.schemas_added.push(Change {
+            at: name.clone(),
+            what: "schema added".into(),
+            breaking: false,
+            rust: format!("types::{}", type_name(name)),
+        });
     }
-    for list in [&r.operations_added, &r.operations_removed, &r.operations_changed, &r.schemas_added, &r.schemas_removed, &r.schemas_changed] {
+    for list in
+        [&r.operations_added, &r.operations_removed, &r.operations_changed, &r.schemas_added, &r.schemas_removed, &r.schemas_changed]
+    {
         r.breaking.extend(list.iter().filter(|c| c.breaking).cloned());
     }
     r
@@ -488,7 +531,10 @@ mod tests {
         new["paths"]["/pets/{id}"]["delete"] = json!({"operationId": "deletePet", "responses": {"204": {"description": "gone"}}});
         let r = diff(&nullable_old, &new);
         let breaking: Vec<String> = r.breaking.iter().map(|c| format!("{}: {}", c.at, c.what)).collect();
-        assert_eq!(breaking, ["POST /pets: operation createPet removed", "NewPet.name: nullable → non-null", "Kind: enum value \"dog\" removed"]);
+        assert_eq!(
+            breaking,
+            ["POST /pets: operation createPet removed", "NewPet.name: nullable → non-null", "Kind: enum value \"dog\" removed"]
+        );
         assert_eq!(r.operations_added[0].rust, "Client::delete_pet");
         let text = r.to_string();
         assert!(text.starts_with("3 breaking change(s); operations +1 -1 ~0; schemas +0 -0 ~3"), "{text}");
@@ -504,9 +550,7 @@ mod upstream_tests {
 
     /// `$UPSTREAM_SPECS`, else `../shared/specs-upstream` beside the workspace.
     pub fn upstream_dir() -> std::path::PathBuf {
-        std::env::var_os("UPSTREAM_SPECS")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| crate::root().join("../shared/specs-upstream"))
+        std::env::var_os("UPSTREAM_SPECS").map(std::path::PathBuf::from).unwrap_or_else(|| crate::root().join("../shared/specs-upstream"))
     }
 
     #[test]

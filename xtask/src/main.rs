@@ -5,13 +5,17 @@
 //!   document build.rs generates from. `--check` writes nothing and fails when
 //!   a committed document is not what normalizing its source gives.
 
+mod bench_build;
+mod bundle;
 #[allow(dead_code)] // build.rs uses all of it
 #[path = "../../build/codegen.rs"]
 mod codegen;
-mod bench_build;
 mod diff;
 mod document;
+mod fetch;
 mod normalize;
+mod refresh;
+mod select;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -22,7 +26,8 @@ const USAGE: &str = "usage:
   cargo xtask normalize --source FILE [--config FILE] --out FILE [--report FILE]
   cargo xtask generate NORMALIZED.json [--out FILE.rs]
   cargo xtask bench-build [--keep]
-  cargo xtask diff OLD NEW [--json]";
+  cargo xtask diff OLD NEW [--json]
+  cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -41,6 +46,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "generate" => generate_cmd(rest),
         "bench-build" => bench_build::run(&root(), rest),
         "diff" => diff_cmd(rest),
+        "refresh" => refresh::run(&root(), rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -134,9 +134,11 @@ pub fn schema(value: &mut Value, ptr: &str, visit: &mut dyn FnMut(&mut Schema, &
     }
 }
 
+/// The HTTP methods a path item may hold operations under.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// The operations of the document: (pointer, path, method, operation).
 pub fn operations(doc: &mut Value) -> Vec<(String, String, String, &mut Schema)> {
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut out = Vec::new();
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         for (path, item) in paths.iter_mut() {

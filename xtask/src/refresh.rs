@@ -1,0 +1,378 @@
+//! `cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check]`
+//!
+//! Fetches a vendor's current document (bundling a multi-file tree), keeps
+//! the selected tags or operations, pins what it got in `specs/sources.toml`
+//! (source, sha256, date, `info.version`) and reports what changed since the
+//! previous fetch, breaking changes and the generated items they touch
+//! first.
+//!
+//! The fetched document is the vendor's text, so it is kept out of the
+//! repository: it goes to `target/upstream/<api>.json` (or `--out`), and the
+//! previous one is kept beside it for the next report. Our own
+//! `specs/<api>/source.*` are then brought up to date by hand from the
+//! report, and `cargo xtask normalize` and the build run as usual. Nothing
+//! under `specs/` changes unless the whole refresh succeeds; files are
+//! written to a temporary name first, then renamed.
+
+use crate::bundle::{bundle, load_any};
+use crate::select::{select, Selection};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// One API's entry in `specs/sources.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Where the vendor publishes the whole document; absent when it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Why there is no URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Tags to keep (all when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// operationIds to keep (all when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+    /// The pin: what the last refresh got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<Pin>,
+}
+
+/// What a refresh fetched.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// Where it came from (the URL, or the file given with `--from`).
+    pub source: String,
+    /// sha256 of the bundled, selected document as canonical JSON.
+    pub sha256: String,
+    /// UTC date of the fetch.
+    pub fetched: String,
+    /// The document's `info.version`.
+    pub version: String,
+}
+
+const HEADER: &str = "# Where each API's OpenAPI document comes from, and what `cargo xtask refresh`\n\
+# last fetched (the pin). Written by `cargo xtask refresh`; edit url, tags and\n\
+# operations by hand.\n\n";
+
+pub fn read_sources(path: &Path) -> Result<BTreeMap<String, Source>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{}: invalid", path.display()))
+}
+
+fn write_sources(path: &Path, sources: &BTreeMap<String, Source>) -> Result<()> {
+    let text = format!("{HEADER}{}", toml::to_string(sources)?);
+    crate::document::write_atomically(path, &text)
+}
+
+/// `--from` as a URL: http(s) as is, anything else a local path.
+fn source_url(from: &str) -> Result<Url> {
+    if from.starts_with("http://") || from.starts_with("https://") {
+        return Url::parse(from).with_context(|| format!("bad URL {from}"));
+    }
+    let path = std::fs::canonicalize(from).with_context(|| format!("cannot find {from}"))?;
+    Url::from_file_path(&path).map_err(|_| anyhow!("cannot use {} as a URL", path.display()))
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fetches, bundles, checks and selects: the document a refresh pins.
+pub fn fetch_document(from: &Url, selection: &Selection) -> Result<(Value, Vec<String>, usize)> {
+    let bundled = bundle(from, &|url: &Url| {
+        let text = load_any(url)?;
+        if url == from {
+            if let Some(t) = &text {
+                if t.trim_start().starts_with('<') {
+                    bail!("{url}: this is an HTML page, not an OpenAPI document");
+                }
+            }
+        }
+        Ok(text)
+    })?;
+    let mut doc = bundled.doc;
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => {}
+        _ => bail!("{from}: not an OpenAPI 3 document (no `openapi: 3.x`)"),
+    }
+    if !selection.is_empty() {
+        select(&mut doc, selection)?;
+    }
+    Ok((doc, bundled.warnings, bundled.files))
+}
+
+/// Options of one refresh.
+#[derive(Default)]
+pub struct Options {
+    pub from: Option<String>,
+    pub selection: Selection,
+    pub out: Option<PathBuf>,
+    pub check: bool,
+    pub json: bool,
+}
+
+/// Runs a refresh of `api` in the workspace at `root`. With `check`, only
+/// tells whether the source still matches the pin: `Ok(false)` when not.
+pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
+    let sources_path = root.join("specs/sources.toml");
+    let mut sources = read_sources(&sources_path)?;
+    let entry = sources.get(api).cloned().ok_or_else(|| anyhow!("specs/sources.toml has no [{api}]"))?;
+    let from = match (&opts.from, &entry.url) {
+        (Some(from), _) => source_url(from)?,
+        (None, Some(url)) => Url::parse(url).with_context(|| format!("specs/sources.toml: [{api}] url"))?,
+        (None, None) => {
+            bail!("{api}: {}", entry.note.as_deref().unwrap_or("no whole OpenAPI document is published; specs/sources.toml has no url"))
+        }
+    };
+    let selection = if opts.selection.is_empty() {
+        Selection { tags: entry.tags.clone(), operations: entry.operations.clone() }
+    } else {
+        opts.selection.clone()
+    };
+    let (doc, warnings, files) = fetch_document(&from, &selection)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    let text = crate::document::to_text(&doc);
+    let pin = Pin {
+        // As given: a relative path stays relative in the committed pin.
+        source: opts.from.clone().unwrap_or_else(|| from.to_string()),
+        sha256: sha256(&text),
+        fetched: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default().to_string(),
+    };
+    if opts.check {
+        let Some(pinned) = &entry.pin else {
+            println!("{api}: not pinned yet (run `cargo xtask refresh {api}`)");
+            return Ok(false);
+        };
+        let same = pinned.sha256 == pin.sha256;
+        if same {
+            println!("{api}: {from} matches the pin ({}, version {})", pin.sha256, pin.version);
+        } else {
+            println!(
+                "{api}: {from} has changed since the pin: pinned {} (version {}, {}), now {} (version {})",
+                pinned.sha256, pinned.version, pinned.fetched, pin.sha256, pin.version
+            );
+        }
+        return Ok(same);
+    }
+    let out = opts.out.clone().unwrap_or_else(|| root.join("target/upstream").join(format!("{api}.json")));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let previous = std::fs::read_to_string(&out).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let report = previous.as_ref().map(|old| crate::diff::diff(old, &doc));
+    if previous.is_some() {
+        std::fs::copy(&out, out.with_extension("previous.json"))?;
+    }
+    crate::document::write_atomically(&out, &text)?;
+    sources.insert(api.to_string(), Source { pin: Some(pin.clone()), ..entry });
+    write_sources(&sources_path, &sources)?;
+    let operations = crate::normalize::walk::operations(&mut doc.clone()).len();
+    if opts.json {
+        let mut summary =
+            serde_json::json!({"api": api, "pin": pin, "operations": operations, "files": files, "warnings": warnings, "written": out});
+        if let Some(r) = &report {
+            summary["changes"] = serde_json::to_value(r)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!("{api}: {operations} operations from {files} file(s) at {from}");
+        println!("  pinned sha256 {} (version {}, {}) in specs/sources.toml", pin.sha256, pin.version, pin.fetched);
+        println!("  written to {}", out.display());
+        match report {
+            Some(r) => print!("\nChanges since the previous fetch:\n{r}"),
+            None => println!("  no previous fetch to compare with"),
+        }
+        println!("\nNext: bring specs/{api}/source.* in line with what matters above, then `cargo xtask normalize`.");
+    }
+    Ok(true)
+}
+
+/// Parses `refresh` arguments.
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let mut opts = Options::default();
+    let mut api = None;
+    let mut it = args.iter();
+    let list = |v: Option<&String>, flag: &str| -> Result<Vec<String>> {
+        Ok(v.ok_or_else(|| anyhow!("{flag} needs a comma-separated list"))?
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect())
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--from" => opts.from = Some(it.next().context("--from needs a URL or file")?.clone()),
+            "--out" => opts.out = Some(PathBuf::from(it.next().context("--out needs a file")?)),
+            "--tags" => opts.selection.tags = list(it.next(), "--tags")?,
+            "--operations" => opts.selection.operations = list(it.next(), "--operations")?,
+            "--check" => opts.check = true,
+            "--json" => opts.json = true,
+            flag if flag.starts_with('-') => bail!("unknown flag {flag}"),
+            name => api = Some(name.to_string()),
+        }
+    }
+    let api = api
+        .context("usage: cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]")?;
+    if !refresh(root, &api, &opts)? {
+        bail!("{api}: the upstream document no longer matches the pin");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// Serves the files under `dir` on 127.0.0.1; `/html` answers an HTML
+    /// page and `/broken` a 500.
+    fn serve(dir: PathBuf) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+                let (status, ctype, body) = match path.as_str() {
+                    "/html" => ("200 OK", "text/html", "<html><body>Sign in</body></html>".to_string()),
+                    "/broken" => ("500 Internal Server Error", "text/plain", "oops".to_string()),
+                    p => match std::fs::read_to_string(dir.join(p.trim_start_matches('/'))) {
+                        Ok(text) => ("200 OK", "application/octet-stream", text),
+                        Err(_) => ("404 Not Found", "text/plain", "not found".to_string()),
+                    },
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        base
+    }
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    }
+
+    /// A workspace with a sources.toml naming `url` for the API "pets".
+    fn workspace(url: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+        std::fs::write(
+            dir.path().join("specs/sources.toml"),
+            format!("[pets]\nurl = \"{url}\"\n\n[layer]\nnote = \"Layer publishes no whole document\"\n"),
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn refresh_over_http_bundles_pins_and_reports_changes() {
+        let base = serve(fixtures());
+        let ws = workspace(&format!("{base}/tree/openapi.yaml"));
+        assert!(refresh(ws.path(), "pets", &Options::default()).unwrap());
+        let sources = read_sources(&ws.path().join("specs/sources.toml")).unwrap();
+        let pin = sources["pets"].pin.clone().unwrap();
+        assert_eq!(pin.version, "1.0");
+        assert_eq!(pin.sha256.len(), 64);
+        let written: Value = serde_json::from_str(&std::fs::read_to_string(ws.path().join("target/upstream/pets.json")).unwrap()).unwrap();
+        assert_eq!(written["paths"]["/pets"]["get"]["operationId"], "listPets");
+        assert_eq!(written["components"]["schemas"]["Owner"]["properties"]["pets"]["items"]["$ref"], "#/components/schemas/Pet");
+        // Unchanged upstream: the pin holds.
+        assert!(refresh(ws.path(), "pets", &Options { check: true, ..Options::default() }).unwrap());
+        // A different document (the single-file one) no longer matches.
+        let other = Options { from: Some(format!("{base}/cycle/openapi.yaml")), check: true, ..Options::default() };
+        assert!(refresh(ws.path(), "pets", &other).is_err(), "the cycle fixture fails to bundle");
+        let single = Options { from: Some(format!("{base}/missing/openapi.yaml")), check: true, ..Options::default() };
+        assert!(refresh(ws.path(), "pets", &single).is_err());
+    }
+
+    #[test]
+    fn a_bad_answer_leaves_specs_untouched() {
+        let base = serve(fixtures());
+        for (url, want) in [
+            (format!("{base}/html"), "HTML page"),
+            (format!("{base}/broken"), "HTTP 500"),
+            (format!("{base}/nothing-here.json"), "not found"),
+            (format!("{base}/tree/components/parameters.yaml"), "not an OpenAPI 3 document"),
+        ] {
+            let ws = workspace(&url);
+            let before = std::fs::read_to_string(ws.path().join("specs/sources.toml")).unwrap();
+            let err = refresh(ws.path(), "pets", &Options::default()).unwrap_err();
+            assert!(format!("{err:#}").contains(want), "{url}: {err:#}");
+            assert_eq!(std::fs::read_to_string(ws.path().join("specs/sources.toml")).unwrap(), before);
+            assert!(!ws.path().join("target/upstream/pets.json").exists());
+        }
+    }
+
+    #[test]
+    fn no_network_and_no_document_are_said_plainly() {
+        // Nothing listens on port 9 of loopback here.
+        let ws = workspace("http://127.0.0.1:9/openapi.json");
+        let err = refresh(ws.path(), "pets", &Options { check: true, ..Options::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot reach http://127.0.0.1:9/openapi.json"), "{err:#}");
+        let err = refresh(ws.path(), "layer", &Options::default()).unwrap_err();
+        assert!(err.to_string().contains("Layer publishes no whole document"), "{err}");
+    }
+
+    #[test]
+    fn a_second_refresh_reports_what_changed_and_selection_applies() {
+        let tree = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join("tree"), tree.path());
+        let ws = workspace(Url::from_file_path(tree.path().join("openapi.yaml")).unwrap().as_str());
+        refresh(ws.path(), "pets", &Options::default()).unwrap();
+        // The vendor drops a field.
+        std::fs::write(tree.path().join("components/schemas/Owner.yaml"), "type: object\nproperties: {}\n").unwrap();
+        let out = ws.path().join("target/upstream/pets.json");
+        refresh(ws.path(), "pets", &Options::default()).unwrap();
+        let old: Value = serde_json::from_str(&std::fs::read_to_string(out.with_extension("previous.json")).unwrap()).unwrap();
+        let new: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let r = crate::diff::diff(&old, &new);
+        assert_eq!(r.breaking.iter().map(|c| format!("{}: {}", c.at, c.what)).collect::<Vec<_>>(), ["Owner: field pets removed"]);
+        // Selecting a tag no operation has is refused, and nothing is pinned.
+        let err = refresh(
+            ws.path(),
+            "pets",
+            &Options { selection: Selection { tags: vec!["owners".into()], operations: vec![] }, ..Options::default() },
+        );
+        assert!(err.is_err());
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+}
