@@ -313,6 +313,20 @@ mod tests {
     }
 
     #[test]
+    fn refresh_of_a_single_json_document_over_http() {
+        let base = serve(fixtures());
+        let ws = workspace(&format!("{base}/single/openapi.json?version=2024-05-25"));
+        assert!(refresh(ws.path(), "pets", &Options::default()).unwrap());
+        let pin = read_sources(&ws.path().join("specs/sources.toml")).unwrap()["pets"].pin.clone().unwrap();
+        assert_eq!(
+            (pin.version.as_str(), pin.source.as_str()),
+            ("2024-05-25", format!("{base}/single/openapi.json?version=2024-05-25").as_str())
+        );
+        let written: Value = serde_json::from_str(&std::fs::read_to_string(ws.path().join("target/upstream/pets.json")).unwrap()).unwrap();
+        assert_eq!(written["components"]["schemas"]["Thing"]["properties"]["id"]["type"], "string");
+    }
+
+    #[test]
     fn a_bad_answer_leaves_specs_untouched() {
         let base = serve(fixtures());
         for (url, want) in [
