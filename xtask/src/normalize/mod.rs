@@ -9,17 +9,23 @@ pub mod walk;
 
 mod client_headers;
 mod const_values;
+mod defaults;
+mod enum_names;
 mod envelope;
 mod error_responses;
 mod examples;
 mod exclusive_bounds;
-mod media_types;
+pub(crate) mod media_types;
 mod null_unions;
 mod open_objects;
 pub(crate) mod operation_ids;
 mod query_lists;
 mod ref_siblings;
+mod request_bodies;
+mod required_fields;
 mod scalar_unions;
+mod schema_names;
+mod success_responses;
 mod type_arrays;
 mod version;
 
@@ -116,10 +122,16 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "media_types", why: "only application/json bodies are typed", run: media_types::run },
     Pass { name: "envelope", why: "the wire wraps bodies the document describes bare", run: envelope::run },
     Pass { name: "ref_siblings", why: "keys beside $ref are ignored or rejected in 3.0", run: ref_siblings::run },
+    Pass { name: "defaults", why: "a default that breaks its schema fails the whole document", run: defaults::run },
+    Pass { name: "enum_names", why: "enum values without distinct Rust names panic", run: enum_names::run },
+    Pass { name: "required_fields", why: "readOnly/writeOnly fields must not be required one way", run: required_fields::run },
+    Pass { name: "request_bodies", why: "multipart and unknown request types are rejected", run: request_bodies::run },
+    Pass { name: "success_responses", why: "progenitor needs one success type per operation", run: success_responses::run },
     Pass { name: "error_responses", why: "progenitor needs one error type per operation", run: error_responses::run },
     Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
+    Pass { name: "schema_names", why: "names that clash as Rust types do not compile or pick the wrong type", run: schema_names::run },
 ];
 
 /// What normalization did to one document.
