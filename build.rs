@@ -7,6 +7,7 @@
 //! instead of a backtrace.
 
 #[path = "build/codegen.rs"]
+#[allow(dead_code)] // the xtask uses the standalone settings too
 mod codegen;
 
 use std::path::{Path, PathBuf};

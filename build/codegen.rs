@@ -7,6 +7,14 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
+/// Settings for a standalone client (no accounting-sync facade): what
+/// `cargo xtask corpus` compiles from a whole vendor document.
+pub fn standalone_settings(interface: InterfaceStyle) -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings.with_interface(interface).with_tag(TagStyle::Merged);
+    settings
+}
+
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -31,10 +39,15 @@ pub fn generate(spec_path: &Path) -> Result<(String, String), String> {
 
 /// Generates the client for the document `text`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
+    generate_with(text, origin, &settings())
+}
+
+/// [`generate_text`] with other settings.
+pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
-    let tokens = match try_generate(&spec) {
+    let tokens = match try_generate(&spec, settings) {
         Ok(tokens) => tokens,
-        Err(message) => return Err(format!("{origin}: {}", locate(&spec, message))),
+        Err(message) => return Err(format!("{origin}: {}", locate(&spec, message, settings))),
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
@@ -59,13 +72,13 @@ pub fn operation_table(text: &str) -> Result<String, String> {
 }
 
 /// Runs progenitor, turning a panic into an error message.
-fn try_generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+fn try_generate(spec: &OpenAPI, settings: &GenerationSettings) -> Result<proc_macro2::TokenStream, String> {
     // The panic hook is process-wide: one generation at a time swaps it.
     static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(spec)));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec)));
     panic::set_hook(previous_hook);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
@@ -83,7 +96,12 @@ fn try_generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
 
 /// Names the first operation that fails on its own, by generating each
 /// operation alone with all components.
-fn locate(spec: &OpenAPI, message: String) -> String {
+fn locate(spec: &OpenAPI, message: String, settings: &GenerationSettings) -> String {
+    let mut bare = spec.clone();
+    bare.paths.paths.clear();
+    if let Err(own) = try_generate(&bare, settings) {
+        return format!("the component schemas fail without any operation: {own}");
+    }
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
@@ -105,7 +123,7 @@ fn locate(spec: &OpenAPI, message: String) -> String {
             }
             alone.paths.paths.clear();
             alone.paths.paths.insert(path.clone(), openapiv3::ReferenceOr::Item(single));
-            if let Err(own) = try_generate(&alone) {
+            if let Err(own) = try_generate(&alone, settings) {
                 let id = op.operation_id.as_deref().unwrap_or("(no operationId)");
                 return format!("operation {id} ({} {path}): {own}", method.to_uppercase());
             }

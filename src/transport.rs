@@ -33,11 +33,19 @@ pub struct Settings {
     pub connect_timeout: Duration,
     /// Time allowed for one attempt, response body included.
     pub request_timeout: Duration,
+    /// Headers sent with every request besides the client's own (a proxy's
+    /// header, a mock server's `Prefer`). The client's own win on a clash.
+    pub extra_headers: HeaderMap,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { retry: RetryPolicy::default(), connect_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(60) }
+        Settings {
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            extra_headers: HeaderMap::new(),
+        }
     }
 }
 
@@ -149,7 +157,7 @@ impl ClientContext {
             .timeout(settings.request_timeout)
             .build()
             .map_err(ConfigError::Http)?;
-        let mut headers = HeaderMap::new();
+        let mut headers = settings.extra_headers.clone();
         let mut token = None;
         match credential {
             Credential::Header(name, value) => {

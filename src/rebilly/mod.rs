@@ -120,7 +120,13 @@ impl Client {
             });
         }
         let host = transport::base_url(environment.host())?;
-        let url = format!("{host}/organizations/{organization_id}");
+        Self::with_base_url(&format!("{host}/organizations/{organization_id}"), auth, settings)
+    }
+
+    /// A client for a base URL given whole, organization path included or
+    /// not (a mock server that ignores the document's base path).
+    pub fn with_base_url(base_url: &str, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
+        let url = transport::base_url(base_url)?;
         let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
         let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, OPERATIONS, decodes)?;
         Ok(Client::new_with_client(&url, http, context))

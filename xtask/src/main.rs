@@ -10,6 +10,8 @@ mod bundle;
 #[allow(dead_code)] // build.rs uses all of it
 #[path = "../../build/codegen.rs"]
 mod codegen;
+mod contract;
+mod corpus;
 mod diff;
 mod document;
 mod fetch;
@@ -27,6 +29,8 @@ const USAGE: &str = "usage:
   cargo xtask generate NORMALIZED.json [--out FILE.rs]
   cargo xtask bench-build [--keep]
   cargo xtask diff OLD NEW [--json]
+  cargo xtask corpus DIR [--builder]
+  cargo xtask contract [UPSTREAM_DIR]
   cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]";
 
 fn main() -> ExitCode {
@@ -47,6 +51,8 @@ fn run(args: Vec<String>) -> Result<()> {
         "bench-build" => bench_build::run(&root(), rest),
         "diff" => diff_cmd(rest),
         "refresh" => refresh::run(&root(), rest),
+        "corpus" => corpus::run(&root(), rest),
+        "contract" => contract::run(&root(), rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -17,6 +17,7 @@ mod examples;
 mod exclusive_bounds;
 pub(crate) mod media_types;
 mod null_unions;
+mod nullable_components;
 mod open_objects;
 pub(crate) mod operation_ids;
 mod query_lists;
@@ -131,6 +132,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
+    Pass { name: "nullable_components", why: "a nullable component becomes two types of one name", run: nullable_components::run },
     Pass { name: "schema_names", why: "names that clash as Rust types do not compile or pick the wrong type", run: schema_names::run },
 ];
 

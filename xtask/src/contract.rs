@@ -1,0 +1,142 @@
+//! `cargo xtask contract [UPSTREAM_DIR]`: the generated clients against the
+//! vendors' own documents, served by Stoplight Prism.
+//!
+//! Installs `@stoplight/prism-cli` (pinned) into `target/prism` when it is not
+//! there, starts `prism mock` on 127.0.0.1 on a free port for each document
+//! (Rebilly and Monite from UPSTREAM_DIR, `$UPSTREAM_SPECS` or
+//! `../shared/specs-upstream`; Layer from our own `specs/layer/openapi.json`),
+//! waits until each answers, runs `tests/contract.rs`, and stops every mock
+//! afterwards, also when the tests fail. What the harness does about Prism's
+//! limits is written at the top of `tests/contract.rs`.
+
+use anyhow::{bail, Context, Result};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Prism release the contract is checked with.
+pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
+
+/// A running mock; dropping it stops its whole process group.
+struct Mock {
+    name: &'static str,
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", &group]).status();
+        std::thread::sleep(Duration::from_millis(200));
+        let _ = Command::new("kill").args(["-KILL", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Installs Prism under `dir` unless it is there; returns its executable.
+fn install(dir: &Path) -> Result<PathBuf> {
+    let bin = dir.join("node_modules/.bin/prism");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    std::fs::create_dir_all(dir)?;
+    println!("installing {PRISM} into {}", dir.display());
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .arg(dir)
+        .arg(PRISM)
+        .status()
+        .context("cannot run npm (Node.js and npm are needed for the contract tests)")?;
+    if !status.success() || !bin.exists() {
+        bail!("npm install {PRISM} failed");
+    }
+    Ok(bin)
+}
+
+fn start(name: &'static str, prism: &Path, document: &Path, logs: &Path) -> Result<Mock> {
+    if !document.is_file() {
+        bail!("{name}: no document at {}", document.display());
+    }
+    let port = free_port()?;
+    let log = logs.join(format!("{name}.log"));
+    let out = std::fs::File::create(&log)?;
+    let child = Command::new(prism)
+        .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg(document)
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("cannot start {}", prism.display()))?;
+    Ok(Mock { name, child, url: format!("http://127.0.0.1:{port}"), log })
+}
+
+/// Waits until the mock answers HTTP (any status).
+fn wait_ready(mock: &mut Mock, limit: Duration) -> Result<()> {
+    let started = Instant::now();
+    let addr = mock.url.trim_start_matches("http://").to_string();
+    while started.elapsed() < limit {
+        if let Some(status) = mock.child.try_wait()? {
+            let log = std::fs::read_to_string(&mock.log).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
+            bail!("{}: prism exited ({status}):\n{}", mock.name, tail.join("\n"));
+        }
+        if let Ok(mut s) = TcpStream::connect(&addr) {
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            let _ = s.write_all(b"GET /__ready HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+            let mut buf = [0u8; 12];
+            if s.read(&mut buf).is_ok_and(|n| n > 0 && buf.starts_with(b"HTTP/1.1")) {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    bail!("{}: prism did not answer within {limit:?} (log: {})", mock.name, mock.log.display())
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let upstream = args
+        .first()
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("UPSTREAM_SPECS").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/specs-upstream"));
+    let rebilly = upstream.join("rebilly/openapi.yaml");
+    let monite = upstream.join("monite/openapi.json");
+    for doc in [&rebilly, &monite] {
+        if !doc.is_file() {
+            bail!("the vendor document {} is missing: pass the specs-upstream folder as an argument or in UPSTREAM_SPECS", doc.display());
+        }
+    }
+    let dir = root.join("target/prism");
+    let prism = install(&dir)?;
+    let mut mocks = vec![
+        start("rebilly", &prism, &rebilly, &dir)?,
+        start("monite", &prism, &monite, &dir)?,
+        start("layer", &prism, &root.join("specs/layer/openapi.json"), &dir)?,
+    ];
+    for m in &mut mocks {
+        wait_ready(m, Duration::from_secs(180))?;
+        println!("{}: prism mock on {}", m.name, m.url);
+    }
+    let status = Command::new("cargo")
+        .current_dir(root)
+        .args(["test", "--locked", "--test", "contract", "--", "--ignored"])
+        .env("PRISM_REBILLY", &mocks[0].url)
+        .env("PRISM_MONITE", &mocks[1].url)
+        .env("PRISM_LAYER", &mocks[2].url)
+        .status()?;
+    drop(mocks);
+    if !status.success() {
+        bail!("contract tests failed (Prism logs in {})", dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! `cargo xtask corpus DIR [--builder] [--keep]`: every OpenAPI document
+//! under DIR (JSON or YAML, any depth) normalized, generated with progenitor
+//! and compiled in a scratch crate under `target/corpus/`, with per document:
+//! operations generated/total, schemas typed/total, and the time of each
+//! step. Fails when a document falls under 100% of its operations or its
+//! client does not compile.
+//!
+//! The scratch clients are standalone progenitor clients (no facade). They use
+//! the Positional interface unless `--builder`: the Builder interface
+//! triples the code (typify adds a builder per struct) and its compile time.
+
+use crate::normalize::{self, walk};
+use anyhow::{Context, Result};
+use progenitor::InterfaceStyle;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn documents(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            documents(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One document's line in the report.
+struct Row {
+    name: String,
+    operations: (usize, usize),
+    schemas: (usize, usize),
+    lines: usize,
+    normalize: Duration,
+    generate: Duration,
+    compile: Option<(Duration, Option<u64>)>,
+    failure: Option<String>,
+}
+
+const MANIFEST: &str = r#"[package]
+name = "NAME"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+path = "lib.rs"
+
+[dependencies]
+progenitor-client = "0.15.1"
+reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
+uuid = { version = "1", features = ["serde"] }
+regress = "0.10"
+futures = "0.3"
+bytes = "1"
+
+[workspace]
+"#;
+
+fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), String> {
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    let report = crate_dir.join("time.txt");
+    let mut cmd = if gnu_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "%M", "-o"]).arg(&report).arg("cargo");
+        c
+    } else {
+        Command::new("cargo")
+    };
+    cmd.current_dir(crate_dir).args(["build", "--quiet", "--lib"]).env("CARGO_TARGET_DIR", target);
+    // Dependencies first, so that the time is the generated code's.
+    let started = Instant::now();
+    let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let elapsed = started.elapsed();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).take(5).collect();
+        return Err(format!("does not compile: {}", first.join(" | ")));
+    }
+    let peak = std::fs::read_to_string(&report).ok().and_then(|t| t.trim().lines().last()?.parse().ok());
+    Ok((elapsed, peak))
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let builder = args.iter().any(|a| a == "--builder");
+    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--builder]")?;
+    let mut files = Vec::new();
+    documents(Path::new(dir), &mut files)?;
+    files.sort();
+    let scratch = root.join("target/corpus");
+    let target = scratch.join("target");
+    std::fs::create_dir_all(&scratch)?;
+    let mut rows = Vec::new();
+    for file in files {
+        let Ok(mut doc) = crate::document::read(&file) else { continue };
+        if doc.get("openapi").is_none() {
+            continue;
+        }
+        let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();
+        let crate_name = format!(
+            "corpus_{}",
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>()
+        );
+        let started = Instant::now();
+        let total_ops = walk::operations(&mut doc).len();
+        let mut row = Row {
+            name,
+            operations: (0, total_ops),
+            schemas: (0, 0),
+            lines: 0,
+            normalize: Duration::ZERO,
+            generate: Duration::ZERO,
+            compile: None,
+            failure: None,
+        };
+        match normalize::normalize(&mut doc, &normalize::Config::default()) {
+            Ok(_) => {}
+            Err(e) => {
+                row.failure = Some(format!("normalize: {e}"));
+                rows.push(row);
+                continue;
+            }
+        }
+        row.normalize = started.elapsed();
+        let schema_names: Vec<String> =
+            doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let started = Instant::now();
+        let interface = if builder { InterfaceStyle::Builder } else { InterfaceStyle::Positional };
+        let code = match crate::codegen::generate_with(
+            &crate::document::to_text(&doc),
+            &row.name,
+            &crate::codegen::standalone_settings(interface),
+        ) {
+            Ok(code) => code,
+            Err(e) => {
+                row.failure = Some(format!("generate: {e}"));
+                rows.push(row);
+                continue;
+            }
+        };
+        row.generate = started.elapsed();
+        row.lines = code.lines().count();
+        row.operations.0 = code.matches("operation_id: \"").count();
+        let typed = schema_names
+            .iter()
+            .filter(|n| {
+                let t = crate::diff::type_name(n);
+                code.contains(&format!("pub struct {t} "))
+                    || code.contains(&format!("pub struct {t}("))
+                    || code.contains(&format!("pub enum {t} "))
+            })
+            .count();
+        row.schemas = (typed, schema_names.len());
+        let crate_dir = scratch.join(&crate_name);
+        std::fs::create_dir_all(&crate_dir)?;
+        std::fs::write(crate_dir.join("Cargo.toml"), MANIFEST.replace("NAME", &crate_name))?;
+        std::fs::write(crate_dir.join("lib.rs"), format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+        match compile(&crate_dir, &target) {
+            Ok(c) => row.compile = Some(c),
+            Err(e) => row.failure = Some(e),
+        }
+        rows.push(row);
+    }
+    println!(
+        "{:<28} {:>11} {:>11} {:>9} {:>10} {:>10} {:>10} {:>9}",
+        "document", "operations", "schemas", "lines", "normalize", "generate", "compile", "peak"
+    );
+    let mut failed = false;
+    for r in &rows {
+        let (compile, peak) = match r.compile {
+            Some((d, p)) => (format!("{:.1}s", d.as_secs_f64()), p.map_or("n/a".into(), |k| format!("{} MiB", k / 1024))),
+            None => ("-".into(), "-".into()),
+        };
+        println!(
+            "{:<28} {:>11} {:>11} {:>9} {:>9.2}s {:>9.2}s {:>10} {:>9}",
+            r.name,
+            format!("{}/{}", r.operations.0, r.operations.1),
+            format!("{}/{}", r.schemas.0, r.schemas.1),
+            r.lines,
+            r.normalize.as_secs_f64(),
+            r.generate.as_secs_f64(),
+            compile,
+            peak
+        );
+        if let Some(f) = &r.failure {
+            println!("    FAILED: {f}");
+        }
+        failed |= r.failure.is_some() || r.operations.0 < r.operations.1;
+    }
+    if rows.is_empty() {
+        anyhow::bail!("no OpenAPI document under {dir}");
+    }
+    if failed {
+        anyhow::bail!("some documents fall short of 100% of operations or do not compile");
+    }
+    Ok(())
+}
