@@ -2,7 +2,8 @@
 //! emit two types of one name, which does not compile. Nullability belongs to
 //! the places that use it: the component loses `nullable`, and every `$ref`
 //! to it becomes `{allOf: [$ref], nullable: true}`, which typify reads as
-//! `Option<Component>`. Nothing is lost.
+//! `Option<Component>`. Nothing is lost. (`null` among an enum's values is
+//! read as `nullable` first.)
 
 use super::walk::escape;
 use super::{Config, NormalizeError, Tally};
@@ -27,6 +28,15 @@ fn wrap_refs(value: &mut Value, targets: &[String], count: &mut usize) {
 }
 
 pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+    super::walk::for_each_schema(doc, &mut |s, _| {
+        if let Some(Value::Array(values)) = s.get_mut("enum") {
+            if values.iter().any(Value::is_null) {
+                values.retain(|v| !v.is_null());
+                s.insert("nullable".into(), json!(true));
+                t.rewrite();
+            }
+        }
+    });
     let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else { return Ok(()) };
     let mut targets = Vec::new();
     for (name, schema) in schemas.iter_mut() {
@@ -53,7 +63,7 @@ mod tests {
     fn nullability_moves_from_the_component_to_its_uses() {
         let r = json!({"$ref": "#/components/schemas/Confidence"});
         let mut doc = json!({"components": {"schemas": {
-            "Confidence": {"type": "string", "enum": ["weak", "strong"], "nullable": true},
+            "Confidence": {"type": "string", "enum": ["weak", "strong", null]},
             "Settings": {"type": "object", "properties": {"level": r, "levels": {"type": "array", "items": r}}}
         }}});
         let t = run_pass(run, &mut doc, &Config::default());
@@ -62,6 +72,6 @@ mod tests {
         let wrapped = json!({"allOf": [r], "nullable": true});
         assert_eq!(s["Settings"]["properties"]["level"], wrapped);
         assert_eq!(s["Settings"]["properties"]["levels"]["items"], wrapped);
-        assert_eq!(t.rewrites, 3);
+        assert_eq!(t.rewrites, 4);
     }
 }
