@@ -44,24 +44,8 @@ fn method_name(id: &str) -> String {
     crate::normalize::operation_ids::snake(id)
 }
 
-/// typify's type name for a component name (close: PascalCase of its words).
-pub fn type_name(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    out
-}
+/// typify's type name for a component name.
+pub use crate::normalize::schema_names::type_name;
 
 struct Op<'a> {
     id: String,

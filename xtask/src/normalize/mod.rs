@@ -25,7 +25,7 @@ mod ref_siblings;
 mod request_bodies;
 mod required_fields;
 mod scalar_unions;
-mod schema_names;
+pub(crate) mod schema_names;
 mod success_responses;
 mod type_arrays;
 mod version;

@@ -19,8 +19,9 @@ use super::{Config, NormalizeError, Tally};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// The Rust type name typify derives (PascalCase of the words).
-pub fn rust_name(name: &str) -> String {
+/// The Rust type name typify derives from a component name (PascalCase of
+/// its words; close enough to tell clashes apart).
+pub fn type_name(name: &str) -> String {
     let mut out = String::new();
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
         let mut chars = word.chars();
@@ -29,7 +30,13 @@ pub fn rust_name(name: &str) -> String {
             out.extend(chars);
         }
     }
-    out.to_ascii_lowercase()
+    out
+}
+
+/// [`type_name`] folded to lower case: names that clash as Rust types
+/// (or as file names on case-insensitive disks) compare equal.
+fn rust_name(name: &str) -> String {
+    type_name(name).to_ascii_lowercase()
 }
 
 fn rewrite_refs(value: &mut Value, renames: &HashMap<String, String>) {
