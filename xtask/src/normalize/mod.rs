@@ -179,6 +179,7 @@ pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeEr
     if !doc.is_object() {
         return Err(NormalizeError::new("", "the document is not a JSON/YAML object"));
     }
+    check_refs(doc)?;
     let mut report = Report { operations_in: count_operations(doc), ..Report::default() };
     for pass in PASSES {
         let mut tally = Tally::default();
@@ -190,8 +191,92 @@ pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeEr
     Ok(report)
 }
 
+/// Every local `$ref` must point at something, and no chain of refs may
+/// come back to where it started: an error names the `$ref`'s place.
+fn check_refs(doc: &Value) -> Result<(), NormalizeError> {
+    fn visit(doc: &Value, v: &Value, at: &str) -> Result<(), NormalizeError> {
+        match v {
+            Value::Object(m) => {
+                if let Some(r) = m.get("$ref") {
+                    let Some(target) = r.as_str() else { return Err(NormalizeError::new(format!("{at}/$ref"), "$ref must be a string")) };
+                    if let Some(pointer) = target.strip_prefix('#') {
+                        let mut seen = vec![pointer.to_string()];
+                        let mut node = doc.pointer(pointer);
+                        while let Some(next) = node.and_then(|n| n.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                            if seen.iter().any(|s| s == next) {
+                                return Err(NormalizeError::new(
+                                    format!("{at}/$ref"),
+                                    format!("$ref cycle: {} → {next}", seen.join(" → ")),
+                                ));
+                            }
+                            seen.push(next.to_string());
+                            node = doc.pointer(next);
+                        }
+                        if node.is_none() {
+                            return Err(NormalizeError::new(format!("{at}/$ref"), format!("$ref {target} points to nothing")));
+                        }
+                    } else {
+                        return Err(NormalizeError::new(
+                            format!("{at}/$ref"),
+                            format!("external $ref {target}: bundle the document first (cargo xtask refresh)"),
+                        ));
+                    }
+                }
+                for (k, c) in m {
+                    // Examples are data, not schema: a "$ref" key in them is just a key.
+                    if k != "example" && k != "examples" && k != "default" && k != "enum" && k != "const" {
+                        visit(doc, c, &format!("{at}/{}", walk::escape(k)))?;
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    visit(doc, c, &format!("{at}/{i}"))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    visit(doc, doc, "")
+}
+
 fn count_operations(doc: &mut Value) -> usize {
     walk::operations(doc).len()
+}
+
+#[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
+mod check_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dangling_cyclic_and_external_refs_are_errors_with_their_place() {
+        let base = |schemas: Value| json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": schemas}});
+        for (schemas, pointer, words) in [
+            (
+                json!({"A": {"properties": {"b": {"$ref": "#/components/schemas/B"}}}}),
+                "/components/schemas/A/properties/b/$ref",
+                "points to nothing",
+            ),
+            (
+                json!({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}),
+                "/components/schemas/A/$ref",
+                "cycle",
+            ),
+            (json!({"A": {"$ref": "other.yaml#/X"}}), "/components/schemas/A/$ref", "bundle"),
+        ] {
+            let err = normalize(&mut base(schemas), &Config::default()).unwrap_err();
+            assert_eq!(err.pointer, pointer, "{err}");
+            assert!(err.message.contains(words), "{err}");
+        }
+        // A recursive schema (through properties) is fine.
+        let mut ok = base(json!({"Node": {"properties": {"next": {"$ref": "#/components/schemas/Node"}}}}));
+        assert!(normalize(&mut ok, &Config::default()).is_ok());
+    }
 }
 
 #[cfg(test)]
