@@ -249,6 +249,13 @@ fn count_operations(doc: &mut Value) -> usize {
 mod fuzz_tests;
 
 #[cfg(test)]
+pub(crate) fn run_pass(run: PassFn, doc: &mut Value, config: &Config) -> Tally {
+    let mut t = Tally::default();
+    run(doc, config, &mut t).expect("pass failed");
+    t
+}
+
+#[cfg(test)]
 mod check_tests {
     use super::*;
     use serde_json::json;
@@ -277,11 +284,4 @@ mod check_tests {
         let mut ok = base(json!({"Node": {"properties": {"next": {"$ref": "#/components/schemas/Node"}}}}));
         assert!(normalize(&mut ok, &Config::default()).is_ok());
     }
-}
-
-#[cfg(test)]
-pub(crate) fn run_pass(run: PassFn, doc: &mut Value, config: &Config) -> Tally {
-    let mut t = Tally::default();
-    run(doc, config, &mut t).expect("pass failed");
-    t
 }
