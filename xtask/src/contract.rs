@@ -30,10 +30,19 @@ struct Mock {
 
 impl Drop for Mock {
     fn drop(&mut self) {
+        // `--` so that the negative id names the process group, not an option.
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", &group]).status();
-        std::thread::sleep(Duration::from_millis(200));
-        let _ = Command::new("kill").args(["-KILL", &group]).stderr(Stdio::null()).status();
+        let signal = |sig: &str| Command::new("kill").args([sig, "--", &group]).stderr(Stdio::null()).status();
+        let _ = signal("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = signal("-KILL");
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -134,7 +143,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         .env("PRISM_MONITE", &mocks[1].url)
         .env("PRISM_LAYER", &mocks[2].url)
         .status()?;
+    let groups: Vec<u32> = mocks.iter().map(|m| m.child.id()).collect();
     drop(mocks);
+    for group in groups {
+        let alive = Command::new("kill").args(["-0", "--", &format!("-{group}")]).stderr(Stdio::null()).status()?.success();
+        if alive {
+            bail!("a prism process of group {group} is still running after the mocks were stopped");
+        }
+    }
     if !status.success() {
         bail!("contract tests failed (Prism logs in {})", dir.display());
     }

@@ -10,6 +10,7 @@ pub mod walk;
 mod client_headers;
 mod const_values;
 mod defaults;
+mod discriminators;
 mod enum_names;
 mod envelope;
 mod error_responses;
@@ -132,6 +133,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
+    Pass { name: "discriminators", why: "a discriminator is ignored: the first variant that fits wins", run: discriminators::run },
     Pass { name: "nullable_components", why: "a nullable component becomes two types of one name", run: nullable_components::run },
     Pass { name: "schema_names", why: "names that clash as Rust types do not compile or pick the wrong type", run: schema_names::run },
 ];
