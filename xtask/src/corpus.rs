@@ -41,7 +41,7 @@ struct Row {
     failure: Option<String>,
 }
 
-const MANIFEST: &str = r#"[package]
+pub const MANIFEST: &str = r#"[package]
 name = "NAME"
 version = "0.0.0"
 edition = "2021"

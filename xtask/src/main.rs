@@ -18,6 +18,8 @@ mod fetch;
 mod normalize;
 mod refresh;
 mod select;
+#[cfg(test)]
+mod semantics_tests;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
