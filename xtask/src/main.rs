@@ -4,6 +4,11 @@
 //!   `specs/<api>/source.{yaml,json}` into `specs/<api>/openapi.json`, the
 //!   document build.rs generates from. `--check` writes nothing and fails when
 //!   a committed document is not what normalizing its source gives.
+//! - `refresh`, `diff`: fetch a vendor's document, pin it, report changes
+//!   (`refresh.rs`, `bundle.rs`, `select.rs`, `diff.rs`).
+//! - `corpus`, `generate`: normalize, generate and compile whole documents.
+//! - `contract`: the clients against Prism mocks of the vendors' documents.
+//! - `bench-build`: build cost per feature (BENCHMARKS.md, P2).
 
 mod bench_build;
 mod bundle;
