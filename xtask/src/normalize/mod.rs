@@ -147,6 +147,10 @@ pub struct Report {
     pub operations_out: usize,
     /// Component schemas in the output document.
     pub schemas: usize,
+    /// Of those, the ones that say nothing about their shape (no type,
+    /// properties, items, enum or composition): they become
+    /// `serde_json::Value`.
+    pub schemas_untyped: usize,
     /// One entry per pass, in run order.
     pub passes: Vec<PassReport>,
 }
@@ -162,7 +166,14 @@ pub struct PassReport {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "  operations kept {}/{}, schemas {}", self.operations_out, self.operations_in, self.schemas)?;
+        writeln!(
+            f,
+            "  operations kept {}/{}, schemas typed {}/{} (the rest become serde_json::Value)",
+            self.operations_out,
+            self.operations_in,
+            self.schemas - self.schemas_untyped,
+            self.schemas
+        )?;
         for p in &self.passes {
             if p.tally.rewrites == 0 {
                 continue;
@@ -189,7 +200,9 @@ pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeEr
         report.passes.push(PassReport { pass: pass.name, why: pass.why, tally });
     }
     report.operations_out = count_operations(doc);
-    report.schemas = doc.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |m| m.len());
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    report.schemas = schemas.map_or(0, |m| m.len());
+    report.schemas_untyped = schemas.map_or(0, |m| m.values().filter(|s| untyped(s)).count());
     Ok(report)
 }
 
@@ -243,6 +256,12 @@ fn check_refs(doc: &Value) -> Result<(), NormalizeError> {
     visit(doc, doc, "")
 }
 
+/// A schema that says nothing of its shape.
+fn untyped(schema: &Value) -> bool {
+    const SHAPE: &[&str] = &["type", "properties", "items", "enum", "allOf", "oneOf", "anyOf", "$ref", "additionalProperties"];
+    schema.as_object().is_none_or(|m| !SHAPE.iter().any(|k| m.contains_key(*k)))
+}
+
 fn count_operations(doc: &mut Value) -> usize {
     walk::operations(doc).len()
 }
@@ -282,6 +301,10 @@ mod check_tests {
             assert_eq!(err.pointer, pointer, "{err}");
             assert!(err.message.contains(words), "{err}");
         }
+        // The report counts what stays untyped.
+        let mut doc = base(json!({"Free": {"description": "anything"}, "Typed": {"type": "string"}}));
+        let report = normalize(&mut doc, &Config::default()).unwrap();
+        assert_eq!((report.schemas, report.schemas_untyped), (2, 1));
         // A recursive schema (through properties) is fine.
         let mut ok = base(json!({"Node": {"properties": {"next": {"$ref": "#/components/schemas/Node"}}}}));
         assert!(normalize(&mut ok, &Config::default()).is_ok());
