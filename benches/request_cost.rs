@@ -205,7 +205,21 @@ impl Stats {
     }
 }
 
+/// P4 opens 1,000 connections, an fd at each end in this process: raise the
+/// soft open-file limit to the hard one.
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain libc calls on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 fn main() {
+    raise_open_file_limit();
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 5 } else { 31 };
     let base = start_server();

@@ -425,8 +425,22 @@ impl IntoSettings for RetryPolicy {
     }
 }
 
+/// 1,000 calls hold 1,000 connections, an fd at each end in this process:
+/// raise the soft limit to the hard one, as a machine's default may be 1,024.
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain libc calls on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_thousand_concurrent_calls_on_an_expired_token_make_one_token_request() {
+    raise_open_file_limit();
     let server = MockServer::start().await;
     Mock::given(path("/v1/auth/token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body("shared", json!(86400))).set_delay(Duration::from_millis(200)))
