@@ -114,6 +114,13 @@ pub(crate) enum Credential {
 static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
+impl Credential {
+    /// `Authorization: Bearer <token>`, sent as is.
+    pub(crate) fn bearer(token: &SecretString) -> Self {
+        Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into())
+    }
+}
+
 /// `(operationId, method, path template)` of each operation of an API.
 pub(crate) type OperationTable = &'static [(&'static str, &'static str, &'static str)];
 

@@ -35,7 +35,6 @@ include!(concat!(env!("OUT_DIR"), "/layer_operations.rs"));
 use crate::auth::{ClientCredentials, TokenRequest};
 use crate::error::{ErrorKind, FieldError, Vendor, VendorBody, VendorError};
 use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
-use reqwest::header::AUTHORIZATION;
 
 transport::client_hooks!(Client);
 
@@ -123,10 +122,9 @@ impl Client {
 
     /// [`Client::with_environment`] with other timeouts and retries.
     pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
-        use secrecy::ExposeSecret;
         let url = transport::base_url(environment.base_url())?;
         let credential = match auth {
-            Auth::Bearer(token) => Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into()),
+            Auth::Bearer(token) => Credential::bearer(&token),
             Auth::ClientCredentials(credentials) => {
                 let scope = match (&credentials.scope, environment.scope()) {
                     (Some(scope), _) => scope.clone(),

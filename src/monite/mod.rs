@@ -36,7 +36,6 @@ include!(concat!(env!("OUT_DIR"), "/monite_operations.rs"));
 use crate::auth::{ClientCredentials, TokenRequest};
 use crate::error::{FieldError, Vendor, VendorBody, VendorError};
 use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
-use reqwest::header::AUTHORIZATION;
 
 transport::client_hooks!(Client);
 
@@ -114,7 +113,6 @@ impl Client {
 
     /// [`Client::with_environment`] with other timeouts and retries.
     pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
-        use secrecy::ExposeSecret;
         let url = transport::base_url(environment.base_url())?;
         let token = |credentials: ClientCredentials, entity_user_id| -> Result<Credential, ConfigError> {
             let token_url = credentials.token_url.clone().unwrap_or_else(|| format!("{url}/auth/token"));
@@ -122,7 +120,7 @@ impl Client {
             Ok(Credential::Token(TokenRequest::MoniteJson { url, version: api_version().to_string(), credentials, entity_user_id }))
         };
         let credential = match auth {
-            Auth::Bearer(t) => Credential::Header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()).into()),
+            Auth::Bearer(t) => Credential::bearer(&t),
             Auth::ClientCredentials(credentials) => token(credentials, None)?,
             Auth::EntityUser { credentials, entity_user_id } => token(credentials, Some(entity_user_id))?,
             Auth::None => Credential::None,

@@ -37,7 +37,7 @@ include!(concat!(env!("OUT_DIR"), "/rebilly_operations.rs"));
 
 use crate::error::{FieldError, Vendor, VendorBody, VendorError};
 use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
-use reqwest::header::{HeaderName, AUTHORIZATION};
+use reqwest::header::HeaderName;
 
 transport::client_hooks!(Client);
 
@@ -66,10 +66,9 @@ pub fn api_key(key: impl Into<String>) -> Auth {
 }
 
 fn credential(auth: Auth) -> Result<Credential, ConfigError> {
-    use secrecy::ExposeSecret;
     Ok(match auth {
         Auth::ApiKey { header, key } => Credential::Header(header, key),
-        Auth::Bearer(token) => Credential::Header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()).into()),
+        Auth::Bearer(token) => Credential::bearer(&token),
         Auth::None => Credential::None,
         _ => {
             return Err(ConfigError::UnsupportedAuth {

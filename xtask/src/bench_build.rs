@@ -28,18 +28,29 @@ struct Timed {
     peak_kib: Option<u64>,
 }
 
-/// Runs `cargo build` for the library with `features`, timed.
-fn cargo_build(root: &Path, target: &Path, features: &[&str]) -> Result<Timed> {
-    let gnu_time = Path::new("/usr/bin/time").exists();
-    std::fs::create_dir_all(target)?;
-    let report = target.join("time.txt");
-    let mut cmd = if gnu_time {
+/// `cargo`, run under `/usr/bin/time` when the machine has it, which writes
+/// the biggest process's peak memory to `report` (read it with [`peak_kib`]).
+pub fn cargo_with_peak(report: &Path) -> Command {
+    let _ = std::fs::remove_file(report);
+    if Path::new("/usr/bin/time").exists() {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg("-o").arg(&report).arg("cargo");
+        c.args(["-f", "%M", "-o"]).arg(report).arg("cargo");
         c
     } else {
         Command::new("cargo")
-    };
+    }
+}
+
+/// The peak memory (KiB) [`cargo_with_peak`] recorded, if it could.
+pub fn peak_kib(report: &Path) -> Option<u64> {
+    std::fs::read_to_string(report).ok().and_then(|t| t.trim().lines().last()?.parse().ok())
+}
+
+/// Runs `cargo build` for the library with `features`, timed.
+fn cargo_build(root: &Path, target: &Path, features: &[&str]) -> Result<Timed> {
+    std::fs::create_dir_all(target)?;
+    let report = target.join("time.txt");
+    let mut cmd = cargo_with_peak(&report);
     cmd.current_dir(root).args(["build", "--quiet", "--locked", "-p", "accounting-sync", "--lib", "--no-default-features"]);
     if !features.is_empty() {
         cmd.arg("--features").arg(features.join(","));
@@ -51,8 +62,7 @@ fn cargo_build(root: &Path, target: &Path, features: &[&str]) -> Result<Timed> {
     if !status.success() {
         bail!("cargo build failed for {features:?}");
     }
-    let peak_kib = if gnu_time { std::fs::read_to_string(&report).ok().and_then(|t| t.trim().lines().last()?.parse().ok()) } else { None };
-    Ok(Timed { wall, peak_kib })
+    Ok(Timed { wall, peak_kib: peak_kib(&report) })
 }
 
 /// Runs the compiled build script of `target` directly, as cargo would.

@@ -14,7 +14,6 @@ use anyhow::{Context, Result};
 use progenitor::InterfaceStyle;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn documents(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -65,17 +64,9 @@ bytes = "1"
 "#;
 
 fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), String> {
-    let gnu_time = Path::new("/usr/bin/time").exists();
     let report = crate_dir.join("time.txt");
-    let mut cmd = if gnu_time {
-        let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "%M", "-o"]).arg(&report).arg("cargo");
-        c
-    } else {
-        Command::new("cargo")
-    };
+    let mut cmd = crate::bench_build::cargo_with_peak(&report);
     cmd.current_dir(crate_dir).args(["build", "--quiet", "--lib"]).env("CARGO_TARGET_DIR", target);
-    // Dependencies first, so that the time is the generated code's.
     let started = Instant::now();
     let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     let elapsed = started.elapsed();
@@ -84,8 +75,7 @@ fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), S
         let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).take(5).collect();
         return Err(format!("does not compile: {}", first.join(" | ")));
     }
-    let peak = std::fs::read_to_string(&report).ok().and_then(|t| t.trim().lines().last()?.parse().ok());
-    Ok((elapsed, peak))
+    Ok((elapsed, crate::bench_build::peak_kib(&report)))
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -96,7 +86,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     files.sort();
     let scratch = root.join("target/corpus");
     let target = scratch.join("target");
-    std::fs::create_dir_all(&scratch)?;
+    // The dependencies first, in a crate of their own: otherwise the first
+    // document's compile time would include them.
+    let deps = scratch.join("corpus_dependencies");
+    std::fs::create_dir_all(&deps)?;
+    std::fs::write(deps.join("Cargo.toml"), MANIFEST.replace("NAME", "corpus_dependencies"))?;
+    std::fs::write(deps.join("lib.rs"), "")?;
+    compile(&deps, &target).map_err(anyhow::Error::msg).context("building the clients' dependencies")?;
     let mut rows = Vec::new();
     for file in files {
         let Ok(mut doc) = crate::document::read(&file) else { continue };

@@ -20,10 +20,9 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
     for (ptr, _, _, op) in operations(doc) {
         let Some(Value::Object(responses)) = op.get_mut("responses") else { continue };
         // Responses given as $ref are read through, written inline.
-        for (status, r) in responses.iter_mut().filter(|(s, _)| is_success(s)) {
+        for (_, r) in responses.iter_mut().filter(|(s, _)| is_success(s)) {
             if let Some(target) = r.get("$ref").and_then(Value::as_str).and_then(|x| resolve(&snapshot, x)) {
                 *r = target.clone();
-                let _ = status;
             }
         }
         for (status, r) in responses.iter_mut().filter(|(s, _)| is_success(s)) {
