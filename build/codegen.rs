@@ -21,6 +21,9 @@ pub fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        // typify leaves untagged enums (the open enums among them) without
+        // `PartialEq`; callers compare statuses.
+        .with_derive("PartialEq")
         // Every request passes through the hand-written hooks in
         // src/transport.rs (credentials, client-set headers); Expected makes a
         // missing implementation one clear compile error.

@@ -89,7 +89,7 @@ fn expect_error<T: std::fmt::Debug>(what: &str, status: u16, result: Result<T, E
 
 macro_rules! each_rebilly_operation {
     ($prefer:expr, |$name:ident, $call:ident| $body:block) => {{
-        use rebilly::types::{ExternalIdentifierResource as R, ExternalIdentifierService as S};
+        use rebilly::types::{ExternalIdentifierResourceKnown as R, ExternalIdentifierService as S};
         let c = rebilly($prefer);
         {
             let $name = "GetExternalIdentifierCollection";
@@ -175,7 +175,7 @@ async fn rebilly_against_its_own_document() {
         "GetExternalIdentifier",
         rebilly(None)
             .get_external_identifier()
-            .resource(rebilly::types::ExternalIdentifierResource::Customers)
+            .resource(rebilly::types::ExternalIdentifierResource::Known(rebilly::types::ExternalIdentifierResourceKnown::Customers))
             .resource_id("cus_1")
             .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
             .send()
@@ -222,7 +222,7 @@ async fn monite_against_its_own_document() {
             let page = ok(
                 "get_accounting_synced_records",
                 c.get_accounting_synced_records()
-                    .object_type(monite::types::ObjectMatchTypes::Receivable)
+                    .object_type(monite::types::ObjectMatchTypes::Known(monite::types::ObjectMatchTypesKnown::Receivable))
                     .limit(std::num::NonZeroU64::new(10).unwrap())
                     .send()
                     .await
@@ -240,7 +240,7 @@ async fn monite_against_its_own_document() {
             let token = monite::types::ObtainTokenPayload::builder()
                 .client_id(id)
                 .client_secret("secret")
-                .grant_type(monite::types::GrantType::ClientCredentials);
+                .grant_type(monite::types::GrantType::Known(monite::types::GrantTypeKnown::ClientCredentials));
             ok("post_auth_token", c.post_auth_token().body(token).send().await.map_err(Error::from));
         }
     }

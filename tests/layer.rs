@@ -62,7 +62,7 @@ fn account(id: &str, stable: Value) -> Value {
 fn assert_account(a: &types::ApiQuickbooksLedgerAccount, id: &str) {
     assert_eq!(a.id.unwrap().to_string(), id);
     assert_eq!(a.name.as_deref(), Some("Checking"));
-    assert_eq!(a.normality, Some(types::Normality::Debit));
+    assert_eq!(a.normality, Some(types::Normality::Known(types::NormalityKnown::Debit)));
     assert_eq!(a.account_type.as_ref().unwrap().value.as_deref(), Some("ASSET"));
     assert_eq!(a.account_subtype.as_ref().unwrap().display_name.as_deref(), Some("Current Assets"));
     assert_eq!(a.balance, Some(1250075));
@@ -73,7 +73,7 @@ fn assert_account(a: &types::ApiQuickbooksLedgerAccount, id: &str) {
     let Some(types::LedgerAccountIdentifier::StableName(by_name)) = &local.stable_name else { panic!("{:?}", local.stable_name) };
     assert_eq!(by_name.stable_name, "CURRENT_ASSETS");
     assert_eq!(local.account_number.as_deref(), Some("4000"));
-    assert_eq!(local.normality, Some(types::Normality::Credit));
+    assert_eq!(local.normality, Some(types::Normality::Known(types::NormalityKnown::Credit)));
 }
 
 #[tokio::test]
@@ -110,19 +110,19 @@ async fn sync_from_quickbooks_not_connected_decodes_the_error_list() {
     let Err(Error::ErrorResponse(e)) = result else { panic!("{result:?}") };
     assert_eq!(e.status().as_u16(), 404);
     let [error] = e.errors.as_slice() else { panic!("{:?}", e.errors) };
-    assert_eq!(error.type_, types::ApiErrorType::ResourceNotFound);
+    assert_eq!(error.type_, types::ApiErrorType::Known(types::ApiErrorTypeKnown::ResourceNotFound));
     assert_eq!(error.description, "QuickBooks is not connected for this business");
-    assert_eq!(error.error_enum, Some(types::ApiEnumErrorType::QuickbooksConnectionMissing));
+    assert_eq!(error.error_enum, Some(types::ApiEnumErrorType::Known(types::ApiEnumErrorTypeKnown::QuickbooksConnectionMissing)));
     assert_eq!(error.meta.as_ref().unwrap()["business_id"], BUSINESS);
     assert_eq!(reencoded(&*e), fixture(include_str!("fixtures/layer/not_connected.json")));
 }
 
 /// Every `ApiErrorType` and every `ApiEnumErrorType` value of our document
-/// decodes, and encodes back to the same text.
+/// decodes to its `Known` variant, and encodes back to the same text.
 #[tokio::test]
 async fn every_error_type_and_error_enum_value_decodes() {
     let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
-    let values = |name: &str| -> Vec<Value> { spec["components"]["schemas"][name]["enum"].as_array().unwrap().clone() };
+    let values = |name: &str| -> Vec<Value> { spec["components"]["schemas"][format!("{name}Known")]["enum"].as_array().unwrap().clone() };
     let (types_, enums) = (values("ApiErrorType"), values("ApiEnumErrorType"));
     assert_eq!(types_.len(), 13);
     assert_eq!(enums.len(), 93);
@@ -140,7 +140,18 @@ async fn every_error_type_and_error_enum_value_decodes() {
     let Err(Error::ErrorResponse(e)) = result else { panic!("{result:?}") };
     assert_eq!(e.errors.len(), 94);
     assert_eq!(e.errors[93].error_enum, None);
+    assert!(e.errors.iter().all(|x| matches!(x.type_, types::ApiErrorType::Known(_))));
+    assert!(e.errors[..93].iter().all(|x| matches!(x.error_enum, Some(types::ApiEnumErrorType::Known(_)))));
     assert_eq!(reencoded(&*e), body);
+
+    // Values Layer adds later are kept as sent, and the kind falls back to the status.
+    let newer = json!({"errors": [{"type": "QuotaExhausted", "description": "later", "error_enum": "NEW_ENUM_VALUE"}]});
+    let server = serve(404, newer.clone()).await;
+    let result = client(&server).configure_quickbooks_get().send().await;
+    let Err(Error::ErrorResponse(e)) = result else { panic!("{result:?}") };
+    assert_eq!(e.errors[0].type_, types::ApiErrorType::Unknown("QuotaExhausted".into()));
+    assert_eq!(e.errors[0].error_enum, Some(types::ApiEnumErrorType::Unknown("NEW_ENUM_VALUE".into())));
+    assert_eq!(reencoded(&*e), newer);
 
     let nulls = json!({"errors": [{"type": "AuthFailure", "description": "bad token", "error_enum": null, "meta": null}]});
     let server = serve(401, nulls).await;
@@ -165,7 +176,10 @@ async fn connection_status_decodes_every_field() {
     assert_eq!(s.is_connected, Some(true));
     assert_eq!(s.is_syncing, Some(false));
     assert_eq!(s.last_synced_at.unwrap().to_rfc3339(), "2025-07-14T09:00:00+00:00");
-    assert_eq!(s.last_sync_status, Some(types::QuickbooksConnectionLastSyncStatus::SyncFailure));
+    assert_eq!(
+        s.last_sync_status,
+        Some(types::QuickbooksConnectionLastSyncStatus::Known(types::QuickbooksConnectionLastSyncStatusKnown::SyncFailure))
+    );
     assert_eq!(s.sync_failure_reason.as_deref(), Some("QUICKBOOKS_AUTHENTICATION_FAILURE"));
     assert_eq!(reencoded(&*status), body);
 }
@@ -175,7 +189,7 @@ async fn connection_status_of_a_business_that_never_connected() {
     let server =
         serve(200, json!({"data": {"is_connected": false, "is_syncing": false, "last_synced_at": null, "last_sync_status": null}})).await;
     let status = client(&server).business_quickbooks_connection_status_get().business_id(BUSINESS).send().await.unwrap();
-    assert_eq!((status.data.is_connected, status.data.last_synced_at, status.data.last_sync_status), (Some(false), None, None));
+    assert_eq!((status.data.is_connected, status.data.last_synced_at, status.data.last_sync_status.clone()), (Some(false), None, None));
 }
 
 #[tokio::test]
@@ -269,7 +283,7 @@ fn configuration() -> Value {
 fn assert_configuration(c: &types::QuickbooksConfigurationResponse) {
     assert_eq!(c.client_id.as_deref(), Some("ABCD1234FAKECLIENTID"));
     assert_eq!(c.secret_last_4.as_deref(), Some("**************CRET"));
-    assert_eq!(c.environment, Some(types::QuickbooksEnvironmentType::Sandbox));
+    assert_eq!(c.environment, Some(types::QuickbooksEnvironmentType::Known(types::QuickbooksEnvironmentTypeKnown::Sandbox)));
     assert_eq!(c.redirect_url.as_deref(), Some("https://yourplatform.com/link-quickbooks"));
 }
 
@@ -288,7 +302,7 @@ async fn update_configuration() {
     let input = types::QuickbooksConfigurationInput {
         client_id: Some("ABCD1234FAKECLIENTID".into()),
         secret: Some("abcd1234FAKESECRET".into()),
-        environment: Some(types::QuickbooksEnvironmentType::Sandbox),
+        environment: Some(types::QuickbooksEnvironmentType::Known(types::QuickbooksEnvironmentTypeKnown::Sandbox)),
         redirect_url: Some("https://yourplatform.com/link-quickbooks".into()),
     };
     let c = client(&server).configure_quickbooks_put().body(input).send().await.unwrap();
@@ -351,9 +365,9 @@ async fn every_documented_error_status_decodes() {
             };
             let Err(Error::ErrorResponse(e)) = result else { panic!("{operation} {status}: {result:?}") };
             assert_eq!(e.status().as_u16(), status);
-            assert_eq!(e.errors[0].type_, types::ApiErrorType::InvalidParameters);
+            assert_eq!(e.errors[0].type_, types::ApiErrorType::Known(types::ApiErrorTypeKnown::InvalidParameters));
             assert_eq!(e.errors[0].description, format!("{operation} {status}"));
-            assert_eq!(e.errors[0].error_enum, Some(types::ApiEnumErrorType::SpecifiedBadRequest));
+            assert_eq!(e.errors[0].error_enum, Some(types::ApiEnumErrorType::Known(types::ApiEnumErrorTypeKnown::SpecifiedBadRequest)));
             assert_eq!(e.headers().get("retry-after").unwrap(), "1");
         }
     }

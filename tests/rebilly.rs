@@ -84,15 +84,15 @@ fn assert_item_request(request: &wiremock::Request, verb: &str) {
 }
 
 fn assert_identifier(v: &types::ExternalIdentifier) {
-    assert_eq!(v.resource, Some(types::ExternalIdentifierResource::Customers));
+    assert_eq!(v.resource, Some(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers)));
     assert_eq!(v.resource_id.as_deref(), Some("cus_01HXA4Z7K9"));
     assert_eq!(v.service, Some(types::ExternalIdentifierService::QuickbooksOnline));
     assert_eq!(v.external_identifier, "QBO-1042");
     assert_eq!(v.created_time.as_ref().unwrap().to_rfc3339(), "2026-03-02T10:15:30+00:00");
     assert_eq!(v.updated_time.as_ref().unwrap().to_rfc3339(), "2026-03-04T08:00:00+00:00");
     assert_eq!(v.links.len(), 2);
-    assert_eq!(v.links[0].rel, Some(types::ExternalIdentifierLinkRel::Self_));
-    assert_eq!(v.links[1].rel, Some(types::ExternalIdentifierLinkRel::ExternalService));
+    assert_eq!(v.links[0].rel, Some(types::ExternalIdentifierLinkRel::Known(types::ExternalIdentifierLinkRelKnown::Self_)));
+    assert_eq!(v.links[1].rel, Some(types::ExternalIdentifierLinkRel::Known(types::ExternalIdentifierLinkRelKnown::ExternalService)));
     assert!(v.links[1].href.as_deref().unwrap().contains("nameId=1042"));
     assert_eq!(reencoded(v), identifier(), "every field decodes and re-encodes unchanged");
 }
@@ -139,7 +139,7 @@ async fn get_external_identifier_collection_sends_paging_and_decodes_the_page() 
     assert_eq!(page.headers().get("pagination-total").unwrap(), "332");
     assert_eq!(page.len(), 2);
     assert_identifier(&page[0]);
-    assert_eq!(page[1].resource, Some(types::ExternalIdentifierResource::Invoices));
+    assert_eq!(page[1].resource, Some(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Invoices)));
     assert_eq!(page[1].resource_id.as_deref(), Some("in_77"));
 }
 
@@ -153,7 +153,7 @@ async fn get_external_identifier_decodes_every_field() {
         .await;
     let v = client(&server)
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -173,7 +173,7 @@ async fn post_external_identifier_schedules_a_sync() {
         .await;
     let done = client(&server)
         .post_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -197,7 +197,7 @@ async fn put_external_identifier_sends_the_body_and_decodes_200_and_201() {
             .await;
         let v = client(&server)
             .put_external_identifier()
-            .resource(types::ExternalIdentifierResource::Customers)
+            .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
             .resource_id("cus_01HXA4Z7K9")
             .service(types::ExternalIdentifierService::QuickbooksOnline)
             .body(types::ExternalIdentifier::builder().external_identifier("QBO-1042"))
@@ -220,7 +220,7 @@ async fn delete_external_identifier() {
     Mock::given(method("DELETE")).and(path(ITEM_PATH)).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let done = client(&server)
         .delete_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -233,7 +233,7 @@ async fn delete_external_identifier() {
 /// Each operation with each error status its document declares.
 #[tokio::test]
 async fn every_documented_error_status_decodes_into_problem_details() {
-    use types::{ExternalIdentifierResource as R, ExternalIdentifierService as S};
+    use types::{ExternalIdentifierResourceKnown as R, ExternalIdentifierService as S};
     let cases: &[(&str, &[u16])] = &[
         ("GetExternalIdentifierCollection", &[401, 403]),
         ("GetExternalIdentifier", &[401, 403, 404]),
@@ -293,7 +293,7 @@ async fn a_jwt_is_sent_as_a_bearer_token() {
     Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let c = rebilly::Client::with_environment(Environment::Custom(server.uri()), ORG, Auth::bearer("eyJhbGciOi.jwt")).unwrap();
     c.delete_external_identifier()
-        .resource(types::ExternalIdentifierResource::JournalEntries)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::JournalEntries))
         .resource_id("je_1")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -311,7 +311,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let c = client(&server);
     let missing = c
         .post_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
@@ -321,7 +321,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let too_long = "x".repeat(51);
     let bad = c
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .resource_id(too_long.as_str())
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -330,7 +330,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert!(message.contains("resource_id"), "{message}");
     let path_escape = c
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Customers)
+        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
         .resource_id("../../admin")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()

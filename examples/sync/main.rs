@@ -81,9 +81,11 @@ async fn run() -> Result<()> {
         }
     };
     let resource = match std::env::var("REBILLY_RESOURCE") {
-        Ok(r) => serde_json::from_value(serde_json::Value::String(r.clone()))
-            .map_err(|_| format!("REBILLY_RESOURCE {r:?} is not a Rebilly resource kind"))?,
-        Err(_) => rebilly::types::ExternalIdentifierResource::Customers,
+        // Parsed as a kind this crate knows, to catch a typo before any request.
+        Ok(r) => serde_json::from_value::<rebilly::types::ExternalIdentifierResourceKnown>(serde_json::Value::String(r.clone()))
+            .map_err(|_| format!("REBILLY_RESOURCE {r:?} is not a Rebilly resource kind"))?
+            .into(),
+        Err(_) => rebilly::types::ExternalIdentifierResource::Known(rebilly::types::ExternalIdentifierResourceKnown::Customers),
     };
     let scheduled = client
         .post_external_identifier()

@@ -59,8 +59,10 @@ impl VendorError for types::ApiErrorEnvelope {
             .collect()
     }
     fn kind_hint(&self) -> Option<ErrorKind> {
-        use types::ApiErrorType as T;
-        Some(match self.errors.first()?.type_ {
+        use types::ApiErrorTypeKnown as T;
+        // A type this crate does not know yet (`Unknown`) leaves the kind to the status.
+        let types::ApiErrorType::Known(known) = self.errors.first()?.type_ else { return None };
+        Some(match known {
             T::AuthFailure => ErrorKind::Unauthorized,
             T::ResourceNotFound | T::ResourceArchived => ErrorKind::NotFound,
             T::Conflict | T::InvalidState => ErrorKind::Conflict,

@@ -19,7 +19,7 @@
 //! )?;
 //! client
 //!     .post_external_identifier()
-//!     .resource(types::ExternalIdentifierResource::Customers)
+//!     .resource(types::ExternalIdentifierResourceKnown::Customers)
 //!     .resource_id("cus_01HXYZ")
 //!     .service(types::ExternalIdentifierService::QuickbooksOnline)
 //!     .send()

@@ -30,6 +30,7 @@ fn generated_types_keep_the_documents_semantics() {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": ["string", "null"]},
                 "password": {"type": "string", "writeOnly": true},
+                "status": {"type": "string", "enum": ["active", "closed"]},
                 "document": {"$ref": "#/components/schemas/Doc"}}}
         }}
     });
@@ -61,8 +62,13 @@ fn main() {
     let c: Customer = serde_json::from_str(r#"{"id": "c1", "name": null, "addedLater": {"x": 1}}"#).unwrap();
     println!("name_is_none={}", c.name.is_none());
     // A request body without the server's id.
-    let new = Customer { id: None, name: Some("Ada".into()), password: Some("pw".into()), document: None };
+    let new = Customer { id: None, name: Some("Ada".into()), password: Some("pw".into()), document: None, status: None };
     println!("request={}", serde_json::to_string(&new).unwrap());
+    // A status the document lists, and one the server added later: kept as sent.
+    let known: Customer = serde_json::from_str(r#"{"name": null, "status": "closed"}"#).unwrap();
+    println!("known={}", matches!(known.status, Some(CustomerStatus::Known(CustomerStatusKnown::Closed))));
+    let later: Customer = serde_json::from_str(r#"{"name": null, "status": "frozen"}"#).unwrap();
+    println!("unknown={:?} back={}", later.status, serde_json::to_string(&later).unwrap());
 }
 "##,
     )
@@ -76,5 +82,15 @@ fn main() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}\n{}", stdout, String::from_utf8_lossy(&out.stderr));
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines, ["address_variant=true", "identity_variant=true", "name_is_none=true", r#"request={"name":"Ada","password":"pw"}"#,]);
+    assert_eq!(
+        lines,
+        [
+            "address_variant=true",
+            "identity_variant=true",
+            "name_is_none=true",
+            r#"request={"name":"Ada","password":"pw"}"#,
+            "known=true",
+            r#"unknown=Some(Unknown("frozen")) back={"name":null,"status":"frozen"}"#,
+        ]
+    );
 }
