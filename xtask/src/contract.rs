@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 
 /// A running mock; dropping it stops its whole process group.
-struct Mock {
+pub struct Mock {
     name: &'static str,
     child: Child,
-    url: String,
+    pub url: String,
     log: PathBuf,
 }
 
@@ -52,7 +52,7 @@ fn free_port() -> Result<u16> {
 }
 
 /// Installs Prism under `dir` unless it is there; returns its executable.
-fn install(dir: &Path) -> Result<PathBuf> {
+pub fn install(dir: &Path) -> Result<PathBuf> {
     let bin = dir.join("node_modules/.bin/prism");
     if bin.exists() {
         return Ok(bin);
@@ -71,7 +71,7 @@ fn install(dir: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-fn start(name: &'static str, prism: &Path, document: &Path, logs: &Path) -> Result<Mock> {
+pub fn start(name: &'static str, prism: &Path, document: &Path, logs: &Path) -> Result<Mock> {
     if !document.is_file() {
         bail!("{name}: no document at {}", document.display());
     }
@@ -90,7 +90,7 @@ fn start(name: &'static str, prism: &Path, document: &Path, logs: &Path) -> Resu
 }
 
 /// Waits until the mock answers HTTP (any status).
-fn wait_ready(mock: &mut Mock, limit: Duration) -> Result<()> {
+pub fn wait_ready(mock: &mut Mock, limit: Duration) -> Result<()> {
     let started = Instant::now();
     let addr = mock.url.trim_start_matches("http://").to_string();
     while started.elapsed() < limit {
@@ -112,12 +112,18 @@ fn wait_ready(mock: &mut Mock, limit: Duration) -> Result<()> {
     bail!("{}: prism did not answer within {limit:?} (log: {})", mock.name, mock.log.display())
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let upstream = args
-        .first()
+/// The vendors' documents: the first argument, `$UPSTREAM_SPECS`, or
+/// `../shared/specs-upstream`.
+pub fn upstream_dir(root: &Path, args: &[String]) -> PathBuf {
+    args.iter()
+        .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("UPSTREAM_SPECS").map(PathBuf::from))
-        .unwrap_or_else(|| root.join("../shared/specs-upstream"));
+        .unwrap_or_else(|| root.join("../shared/specs-upstream"))
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let upstream = upstream_dir(root, args);
     let rebilly = upstream.join("rebilly/openapi.yaml");
     let monite = upstream.join("monite/openapi.json");
     for doc in [&rebilly, &monite] {

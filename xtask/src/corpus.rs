@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn documents(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub fn documents(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();
         if path.is_dir() {
@@ -59,9 +59,42 @@ uuid = { version = "1", features = ["serde"] }
 regress = "0.10"
 futures = "0.3"
 bytes = "1"
+tokio = { version = "1", features = ["macros", "rt"] }
 
 [workspace]
 "#;
+
+/// The sweep program beside each client (`cargo xtask sweep`).
+const SWEEP_BIN: &str = r#"
+[[bin]]
+name = "sweep"
+path = "sweep.rs"
+"#;
+
+/// Writes `path` unless it already holds `text`: an unchanged client keeps
+/// its build (corpus compiles it; sweep reuses it).
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The scratch crate name of the document at `name` (relative to the corpus folder).
+pub fn crate_name(name: &str) -> String {
+    format!("corpus_{}", name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>())
+}
+
+/// Writes the scratch crate of one client: the library and, beside it, the
+/// sweep program (a stub saying why when one cannot be written).
+pub fn write_crate(dir: &Path, crate_name: &str, code: &str) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_if_changed(&dir.join("Cargo.toml"), &format!("{}{SWEEP_BIN}", MANIFEST.replace("NAME", crate_name)))?;
+    write_if_changed(&dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+    let program = crate::sweep::program::write(code, crate_name)
+        .unwrap_or_else(|why| format!("fn main() {{ panic!(\"no sweep program: {}\") }}\n", why.escape_default()));
+    write_if_changed(&dir.join("sweep.rs"), &program)
+}
 
 fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), String> {
     let report = crate_dir.join("time.txt");
@@ -100,10 +133,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             continue;
         }
         let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();
-        let crate_name = format!(
-            "corpus_{}",
-            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>()
-        );
+        let crate_name = crate_name(&name);
         let started = Instant::now();
         let total_ops = walk::operations(&mut doc).len();
         let mut row = Row {
@@ -155,9 +185,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             .count();
         row.schemas = (typed, schema_names.len());
         let crate_dir = scratch.join(&crate_name);
-        std::fs::create_dir_all(&crate_dir)?;
-        std::fs::write(crate_dir.join("Cargo.toml"), MANIFEST.replace("NAME", &crate_name))?;
-        std::fs::write(crate_dir.join("lib.rs"), format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+        write_crate(&crate_dir, &crate_name, &code)?;
         match compile(&crate_dir, &target) {
             Ok(c) => row.compile = Some(c),
             Err(e) => row.failure = Some(e),

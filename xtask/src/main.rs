@@ -25,6 +25,7 @@ mod refresh;
 mod select;
 #[cfg(test)]
 mod semantics_tests;
+mod sweep;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ const USAGE: &str = "usage:
   cargo xtask diff OLD NEW [--json]
   cargo xtask corpus DIR [--builder]
   cargo xtask contract [UPSTREAM_DIR]
+  cargo xtask sweep [UPSTREAM_DIR]
   cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]";
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "refresh" => refresh::run(&root(), rest),
         "corpus" => corpus::run(&root(), rest),
         "contract" => contract::run(&root(), rest),
+        "sweep" => sweep::run(&root(), rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,0 +1,113 @@
+//! `cargo xtask sweep [UPSTREAM_DIR]`: every operation of the whole-document
+//! clients (the ones `cargo xtask corpus` compiles) called once against Prism
+//! serving the vendor's own document.
+//!
+//! For each OpenAPI document under UPSTREAM_DIR (`$UPSTREAM_SPECS`,
+//! `../shared/specs-upstream` by default): the document is normalized and
+//! generated as in `corpus`, each operation's inputs are built from the
+//! document (`inputs`), a program calling every client method with them is
+//! written beside the client (`program`) and run against `prism mock`. Per
+//! document it prints how many calls were ok, rejected by Prism (an invalid
+//! request), undecodable (a response or a document example our types do not
+//! accept), skipped (no value for a required input) or failed otherwise, and
+//! lists every call that was not ok with its reason.
+//!
+//! Prism's limits: it ignores the servers' base path (the clients are given
+//! Prism's root, which is where it serves the document's paths) and it does
+//! not apply discriminators to the bodies it returns (each static example is
+//! the vendor's own, so this does not arise without `Prefer: dynamic`).
+
+pub mod inputs;
+pub mod program;
+
+use crate::contract;
+use crate::normalize;
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const OUTCOMES: &[&str] = &["ok", "rejected", "undecodable", "skipped", "failed"];
+
+/// The outcome of one document's sweep.
+struct Tally {
+    name: String,
+    counts: BTreeMap<String, usize>,
+    not_ok: Vec<(String, String, String)>,
+}
+
+fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Result<Tally> {
+    let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
+    let mut doc = crate::document::read(file)?;
+    normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
+    let code = crate::codegen::generate_with(
+        &crate::document::to_text(&doc),
+        &name,
+        &crate::codegen::standalone_settings(progenitor::InterfaceStyle::Positional),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let crate_name = crate::corpus::crate_name(&name);
+    let scratch = root.join("target/corpus");
+    let dir = scratch.join(&crate_name);
+    crate::corpus::write_crate(&dir, &crate_name, &code)?;
+    let inputs = dir.join("inputs.json");
+    std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
+    println!("{name}: building the sweep program (the client itself is reused when corpus built it)");
+    let target = scratch.join("target");
+    let status = Command::new("cargo")
+        .current_dir(&dir)
+        .args(["build", "--quiet", "--bin", "sweep"])
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_INCREMENTAL", "0")
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("{name}: the sweep program does not compile");
+    }
+    let mut mock = contract::start("sweep", prism, file, &root.join("target/prism"))?;
+    contract::wait_ready(&mut mock, Duration::from_secs(180))?;
+    let output = Command::new(target.join("debug/sweep")).arg(&mock.url).arg(&inputs).output().context("cannot run the sweep program")?;
+    drop(mock);
+    if !output.status.success() {
+        bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new() };
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let v: Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
+        let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let outcome = field("outcome");
+        *tally.counts.entry(outcome.clone()).or_default() += 1;
+        if outcome != "ok" {
+            tally.not_ok.push((outcome, field("operation"), field("reason")));
+        }
+    }
+    Ok(tally)
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let upstream = contract::upstream_dir(root, args);
+    let mut files = Vec::new();
+    crate::corpus::documents(&upstream, &mut files).with_context(|| format!("the vendor documents are missing: {}", upstream.display()))?;
+    files.sort();
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| crate::document::read(f).is_ok_and(|d| d.get("openapi").is_some())).collect();
+    if files.is_empty() {
+        bail!("no OpenAPI document under {}", upstream.display());
+    }
+    let prism = contract::install(&root.join("target/prism"))?;
+    let mut tallies = Vec::new();
+    for file in &files {
+        tallies.push(sweep_document(root, &prism, &upstream, file)?);
+    }
+    for t in &tallies {
+        let total: usize = t.counts.values().sum();
+        let counts: Vec<String> = OUTCOMES.iter().map(|o| format!("{o} {}", t.counts.get(*o).copied().unwrap_or(0))).collect();
+        let ok = t.counts.get("ok").copied().unwrap_or(0);
+        println!("{}: {total} operations: {} ({:.1}% ok)", t.name, counts.join(", "), 100.0 * ok as f64 / total.max(1) as f64);
+        for (outcome, op, reason) in &t.not_ok {
+            println!("    {outcome:<11} {op}: {reason}");
+        }
+    }
+    Ok(())
+}
