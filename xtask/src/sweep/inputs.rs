@@ -117,9 +117,14 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         Some("object") | None if s.get("properties").is_some() || s.get("type").is_some() => {
             let mut out = Map::new();
             let props = s.get("properties").and_then(Value::as_object);
-            for name in s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let required = s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+            // The normalizer makes writeOnly fields optional (one type serves
+            // both directions); a request still sends them.
+            let write_only =
+                props.into_iter().flatten().filter(|(_, p)| deref(doc, p).get("writeOnly") == Some(&json!(true))).map(|(k, _)| k.as_str());
+            for name in required.chain(write_only) {
                 let Some(p) = props.and_then(|p| p.get(name)) else { continue };
-                if deref(doc, p).get("readOnly") == Some(&json!(true)) {
+                if deref(doc, p).get("readOnly") == Some(&json!(true)) || out.contains_key(name) {
                     continue;
                 }
                 out.insert(name.to_string(), sample(doc, p, depth + 1)?);
@@ -181,13 +186,14 @@ mod tests {
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
                 "tags": {"type": "array", "minItems": 1, "items": {"type": "string", "example": "t"}},
                 "size": {"type": "integer", "minimum": 5},
+                "secret": {"type": "string", "writeOnly": true, "example": "pw"},
                 "note": {"type": "string"}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
         assert_eq!(
             inputs["postthing"],
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b",
-                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5}})
+                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }

@@ -36,6 +36,9 @@ struct Tally {
     name: String,
     counts: BTreeMap<String, usize>,
     not_ok: Vec<(String, String, String)>,
+    /// Calls that decoded although Prism found the document's own example
+    /// breaking the document's schema.
+    example_breaks_schema: usize,
 }
 
 fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Result<Tally> {
@@ -60,7 +63,6 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Re
         .current_dir(&dir)
         .args(["build", "--quiet", "--bin", "sweep"])
         .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_INCREMENTAL", "0")
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
@@ -73,14 +75,17 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Re
     if !output.status.success() {
         bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
     }
-    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new() };
+    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new(), example_breaks_schema: 0 };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let v: Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
         let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
         let outcome = field("outcome");
         *tally.counts.entry(outcome.clone()).or_default() += 1;
         if outcome != "ok" {
-            tally.not_ok.push((outcome, field("operation"), field("reason")));
+            let reason: String = field("reason").chars().take(400).collect();
+            tally.not_ok.push((outcome, field("operation"), reason));
+        } else if !field("reason").is_empty() {
+            tally.example_breaks_schema += 1;
         }
     }
     Ok(tally)
@@ -105,6 +110,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let counts: Vec<String> = OUTCOMES.iter().map(|o| format!("{o} {}", t.counts.get(*o).copied().unwrap_or(0))).collect();
         let ok = t.counts.get("ok").copied().unwrap_or(0);
         println!("{}: {total} operations: {} ({:.1}% ok)", t.name, counts.join(", "), 100.0 * ok as f64 / total.max(1) as f64);
+        if t.example_breaks_schema > 0 {
+            println!(
+                "    ({} of the ok calls decoded an example that Prism finds breaking the document's own schema)",
+                t.example_breaks_schema
+            );
+        }
         for (outcome, op, reason) in &t.not_ok {
             println!("    {outcome:<11} {op}: {reason}");
         }
