@@ -1,7 +1,10 @@
-//! `anyOf` of scalar schemas of distinct types (say string | integer) →
-//! `oneOf`. progenitor turns anyOf into a struct of flattened options, which
-//! cannot hold a bare string; with disjoint types the two keywords accept the
-//! same values, and oneOf becomes an untagged enum that decodes them exactly.
+//! `anyOf` of scalar schemas (say string | integer, or a date-time string |
+//! a date string) → `oneOf`. progenitor turns anyOf into a struct of
+//! flattened options, which cannot hold a bare string; oneOf becomes an
+//! untagged enum, which takes the first member a value fits. That accepts
+//! exactly what anyOf accepts; where members overlap, the narrower ones go
+//! first (integer before number, a string with a format, pattern or enum
+//! before a plain string) so a value keeps its most precise type.
 
 use super::walk::for_each_schema;
 use super::{Config, NormalizeError, Tally};
@@ -12,16 +15,20 @@ const SCALARS: &[&str] = &["string", "integer", "number", "boolean"];
 pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
     for_each_schema(doc, &mut |s, _| {
         let Some(Value::Array(members)) = s.get("anyOf") else { return };
-        let types: Vec<&str> = members.iter().filter_map(|m| m.get("type").and_then(Value::as_str)).collect();
-        let all_scalar = types.len() == members.len() && types.iter().all(|ty| SCALARS.contains(ty));
-        let mut distinct = types.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        // integer values are numbers too: that pair overlaps.
-        let overlap = distinct.len() != types.len() || (distinct.contains(&"integer") && distinct.contains(&"number"));
-        if all_scalar && !overlap {
-            let members = s.remove("anyOf").expect("checked above");
-            s.insert("oneOf".into(), members);
+        let types: Vec<String> = members.iter().filter_map(|m| m.get("type").and_then(Value::as_str)).map(str::to_string).collect();
+        let all_scalar = types.len() == members.len() && types.iter().all(|ty| SCALARS.contains(&ty.as_str()));
+        if all_scalar {
+            let Some(Value::Array(mut members)) = s.remove("anyOf") else { unreachable!("checked above") };
+            // A member that would shadow a narrower one of the same kind goes last.
+            let strings = types.iter().filter(|t| **t == "string").count();
+            let has_integer = types.iter().any(|t| t == "integer");
+            let broad = |m: &Value| {
+                let plain = ["format", "pattern", "enum"].iter().all(|k| m.get(*k).is_none());
+                let ty = m.get("type").and_then(Value::as_str);
+                (ty == Some("string") && plain && strings > 1) || (ty == Some("number") && has_integer)
+            };
+            members.sort_by_key(broad);
+            s.insert("oneOf".into(), Value::Array(members));
             t.rewrite();
         }
     });
@@ -35,17 +42,22 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn disjoint_scalar_anyof_becomes_oneof() {
+    fn scalar_anyof_becomes_oneof_narrowest_first() {
         let mut doc = json!({"components": {"schemas": {
             "Loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-            "Overlap": {"anyOf": [{"type": "integer"}, {"type": "number"}]},
+            "Overlap": {"anyOf": [{"type": "number"}, {"type": "integer"}]},
+            "Due": {"anyOf": [{"type": "string"}, {"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]},
             "Objects": {"anyOf": [{"type": "object"}, {"type": "string"}]}
         }}});
         let t = run_pass(run, &mut doc, &Config::default());
         let s = &doc["components"]["schemas"];
         assert_eq!(s["Loc"]["items"], json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
-        assert!(s["Overlap"].get("anyOf").is_some());
+        assert_eq!(s["Overlap"], json!({"oneOf": [{"type": "integer"}, {"type": "number"}]}));
+        assert_eq!(
+            s["Due"],
+            json!({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}, {"type": "string"}]})
+        );
         assert!(s["Objects"].get("anyOf").is_some());
-        assert_eq!(t.rewrites, 1);
+        assert_eq!(t.rewrites, 3);
     }
 }
