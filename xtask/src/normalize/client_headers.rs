@@ -19,7 +19,9 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
             Some(r) => resolve(&snapshot, r).unwrap_or(p),
             None => p,
         };
-        p.get("in").and_then(Value::as_str) == Some("header")
+        // The body's own media type, which the request_bodies pass asks for, stays.
+        p.get(super::request_bodies::BODY_TYPE).is_none()
+            && p.get("in").and_then(Value::as_str) == Some("header")
             && p.get("name").and_then(Value::as_str).is_some_and(|n| wanted.contains(&n.to_ascii_lowercase()))
     };
     let mut removed: Vec<String> = Vec::new();

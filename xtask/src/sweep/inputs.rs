@@ -56,6 +56,19 @@ fn operation<'a>(doc: &Value, params: impl Iterator<Item = &'a Value>, body: Opt
             .ok_or_else(|| format!("no value for the required parameter {name:?}"))?;
         inputs.insert(key(name), value);
     }
+    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get("x-form")).and_then(Value::as_object) {
+        // A body the normalizer left raw: encoded here as the operation's
+        // Content-Type parameter says.
+        let content_type = inputs.get("contenttype").and_then(Value::as_str).unwrap_or_default().to_string();
+        let (_, media) = form.iter().next().ok_or("an empty x-form")?;
+        let schema = media.get("schema").map(|s| deref(doc, s)).cloned().unwrap_or_default();
+        let Some(Value::Object(fields)) = first_example(media).or_else(|| sample(doc, &schema, 0)) else {
+            return Err("no value for the form".into());
+        };
+        let boundary = content_type.split("boundary=").nth(1).ok_or(format!("cannot encode a {content_type} body"))?;
+        inputs.insert("body".into(), Value::String(multipart(&fields, &schema, boundary)));
+        return Ok(inputs);
+    }
     if let Some(body) = body {
         let body = deref(doc, body);
         let required = body.get("required") == Some(&json!(true));
@@ -70,6 +83,23 @@ fn operation<'a>(doc: &Value, params: impl Iterator<Item = &'a Value>, body: Opt
         }
     }
     Ok(inputs)
+}
+
+/// `fields` as `multipart/form-data`: a field the schema says is binary is a
+/// file part, a string is its text, anything else its JSON.
+fn multipart(fields: &Map<String, Value>, schema: &Value, boundary: &str) -> String {
+    let mut out = String::new();
+    for (name, value) in fields {
+        let binary = schema.pointer(&format!("/properties/{}", walk::escape(name))).and_then(|p| p.get("format")) == Some(&json!("binary"));
+        out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""));
+        if binary {
+            out.push_str(&format!("; filename=\"{name}.bin\"\r\nContent-Type: application/octet-stream"));
+        }
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        out.push_str(&format!("\r\n\r\n{text}\r\n"));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    out
 }
 
 /// `example`, or the first of `examples` (a map of Example objects).
@@ -196,5 +226,21 @@ mod tests {
                    "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
+    }
+
+    #[test]
+    fn a_form_body_is_encoded_as_its_content_type_says() {
+        let doc = json!({"paths": {"/files": {"post": {"operationId": "postFile",
+            "parameters": [{"name": "Content-Type", "in": "header", "required": true,
+                            "schema": {"type": "string", "example": "multipart/form-data; boundary=XyZ"}}],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+              "x-form": {"multipart/form-data": {"schema": {"type": "object", "required": ["file", "kind"], "properties": {
+                  "file": {"type": "string", "format": "binary"}, "kind": {"type": "string", "example": "logo"}}}}}}}}}});
+        let inputs = build(&doc);
+        assert_eq!(
+            inputs["postfile"]["body"],
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nsample\r\n\
+             --XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nlogo\r\n--XyZ--\r\n"
+        );
     }
 }

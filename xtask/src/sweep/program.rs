@@ -92,8 +92,13 @@ fn opt<T: serde::de::DeserializeOwned>(i: &Value, k: &str) -> Result<Option<T>, 
     arg(i, k).map(Some)
 }
 
+/// A raw body: a string input is the encoded body itself.
 fn raw(i: &Value, k: &str) -> Vec<u8> {
-    i.get(k).map(|v| v.to_string().into_bytes()).unwrap_or_default()
+    match i.get(k) {
+        Some(Value::String(s)) => s.clone().into_bytes(),
+        Some(v) => v.to_string().into_bytes(),
+        None => Vec::new(),
+    }
 }
 
 fn violations(headers: &reqwest::header::HeaderMap) -> Option<String> {
