@@ -13,7 +13,10 @@
 //!   (Layer's ledger account identifier) tag each variant with a one-value
 //!   enum, so a generated body still decodes to the right variant;
 //! - `Prefer: dynamic=true` bodies are random: each operation is called
-//!   several times.
+//!   several times;
+//! - it reads `oneOf` literally, and our open enums (`Known(..)` or
+//!   `Unknown(String)`) are a `oneOf` whose members overlap: the copy of our
+//!   Layer document it serves states them as `anyOf` (`cargo xtask contract`).
 //!
 //! A request Prism finds invalid answers 4xx with an `sl-violations` header:
 //! every success path asserts a 2xx and no such header.

@@ -4,7 +4,8 @@
 //! Installs `@stoplight/prism-cli` (pinned) into `target/prism` when it is not
 //! there, starts `prism mock` on 127.0.0.1 on a free port for each document
 //! (Rebilly and Monite from UPSTREAM_DIR, `$UPSTREAM_SPECS` or
-//! `../shared/specs-upstream`; Layer from our own `specs/layer/openapi.json`),
+//! `../shared/specs-upstream`; Layer from our own `specs/layer/openapi.json`,
+//! its open enums stated as `anyOf`: see `open_enums_as_any_of`),
 //! waits until each answers, runs `tests/contract.rs`, and stops every mock
 //! afterwards, also when the tests fail. What the harness does about Prism's
 //! limits is written at the top of `tests/contract.rs`.
@@ -122,6 +123,31 @@ pub fn upstream_dir(root: &Path, args: &[String]) -> PathBuf {
         .unwrap_or_else(|| root.join("../shared/specs-upstream"))
 }
 
+/// The normalizer writes an open enum as `oneOf: [<X>Known, {string titled
+/// <X>Unknown}]`, the shape typify turns into `Known(..) | Unknown(String)`;
+/// a listed value matches both members, which a literal validator such as
+/// Prism rejects under `oneOf`. The copy of our Layer document Prism serves
+/// says `anyOf`, which is what the generated type accepts.
+fn open_enums_as_any_of(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let open = m.get("oneOf").and_then(Value::as_array).is_some_and(|members| {
+                members.len() == 2
+                    && members[0].get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Known"))
+                    && members[1].get("title").and_then(Value::as_str).is_some_and(|t| t.ends_with("Unknown"))
+            });
+            if open {
+                let members = m.remove("oneOf").expect("checked");
+                m.insert("anyOf".into(), members);
+            }
+            m.values_mut().for_each(open_enums_as_any_of);
+        }
+        Value::Array(a) => a.iter_mut().for_each(open_enums_as_any_of),
+        _ => {}
+    }
+}
+
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let upstream = upstream_dir(root, args);
     let rebilly = upstream.join("rebilly/openapi.yaml");
@@ -133,11 +159,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let dir = root.join("target/prism");
     let prism = install(&dir)?;
-    let mut mocks = vec![
-        start("rebilly", &prism, &rebilly, &dir)?,
-        start("monite", &prism, &monite, &dir)?,
-        start("layer", &prism, &root.join("specs/layer/openapi.json"), &dir)?,
-    ];
+    let layer = dir.join("layer-served.json");
+    let mut ours: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("specs/layer/openapi.json"))?)?;
+    open_enums_as_any_of(&mut ours);
+    std::fs::write(&layer, serde_json::to_string_pretty(&ours)?)?;
+    let mut mocks =
+        vec![start("rebilly", &prism, &rebilly, &dir)?, start("monite", &prism, &monite, &dir)?, start("layer", &prism, &layer, &dir)?];
     for m in &mut mocks {
         wait_ready(m, Duration::from_secs(180))?;
         println!("{}: prism mock on {}", m.name, m.url);
