@@ -1,19 +1,24 @@
-//! `cargo xtask corpus DIR [--builder] [--keep]`: every OpenAPI document
+//! `cargo xtask corpus DIR [--single] [--builder]`: every OpenAPI document
 //! under DIR (JSON or YAML, any depth) normalized, generated with progenitor
-//! and compiled in a scratch crate under `target/corpus/`, with per document:
-//! operations generated/total, schemas typed/total, and the time of each
-//! step. Fails when a document falls under 100% of its operations or its
-//! client does not compile.
+//! and compiled under `target/corpus/`, with per document: operations
+//! generated/total, schemas typed/total, and the time of each step, and the
+//! peak memory of the whole build (every rustc at once). Fails when a
+//! document falls under 100% of its operations or its client does not
+//! compile.
 //!
-//! The scratch clients are standalone progenitor clients (no facade). They use
-//! the Positional interface unless `--builder`: the Builder interface
-//! triples the code (typify adds a builder per struct) and its compile time.
+//! The scratch clients are standalone progenitor clients (no facade), split
+//! into one crate per tag plus one of shared types (`split.rs`): no single
+//! rustc holds the whole document, and a user of one tag compiles only that
+//! tag. `--single` generates one crate instead (what `sweep` calls). They use
+//! the Positional interface unless `--builder` (one crate): the Builder
+//! interface triples the code (typify adds a builder per struct).
 
 use crate::normalize::{self, walk};
 use anyhow::{Context, Result};
 use progenitor::InterfaceStyle;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub fn documents(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -34,6 +39,8 @@ struct Row {
     operations: (usize, usize),
     schemas: (usize, usize),
     lines: usize,
+    /// Crates the client was generated as.
+    parts: usize,
     normalize: Duration,
     generate: Duration,
     compile: Option<(Duration, Option<u64>)>,
@@ -96,24 +103,61 @@ pub fn write_crate(dir: &Path, crate_name: &str, code: &str) -> Result<()> {
     write_if_changed(&dir.join("sweep.rs"), &program)
 }
 
+/// Builds the library (or, in a split document's folder, every library),
+/// timed, with the peak of all its processes together.
 fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), String> {
-    let report = crate_dir.join("time.txt");
-    let mut cmd = crate::bench_build::cargo_with_peak(&report);
-    cmd.current_dir(crate_dir).args(["build", "--quiet", "--lib"]).env("CARGO_TARGET_DIR", target);
-    let started = Instant::now();
-    let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    let elapsed = started.elapsed();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).take(5).collect();
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(crate_dir).args(["build", "--quiet", "--workspace", "--lib"]).env("CARGO_TARGET_DIR", target);
+    let run = crate::bench_build::run_sampled(&mut cmd).map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !run.success {
+        let first: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error")).take(5).collect();
         return Err(format!("does not compile: {}", first.join(" | ")));
     }
-    Ok((elapsed, crate::bench_build::peak_kib(&report)))
+    Ok((run.wall, Some(run.peak_kib)))
+}
+
+/// Generates a split document (see `split.rs`) as a workspace under `dir`:
+/// one crate per part. Returns the code of all parts, concatenated, and how
+/// many parts there are.
+fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<(String, usize)> {
+    let parts = crate::split::split(doc);
+    let shared_crate = format!("{crate_name}_{}", crate::split::SHARED);
+    let mut all = String::new();
+    let mut members = Vec::new();
+    let mut shared_code = String::new();
+    for part in &parts {
+        let mut settings = crate::codegen::standalone_settings(InterfaceStyle::Positional);
+        let is_shared = part.name == crate::split::SHARED;
+        if !is_shared {
+            crate::split::replace_shared(&mut settings, &parts[0].doc, &shared_crate, &shared_code);
+        }
+        let code = crate::codegen::generate_with(&crate::document::to_text(&part.doc), &format!("{name} ({})", part.name), &settings)
+            .map_err(anyhow::Error::msg)?;
+        let member = format!("{crate_name}_{}", part.name);
+        let member_dir = dir.join(&member);
+        std::fs::create_dir_all(&member_dir)?;
+        let mut manifest = MANIFEST.replace("NAME", &member).replace("\n[workspace]\n", "\n");
+        if !is_shared {
+            manifest.push_str(&format!("{shared_crate} = {{ path = \"../{shared_crate}\" }}\n"));
+            // The dependency table is the manifest's last.
+        }
+        write_if_changed(&member_dir.join("Cargo.toml"), &manifest)?;
+        write_if_changed(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+        if is_shared {
+            shared_code = code.clone();
+        }
+        all.push_str(&code);
+        members.push(format!("{member:?}"));
+    }
+    write_if_changed(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))?;
+    Ok((all, parts.len()))
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let builder = args.iter().any(|a| a == "--builder");
-    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--builder]")?;
+    // The Builder interface is measured as one crate.
+    let single = builder || args.iter().any(|a| a == "--single");
+    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--single] [--builder]")?;
     let mut files = Vec::new();
     documents(Path::new(dir), &mut files)?;
     files.sort();
@@ -141,6 +185,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             operations: (0, total_ops),
             schemas: (0, 0),
             lines: 0,
+            parts: 0,
             normalize: Duration::ZERO,
             generate: Duration::ZERO,
             compile: None,
@@ -159,14 +204,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
         let started = Instant::now();
         let interface = if builder { InterfaceStyle::Builder } else { InterfaceStyle::Positional };
-        let code = match crate::codegen::generate_with(
-            &crate::document::to_text(&doc),
-            &row.name,
-            &crate::codegen::standalone_settings(interface),
-        ) {
-            Ok(code) => code,
+        let crate_dir = if single { scratch.join(&crate_name) } else { scratch.join(format!("{crate_name}_split")) };
+        let generated = if single {
+            crate::codegen::generate_with(&crate::document::to_text(&doc), &row.name, &crate::codegen::standalone_settings(interface))
+                .map_err(anyhow::Error::msg)
+                .and_then(|code| write_crate(&crate_dir, &crate_name, &code).map(|_| (code, 1)))
+        } else {
+            write_split(&doc, &row.name, &crate_dir, &crate_name)
+        };
+        let code = match generated {
+            Ok((code, parts)) => {
+                row.parts = parts;
+                code
+            }
             Err(e) => {
-                row.failure = Some(format!("generate: {e}"));
+                row.failure = Some(format!("generate: {e:#}"));
                 rows.push(row);
                 continue;
             }
@@ -184,8 +236,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             })
             .count();
         row.schemas = (typed, schema_names.len());
-        let crate_dir = scratch.join(&crate_name);
-        write_crate(&crate_dir, &crate_name, &code)?;
         match compile(&crate_dir, &target) {
             Ok(c) => row.compile = Some(c),
             Err(e) => row.failure = Some(e),
@@ -193,8 +243,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         rows.push(row);
     }
     println!(
-        "{:<28} {:>11} {:>11} {:>9} {:>10} {:>10} {:>10} {:>9}",
-        "document", "operations", "schemas", "lines", "normalize", "generate", "compile", "peak"
+        "{:<28} {:>11} {:>11} {:>9} {:>6} {:>10} {:>10} {:>10} {:>9}",
+        "document", "operations", "schemas", "lines", "crates", "normalize", "generate", "compile", "peak"
     );
     let mut failed = false;
     for r in &rows {
@@ -203,11 +253,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             None => ("-".into(), "-".into()),
         };
         println!(
-            "{:<28} {:>11} {:>11} {:>9} {:>9.2}s {:>9.2}s {:>10} {:>9}",
+            "{:<28} {:>11} {:>11} {:>9} {:>6} {:>9.2}s {:>9.2}s {:>10} {:>9}",
             r.name,
             format!("{}/{}", r.operations.0, r.operations.1),
             format!("{}/{}", r.schemas.0, r.schemas.1),
             r.lines,
+            r.parts,
             r.normalize.as_secs_f64(),
             r.generate.as_secs_f64(),
             compile,

@@ -25,6 +25,7 @@ mod refresh;
 mod select;
 #[cfg(test)]
 mod semantics_tests;
+mod split;
 mod sweep;
 
 use anyhow::{bail, Context, Result};

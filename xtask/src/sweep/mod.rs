@@ -1,6 +1,6 @@
 //! `cargo xtask sweep [UPSTREAM_DIR]`: every operation of the whole-document
-//! clients (the ones `cargo xtask corpus` compiles) called once against Prism
-//! serving the vendor's own document.
+//! clients (those of `cargo xtask corpus`, generated here as one crate each)
+//! called once against Prism serving the vendor's own document.
 //!
 //! For each OpenAPI document under UPSTREAM_DIR (`$UPSTREAM_SPECS`,
 //! `../shared/specs-upstream` by default): the document is normalized and
@@ -57,7 +57,7 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Re
     crate::corpus::write_crate(&dir, &crate_name, &code)?;
     let inputs = dir.join("inputs.json");
     std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
-    println!("{name}: building the sweep program (the client itself is reused when corpus built it)");
+    println!("{name}: building the client as one crate, and the sweep program");
     let target = scratch.join("target");
     let status = Command::new("cargo")
         .current_dir(&dir)

@@ -1,0 +1,229 @@
+//! A whole document's client as one crate per tag plus one crate of the
+//! types several tags share: rustc's memory grows with a crate's size, and a
+//! user who calls one tag compiles only that tag and the shared types.
+//!
+//! - Each operation belongs to its first tag (`untagged` without one).
+//! - A component schema reached (through any `$ref`) from two or more tags
+//!   is shared, and so is everything a shared schema reaches.
+//! - The shared crate is generated from the schemas alone; each tag's crate
+//!   from its operations with its own schemas and the shared ones, the shared
+//!   ones replaced by the shared crate's types (progenitor's
+//!   `with_replacement`, told which of `Display`, `FromStr` and `Default` each
+//!   one has, as read from the shared crate's code).
+
+use crate::normalize::walk::escape;
+use progenitor::{GenerationSettings, TypeImpl};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Name of the crate of shared types, within a split document.
+pub const SHARED: &str = "shared";
+
+/// Name of the crate of the schemas no operation uses.
+pub const UNUSED: &str = "without_operations";
+
+/// One crate of a split document.
+pub struct Part {
+    /// `shared`, or the tag in snake case.
+    pub name: String,
+    /// The document this crate is generated from.
+    pub doc: Value,
+}
+
+/// The component schemas `value` refers to, directly or through other
+/// components of any kind.
+fn reachable(doc: &Value, value: &Value) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut schemas = BTreeSet::new();
+    let mut stack = vec![value.clone()];
+    while let Some(v) = stack.pop() {
+        let mut refs = Vec::new();
+        collect_refs(&v, &mut refs);
+        for r in refs {
+            if !seen.insert(r.clone()) {
+                continue;
+            }
+            if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                schemas.insert(name.replace("~1", "/").replace("~0", "~"));
+            }
+            if let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                stack.push(target.clone());
+            }
+        }
+    }
+    schemas
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| collect_refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// The tag an operation belongs to, as a crate-name fragment.
+fn tag_of(op: &Value) -> String {
+    let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("untagged");
+    let words: Vec<String> =
+        tag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect();
+    if words.is_empty() {
+        "untagged".into()
+    } else {
+        words.join("_")
+    }
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Splits a normalized document: the shared part first, then one per tag.
+pub fn split(doc: &Value) -> Vec<Part> {
+    // tag → path → path item holding only that tag's operations
+    let mut tags: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item.iter().filter(|(m, _)| METHODS.contains(&m.as_str())) {
+            let paths = tags.entry(tag_of(op)).or_default();
+            let slot = paths.entry(path.clone()).or_insert_with(|| {
+                // The path item's own keys (shared parameters) without its operations.
+                Value::Object(item.iter().filter(|(k, _)| !METHODS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+            });
+            slot[method.as_str()] = op.clone();
+        }
+    }
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut reach: BTreeMap<String, BTreeSet<String>> =
+        tags.iter().map(|(t, paths)| (t.clone(), reachable(doc, &Value::Object(paths.clone())))).collect();
+    // Schemas no operation uses (webhook payloads and the like) stay
+    // available, in a part of their own, as if they were one more tag.
+    let used: BTreeSet<&String> = reach.values().flatten().collect();
+    let unused: BTreeSet<String> = schemas.keys().filter(|n| !used.contains(n)).cloned().collect();
+    if !unused.is_empty() {
+        let roots: Vec<Value> = unused.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
+        let mut names = reachable(doc, &Value::Array(roots));
+        names.extend(unused);
+        reach.insert(UNUSED.into(), names);
+    }
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for names in reach.values() {
+        for n in names {
+            *uses.entry(n.as_str()).or_default() += 1;
+        }
+    }
+    // Shared: what two parts use, and whatever that reaches.
+    let mut shared: BTreeSet<String> = uses.iter().filter(|(_, c)| **c >= 2).map(|(n, _)| n.to_string()).collect();
+    let roots: Vec<Value> = shared.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
+    shared.extend(reachable(doc, &Value::Array(roots)));
+
+    let with_schemas = |paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool| {
+        let mut part = doc.clone();
+        part["paths"] = Value::Object(paths);
+        let kept: Map<String, Value> = schemas.iter().filter(|(n, _)| keep(n)).map(|(n, s)| (n.clone(), s.clone())).collect();
+        if let Some(components) = part.get_mut("components").and_then(Value::as_object_mut) {
+            components.insert("schemas".into(), Value::Object(kept));
+        }
+        part
+    };
+    let mut parts = vec![Part { name: SHARED.into(), doc: with_schemas(Map::new(), &|n| shared.contains(n)) }];
+    for (tag, paths) in tags {
+        let own = &reach[&tag];
+        let doc = with_schemas(paths, &|n| own.contains(n) || shared.contains(n));
+        parts.push(Part { name: tag, doc });
+    }
+    if let Some(own) = reach.get(UNUSED) {
+        parts.push(Part { name: UNUSED.into(), doc: with_schemas(Map::new(), &|n| own.contains(n) || shared.contains(n)) });
+    }
+    parts
+}
+
+/// The shared schemas of `shared_doc` as replacements in `settings`,
+/// pointing into the crate `shared_crate` whose generated code is `code`.
+pub fn replace_shared(settings: &mut GenerationSettings, shared_doc: &Value, shared_crate: &str, code: &str) -> usize {
+    let mut count = 0;
+    for name in shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys()) {
+        let ty = crate::diff::type_name(name);
+        if !code.contains(&format!("pub struct {ty} "))
+            && !code.contains(&format!("pub struct {ty}("))
+            && !code.contains(&format!("pub enum {ty} "))
+        {
+            continue;
+        }
+        let mut impls = Vec::new();
+        for (needle, i) in [
+            (format!("impl ::std::fmt::Display for {ty} "), TypeImpl::Display),
+            (format!("impl ::std::str::FromStr for {ty} "), TypeImpl::FromStr),
+            (format!("impl ::std::default::Default for {ty} "), TypeImpl::Default),
+        ] {
+            if code.contains(&needle) {
+                impls.push(i);
+            }
+        }
+        settings.with_replacement(&ty, format!("::{shared_crate}::types::{ty}"), impls.into_iter());
+        count += 1;
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_go_to_their_first_tag_and_shared_schemas_to_one_part() {
+        let doc = json!({"openapi": "3.0.3", "paths": {
+            "/customers": {"parameters": [{"name": "x", "in": "header", "schema": {"type": "string"}}],
+                "get": {"tags": ["Customers"], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Customer"}}}}}},
+                "post": {"tags": ["Customer admin", "Customers"], "responses": {"200": {"$ref": "#/components/responses/Money"}}}},
+            "/health": {"get": {"responses": {"204": {"description": "up"}}}}},
+          "components": {"responses": {"Money": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Money"}}}}},
+            "schemas": {
+              "Customer": {"properties": {"balance": {"$ref": "#/components/schemas/Money"}}},
+              "Money": {"properties": {"currency": {"$ref": "#/components/schemas/Currency"}}},
+              "Currency": {"type": "string"},
+              "Event": {"properties": {"customer": {"$ref": "#/components/schemas/Customer"}}}}}});
+        let parts = split(&doc);
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["shared", "customer_admin", "customers", "untagged", "without_operations"]);
+        let schemas = |p: &Part| -> Vec<String> { p.doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect() };
+        // Money is reached from two tags, Customer from one and from Event, which no operation uses.
+        assert_eq!(schemas(&parts[0]), ["Customer", "Money", "Currency"]);
+        assert_eq!(schemas(&parts[4]), ["Customer", "Money", "Currency", "Event"]);
+        assert!(parts[0].doc["paths"].as_object().unwrap().is_empty());
+        let admin = &parts[1].doc["paths"]["/customers"];
+        assert!(admin.get("post").is_some() && admin.get("get").is_none());
+        assert_eq!(admin["parameters"][0]["name"], "x");
+        assert_eq!(parts[3].doc["paths"].as_object().unwrap().keys().collect::<Vec<_>>(), ["/health"]);
+    }
+
+    #[test]
+    fn a_tag_crate_uses_the_shared_crate_types() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a/{state}": {"get": {"operationId": "getA", "tags": ["A"], "parameters": [
+                {"name": "state", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/State"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Money"}}}}}}},
+            "/b": {"get": {"operationId": "getB", "tags": ["B"],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}}}}},
+          "components": {"schemas": {
+              "State": {"type": "string", "enum": ["on", "off"]},
+              "Money": {"type": "object", "properties": {"state": {"$ref": "#/components/schemas/State"}}},
+              "B": {"type": "object", "properties": {"money": {"$ref": "#/components/schemas/Money"}}}}}});
+        let parts = split(&doc);
+        let settings = crate::codegen::standalone_settings(progenitor::InterfaceStyle::Positional);
+        let shared = crate::codegen::generate_with(&parts[0].doc.to_string(), "shared", &settings).unwrap();
+        assert!(shared.contains("pub struct Money ") && shared.contains("pub enum State "));
+        let mut settings = crate::codegen::standalone_settings(progenitor::InterfaceStyle::Positional);
+        assert_eq!(replace_shared(&mut settings, &parts[0].doc, "x_shared", &shared), 2);
+        let a = crate::codegen::generate_with(&parts[1].doc.to_string(), "a", &settings).unwrap();
+        assert!(!a.contains("pub struct Money") && !a.contains("pub enum State"), "{a}");
+        assert!(a.contains("::x_shared::types::Money"), "{a}");
+        // State is a path parameter: the replacement is known to be Display.
+        assert!(a.contains("state.to_string()"), "{a}");
+        let b = crate::codegen::generate_with(&parts[2].doc.to_string(), "b", &settings).unwrap();
+        assert!(b.contains("pub struct B ") && b.contains("::x_shared::types::Money"), "{b}");
+    }
+}
