@@ -14,6 +14,7 @@ mod discriminators;
 mod enum_names;
 mod envelope;
 mod error_responses;
+mod example_formats;
 mod examples;
 mod exclusive_bounds;
 pub(crate) mod media_types;
@@ -119,6 +120,11 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "type_arrays", why: "3.1 type arrays and type null do not parse", run: type_arrays::run },
     Pass { name: "const_values", why: "`const` does not parse in 3.0", run: const_values::run },
     Pass { name: "examples", why: "schema `examples` arrays do not parse in 3.0", run: examples::run },
+    Pass {
+        name: "example_formats",
+        why: "a format the document's own example breaks would fail real responses",
+        run: example_formats::run,
+    },
     Pass { name: "exclusive_bounds", why: "numeric exclusive bounds do not parse in 3.0", run: exclusive_bounds::run },
     Pass { name: "scalar_unions", why: "anyOf of scalars decodes wrongly; oneOf, narrowest first, is exact", run: scalar_unions::run },
     Pass { name: "open_objects", why: "additionalProperties: false would reject new server fields", run: open_objects::run },
