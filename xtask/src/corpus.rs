@@ -78,10 +78,11 @@ name = "sweep"
 path = "sweep.rs"
 "#;
 
-/// Writes `path` unless it already holds `text`: an unchanged client keeps
-/// its build (corpus compiles it; sweep reuses it).
-fn write_if_changed(path: &Path, text: &str) -> Result<()> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+/// Writes `path`; with `keep`, not when it already holds `text`, so that an
+/// unchanged client keeps its build (sweep). corpus measures a compile, so
+/// it always writes.
+fn write_text(path: &Path, text: &str, keep: bool) -> Result<()> {
+    if keep && std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
@@ -94,13 +95,13 @@ pub fn crate_name(name: &str) -> String {
 
 /// Writes the scratch crate of one client: the library and, beside it, the
 /// sweep program (a stub saying why when one cannot be written).
-pub fn write_crate(dir: &Path, crate_name: &str, code: &str) -> Result<()> {
+pub fn write_crate(dir: &Path, crate_name: &str, code: &str, keep: bool) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    write_if_changed(&dir.join("Cargo.toml"), &format!("{}{SWEEP_BIN}", MANIFEST.replace("NAME", crate_name)))?;
-    write_if_changed(&dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+    write_text(&dir.join("Cargo.toml"), &format!("{}{SWEEP_BIN}", MANIFEST.replace("NAME", crate_name)), true)?;
+    write_text(&dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), keep)?;
     let program = crate::sweep::program::write(code, crate_name)
         .unwrap_or_else(|why| format!("fn main() {{ panic!(\"no sweep program: {}\") }}\n", why.escape_default()));
-    write_if_changed(&dir.join("sweep.rs"), &program)
+    write_text(&dir.join("sweep.rs"), &program, true)
 }
 
 /// Builds the library (or, in a split document's folder, every library),
@@ -141,15 +142,15 @@ fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<
             manifest.push_str(&format!("{shared_crate} = {{ path = \"../{shared_crate}\" }}\n"));
             // The dependency table is the manifest's last.
         }
-        write_if_changed(&member_dir.join("Cargo.toml"), &manifest)?;
-        write_if_changed(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"))?;
+        write_text(&member_dir.join("Cargo.toml"), &manifest, true)?;
+        write_text(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), false)?;
         if is_shared {
             shared_code = code.clone();
         }
         all.push_str(&code);
         members.push(format!("{member:?}"));
     }
-    write_if_changed(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))?;
+    write_text(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")), true)?;
     Ok((all, parts.len()))
 }
 
@@ -208,7 +209,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let generated = if single {
             crate::codegen::generate_with(&crate::document::to_text(&doc), &row.name, &crate::codegen::standalone_settings(interface))
                 .map_err(anyhow::Error::msg)
-                .and_then(|code| write_crate(&crate_dir, &crate_name, &code).map(|_| (code, 1)))
+                .and_then(|code| write_crate(&crate_dir, &crate_name, &code, false).map(|_| (code, 1)))
         } else {
             write_split(&doc, &row.name, &crate_dir, &crate_name)
         };

@@ -6,8 +6,7 @@
 //! - A component schema reached (through any `$ref`) from two or more tags
 //!   is shared, and so is everything a shared schema reaches.
 //! - The shared crate is generated from the schemas alone; each tag's crate
-//!   from its operations with its own schemas and the shared ones, the shared
-//!   ones replaced by the shared crate's types (progenitor's
+//!   from its operations with the schemas they reach, the shared ones replaced by the shared crate's types (progenitor's
 //!   `with_replacement`, told which of `Display`, `FromStr` and `Default` each
 //!   one has, as read from the shared crate's code).
 
@@ -132,11 +131,11 @@ pub fn split(doc: &Value) -> Vec<Part> {
     let mut parts = vec![Part { name: SHARED.into(), doc: with_schemas(Map::new(), &|n| shared.contains(n)) }];
     for (tag, paths) in tags {
         let own = &reach[&tag];
-        let doc = with_schemas(paths, &|n| own.contains(n) || shared.contains(n));
+        let doc = with_schemas(paths, &|n| own.contains(n));
         parts.push(Part { name: tag, doc });
     }
     if let Some(own) = reach.get(UNUSED) {
-        parts.push(Part { name: UNUSED.into(), doc: with_schemas(Map::new(), &|n| own.contains(n) || shared.contains(n)) });
+        parts.push(Part { name: UNUSED.into(), doc: with_schemas(Map::new(), &|n| own.contains(n)) });
     }
     parts
 }

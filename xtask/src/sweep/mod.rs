@@ -54,7 +54,7 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Re
     let crate_name = crate::corpus::crate_name(&name);
     let scratch = root.join("target/corpus");
     let dir = scratch.join(&crate_name);
-    crate::corpus::write_crate(&dir, &crate_name, &code)?;
+    crate::corpus::write_crate(&dir, &crate_name, &code, true)?;
     let inputs = dir.join("inputs.json");
     std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
     println!("{name}: building the client as one crate, and the sweep program");
