@@ -45,6 +45,55 @@ struct Row {
     generate: Duration,
     compile: Option<(Duration, Option<u64>)>,
     failure: Option<String>,
+    /// What a user of the largest tag alone compiles (split clients).
+    one_tag: Option<String>,
+}
+
+/// The names of the structs and enums `code` declares, in one pass (the
+/// split clients are 15 MB of code).
+pub fn declared_types(code: &str) -> std::collections::HashSet<&str> {
+    let mut names = std::collections::HashSet::new();
+    for keyword in ["pub struct ", "pub enum "] {
+        for (at, _) in code.match_indices(keyword) {
+            let rest = &code[at + keyword.len()..];
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            names.insert(&rest[..end]);
+        }
+    }
+    names
+}
+
+/// Builds the largest tag's crate alone (with the shared crate, both cleaned
+/// first): what a downstream crate that uses that one tag compiles.
+fn one_tag(dir: &Path, crate_name: &str, target: &Path) -> Result<String> {
+    let shared = format!("{crate_name}_{}", crate::split::SHARED);
+    let lines = |member: &str| std::fs::read_to_string(dir.join(member).join("lib.rs")).map(|t| t.lines().count()).unwrap_or(0);
+    let mut members: Vec<String> = std::fs::read_dir(dir)?
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|m| m.starts_with(crate_name) && *m != shared)
+        .collect();
+    members.sort_by_key(|m| std::cmp::Reverse(lines(m)));
+    let largest = members.first().context("no tag crate")?;
+    let clean = Command::new("cargo")
+        .current_dir(dir)
+        .args(["clean", "--quiet", "-p", &shared, "-p", largest])
+        .env("CARGO_TARGET_DIR", target)
+        .status()?;
+    anyhow::ensure!(clean.success(), "cargo clean failed");
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(dir).args(["build", "--quiet", "--lib", "-p", largest]).env("CARGO_TARGET_DIR", target);
+    let run = crate::bench_build::run_sampled(&mut cmd)?;
+    anyhow::ensure!(run.success, "{largest} does not compile alone");
+    Ok(format!(
+        "largest tag alone: {} ({} lines) with the shared crate ({} lines): {:.1}s, peak {} MiB",
+        largest.trim_start_matches(crate_name).trim_start_matches('_'),
+        lines(largest),
+        lines(&shared),
+        run.wall.as_secs_f64(),
+        run.peak_kib / 1024
+    ))
 }
 
 pub const MANIFEST: &str = r#"[package]
@@ -125,12 +174,12 @@ fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<
     let shared_crate = format!("{crate_name}_{}", crate::split::SHARED);
     let mut all = String::new();
     let mut members = Vec::new();
-    let mut shared_code = String::new();
+    let mut replacements = Vec::new();
     for part in &parts {
         let mut settings = crate::codegen::standalone_settings(InterfaceStyle::Positional);
         let is_shared = part.name == crate::split::SHARED;
         if !is_shared {
-            crate::split::replace_shared(&mut settings, &parts[0].doc, &shared_crate, &shared_code);
+            crate::split::replace_shared(&mut settings, &replacements);
         }
         let code = crate::codegen::generate_with(&crate::document::to_text(&part.doc), &format!("{name} ({})", part.name), &settings)
             .map_err(anyhow::Error::msg)?;
@@ -145,7 +194,7 @@ fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<
         write_text(&member_dir.join("Cargo.toml"), &manifest, true)?;
         write_text(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), false)?;
         if is_shared {
-            shared_code = code.clone();
+            replacements = crate::split::shared_replacements(&part.doc, &shared_crate, &code);
         }
         all.push_str(&code);
         members.push(format!("{member:?}"));
@@ -191,6 +240,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             generate: Duration::ZERO,
             compile: None,
             failure: None,
+            one_tag: None,
         };
         match normalize::normalize(&mut doc, &normalize::Config::default()) {
             Ok(_) => {}
@@ -227,19 +277,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         row.generate = started.elapsed();
         row.lines = code.lines().count();
         row.operations.0 = code.matches("operation_id: \"").count();
-        let typed = schema_names
-            .iter()
-            .filter(|n| {
-                let t = crate::diff::type_name(n);
-                code.contains(&format!("pub struct {t} "))
-                    || code.contains(&format!("pub struct {t}("))
-                    || code.contains(&format!("pub enum {t} "))
-            })
-            .count();
+        let declared = declared_types(&code);
+        let typed = schema_names.iter().filter(|n| declared.contains(crate::diff::type_name(n).as_str())).count();
         row.schemas = (typed, schema_names.len());
         match compile(&crate_dir, &target) {
             Ok(c) => row.compile = Some(c),
             Err(e) => row.failure = Some(e),
+        }
+        if !single && row.failure.is_none() {
+            row.one_tag = Some(one_tag(&crate_dir, &crate_name, &target).unwrap_or_else(|e| format!("not measured: {e:#}")));
         }
         rows.push(row);
     }
@@ -265,6 +311,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             compile,
             peak
         );
+        if let Some(t) = &r.one_tag {
+            println!("    {t}");
+        }
         if let Some(f) = &r.failure {
             println!("    FAILED: {f}");
         }

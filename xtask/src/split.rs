@@ -140,32 +140,48 @@ pub fn split(doc: &Value) -> Vec<Part> {
     parts
 }
 
-/// The shared schemas of `shared_doc` as replacements in `settings`,
-/// pointing into the crate `shared_crate` whose generated code is `code`.
-pub fn replace_shared(settings: &mut GenerationSettings, shared_doc: &Value, shared_crate: &str, code: &str) -> usize {
-    let mut count = 0;
-    for name in shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys()) {
-        let ty = crate::diff::type_name(name);
-        if !code.contains(&format!("pub struct {ty} "))
-            && !code.contains(&format!("pub struct {ty}("))
-            && !code.contains(&format!("pub enum {ty} "))
-        {
-            continue;
+/// One shared type, as progenitor's `with_replacement` takes it.
+pub struct Replacement {
+    type_name: String,
+    path: String,
+    impls: Vec<&'static str>,
+}
+
+/// The shared schemas of `shared_doc` as replacements pointing into the
+/// crate `shared_crate`, whose generated code is `code`: each with the impls
+/// (`Display`, `FromStr`, `Default`) that code gives it.
+pub fn shared_replacements(shared_doc: &Value, shared_crate: &str, code: &str) -> Vec<Replacement> {
+    let declared = crate::corpus::declared_types(code);
+    let mut impls: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
+    for (prefix, name) in [
+        ("impl ::std::fmt::Display for ", "Display"),
+        ("impl ::std::str::FromStr for ", "FromStr"),
+        ("impl ::std::default::Default for ", "Default"),
+    ] {
+        for (at, _) in code.match_indices(prefix) {
+            let rest = &code[at + prefix.len()..];
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            impls.entry(&rest[..end]).or_default().push(name);
         }
-        let mut impls = Vec::new();
-        for (needle, i) in [
-            (format!("impl ::std::fmt::Display for {ty} "), TypeImpl::Display),
-            (format!("impl ::std::str::FromStr for {ty} "), TypeImpl::FromStr),
-            (format!("impl ::std::default::Default for {ty} "), TypeImpl::Default),
-        ] {
-            if code.contains(&needle) {
-                impls.push(i);
-            }
-        }
-        settings.with_replacement(&ty, format!("::{shared_crate}::types::{ty}"), impls.into_iter());
-        count += 1;
     }
-    count
+    let names = shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());
+    names
+        .map(|n| crate::diff::type_name(n))
+        .filter(|ty| declared.contains(ty.as_str()))
+        .map(|ty| Replacement {
+            path: format!("::{shared_crate}::types::{ty}"),
+            impls: impls.get(ty.as_str()).cloned().unwrap_or_default(),
+            type_name: ty,
+        })
+        .collect()
+}
+
+/// Applies `replacements` to `settings`.
+pub fn replace_shared(settings: &mut GenerationSettings, replacements: &[Replacement]) {
+    for r in replacements {
+        let impls = r.impls.iter().map(|i| i.parse::<TypeImpl>().expect("a known impl"));
+        settings.with_replacement(&r.type_name, &r.path, impls);
+    }
 }
 
 #[cfg(test)]
@@ -216,7 +232,9 @@ mod tests {
         let shared = crate::codegen::generate_with(&parts[0].doc.to_string(), "shared", &settings).unwrap();
         assert!(shared.contains("pub struct Money ") && shared.contains("pub enum State "));
         let mut settings = crate::codegen::standalone_settings(progenitor::InterfaceStyle::Positional);
-        assert_eq!(replace_shared(&mut settings, &parts[0].doc, "x_shared", &shared), 2);
+        let replacements = shared_replacements(&parts[0].doc, "x_shared", &shared);
+        assert_eq!(replacements.len(), 2);
+        replace_shared(&mut settings, &replacements);
         let a = crate::codegen::generate_with(&parts[1].doc.to_string(), "a", &settings).unwrap();
         assert!(!a.contains("pub struct Money") && !a.contains("pub enum State"), "{a}");
         assert!(a.contains("::x_shared::types::Money"), "{a}");
