@@ -18,8 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Name of the crate of shared types, within a split document.
 pub const SHARED: &str = "shared";
 
-/// Name of the crate of the schemas no operation uses.
+/// Name (with a number) of the crates of the schemas no operation uses.
 pub const UNUSED: &str = "without_operations";
+/// How many of those schemas one such crate starts from.
+const UNUSED_CHUNK: usize = 40;
 
 /// One crate of a split document.
 pub struct Part {
@@ -102,11 +104,17 @@ pub fn split(doc: &Value) -> Vec<Part> {
     // available, in a part of their own, as if they were one more tag.
     let used: BTreeSet<&String> = reach.values().flatten().collect();
     let unused: BTreeSet<String> = schemas.keys().filter(|n| !used.contains(n)).cloned().collect();
-    if !unused.is_empty() {
-        let roots: Vec<Value> = unused.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
+    // In chunks, so that no crate grows as big as the whole document did
+    // (Rebilly has 338 such schemas, with payment gateways among them).
+    let unused: Vec<String> = unused.into_iter().collect();
+    let mut unused_parts = Vec::new();
+    for (i, chunk) in unused.chunks(UNUSED_CHUNK).enumerate() {
+        let roots: Vec<Value> = chunk.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
         let mut names = reachable(doc, &Value::Array(roots));
-        names.extend(unused);
-        reach.insert(UNUSED.into(), names);
+        names.extend(chunk.iter().cloned());
+        let name = format!("{UNUSED}_{}", i + 1);
+        reach.insert(name.clone(), names);
+        unused_parts.push(name);
     }
     let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
     for names in reach.values() {
@@ -134,8 +142,9 @@ pub fn split(doc: &Value) -> Vec<Part> {
         let doc = with_schemas(paths, &|n| own.contains(n));
         parts.push(Part { name: tag, doc });
     }
-    if let Some(own) = reach.get(UNUSED) {
-        parts.push(Part { name: UNUSED.into(), doc: with_schemas(Map::new(), &|n| own.contains(n)) });
+    for name in unused_parts {
+        let own = &reach[&name];
+        parts.push(Part { doc: with_schemas(Map::new(), &|n| own.contains(n)), name });
     }
     parts
 }
@@ -203,7 +212,7 @@ mod tests {
               "Event": {"properties": {"customer": {"$ref": "#/components/schemas/Customer"}}}}}});
         let parts = split(&doc);
         let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["shared", "customer_admin", "customers", "untagged", "without_operations"]);
+        assert_eq!(names, ["shared", "customer_admin", "customers", "untagged", "without_operations_1"]);
         let schemas = |p: &Part| -> Vec<String> { p.doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect() };
         // Money is reached from two tags, Customer from one and from Event, which no operation uses.
         assert_eq!(schemas(&parts[0]), ["Customer", "Money", "Currency"]);
