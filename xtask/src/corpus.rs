@@ -171,6 +171,10 @@ fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), S
 /// many parts there are.
 fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<(String, usize)> {
     let parts = crate::split::split(doc);
+    // Crates of an earlier split may no longer be parts.
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
     let shared_crate = format!("{crate_name}_{}", crate::split::SHARED);
     let mut all = String::new();
     let mut members = Vec::new();
