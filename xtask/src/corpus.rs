@@ -120,17 +120,10 @@ tokio = { version = "1", features = ["macros", "rt"] }
 [workspace]
 "#;
 
-/// The sweep program beside each client (`cargo xtask sweep`).
-const SWEEP_BIN: &str = r#"
-[[bin]]
-name = "sweep"
-path = "sweep.rs"
-"#;
-
 /// Writes `path`; with `keep`, not when it already holds `text`, so that an
 /// unchanged client keeps its build (sweep). corpus measures a compile, so
 /// it always writes.
-fn write_text(path: &Path, text: &str, keep: bool) -> Result<()> {
+pub fn write_text(path: &Path, text: &str, keep: bool) -> Result<()> {
     if keep && std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
@@ -142,15 +135,11 @@ pub fn crate_name(name: &str) -> String {
     format!("corpus_{}", name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect::<String>())
 }
 
-/// Writes the scratch crate of one client: the library and, beside it, the
-/// sweep program (a stub saying why when one cannot be written).
-pub fn write_crate(dir: &Path, crate_name: &str, code: &str, keep: bool) -> Result<()> {
+/// Writes the scratch crate of one client.
+fn write_crate(dir: &Path, crate_name: &str, code: &str) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    write_text(&dir.join("Cargo.toml"), &format!("{}{SWEEP_BIN}", MANIFEST.replace("NAME", crate_name)), true)?;
-    write_text(&dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), keep)?;
-    let program = crate::sweep::program::write(code, crate_name)
-        .unwrap_or_else(|why| format!("fn main() {{ panic!(\"no sweep program: {}\") }}\n", why.escape_default()));
-    write_text(&dir.join("sweep.rs"), &program, true)
+    write_text(&dir.join("Cargo.toml"), &MANIFEST.replace("NAME", crate_name), true)?;
+    write_text(&dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), false)
 }
 
 /// Builds the library (or, in a split document's folder, every library),
@@ -167,16 +156,20 @@ fn compile(crate_dir: &Path, target: &Path) -> Result<(Duration, Option<u64>), S
 }
 
 /// Generates a split document (see `split.rs`) as a workspace under `dir`:
-/// one crate per part. Returns the code of all parts, concatenated, and how
-/// many parts there are.
-fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<(String, usize)> {
+/// one crate per part (`keep`: see [`write_text`]). Returns each part's
+/// code and crate name.
+pub fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str, keep: bool) -> Result<Vec<(String, String)>> {
     let parts = crate::split::split(doc);
+    let wanted: Vec<String> = parts.iter().map(|p| format!("{crate_name}_{}", p.name)).collect();
     // Crates of an earlier split may no longer be parts.
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let member = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() && !wanted.contains(&member) {
+            std::fs::remove_dir_all(entry.path())?;
+        }
     }
     let shared_crate = format!("{crate_name}_{}", crate::split::SHARED);
-    let mut all = String::new();
+    let mut written = Vec::new();
     let mut members = Vec::new();
     let mut replacements = Vec::new();
     for part in &parts {
@@ -196,15 +189,15 @@ fn write_split(doc: &Value, name: &str, dir: &Path, crate_name: &str) -> Result<
             // The dependency table is the manifest's last.
         }
         write_text(&member_dir.join("Cargo.toml"), &manifest, true)?;
-        write_text(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), false)?;
+        write_text(&member_dir.join("lib.rs"), &format!("#![allow(warnings, clippy::all)]\n{code}"), keep)?;
         if is_shared {
             replacements = crate::split::shared_replacements(&part.doc, &shared_crate, &code);
         }
-        all.push_str(&code);
         members.push(format!("{member:?}"));
+        written.push((code, member));
     }
     write_text(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")), true)?;
-    Ok((all, parts.len()))
+    Ok(written)
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -263,9 +256,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let generated = if single {
             crate::codegen::generate_with(&crate::document::to_text(&doc), &row.name, &crate::codegen::standalone_settings(interface))
                 .map_err(anyhow::Error::msg)
-                .and_then(|code| write_crate(&crate_dir, &crate_name, &code, false).map(|_| (code, 1)))
+                .and_then(|code| write_crate(&crate_dir, &crate_name, &code).map(|_| (code, 1)))
         } else {
-            write_split(&doc, &row.name, &crate_dir, &crate_name)
+            write_split(&doc, &row.name, &crate_dir, &crate_name, false)
+                .map(|parts| (parts.iter().map(|(code, _)| code.as_str()).collect::<String>(), parts.len()))
         };
         let code = match generated {
             Ok((code, parts)) => {

@@ -1,6 +1,7 @@
 //! `cargo xtask sweep [UPSTREAM_DIR]`: every operation of the whole-document
-//! clients (those of `cargo xtask corpus`, generated here as one crate each)
-//! called once against Prism serving the vendor's own document.
+//! clients (those of `cargo xtask corpus`: one crate per tag, built by corpus
+//! when it ran first) called once against Prism serving the vendor's own
+//! document.
 //!
 //! For each OpenAPI document under UPSTREAM_DIR (`$UPSTREAM_SPECS`,
 //! `../shared/specs-upstream` by default): the document is normalized and
@@ -45,19 +46,22 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Re
     let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
     let mut doc = crate::document::read(file)?;
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
-    let code = crate::codegen::generate_with(
-        &crate::document::to_text(&doc),
-        &name,
-        &crate::codegen::standalone_settings(progenitor::InterfaceStyle::Positional),
-    )
-    .map_err(anyhow::Error::msg)?;
     let crate_name = crate::corpus::crate_name(&name);
     let scratch = root.join("target/corpus");
-    let dir = scratch.join(&crate_name);
-    crate::corpus::write_crate(&dir, &crate_name, &code, true)?;
+    // The split client, as corpus writes it (unchanged crates keep their build).
+    let parts = crate::corpus::write_split(&doc, &name, &scratch.join(format!("{crate_name}_split")), &crate_name, true)?;
+    let dir = scratch.join(format!("{crate_name}_sweep"));
+    std::fs::create_dir_all(&dir)?;
+    let mut manifest = crate::corpus::MANIFEST
+        .replace("NAME", "sweep")
+        .replace("[lib]\npath = \"lib.rs\"\n", "[[bin]]\nname = \"sweep\"\npath = \"main.rs\"\n");
+    let deps: String = parts.iter().map(|(_, member)| format!("{member} = {{ path = \"../{crate_name}_split/{member}\" }}\n")).collect();
+    manifest = manifest.replace("\n[workspace]\n", &format!("{deps}\n[workspace]\n"));
+    crate::corpus::write_text(&dir.join("Cargo.toml"), &manifest, true)?;
+    crate::corpus::write_text(&dir.join("main.rs"), &program::write(&parts).map_err(anyhow::Error::msg)?, true)?;
     let inputs = dir.join("inputs.json");
     std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
-    println!("{name}: building the client as one crate, and the sweep program");
+    println!("{name}: building the sweep program and the client's {} crates", parts.len());
     let target = scratch.join("target");
     let status = Command::new("cargo")
         .current_dir(&dir)
