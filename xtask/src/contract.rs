@@ -123,21 +123,16 @@ pub fn upstream_dir(root: &Path, args: &[String]) -> PathBuf {
         .unwrap_or_else(|| root.join("../shared/specs-upstream"))
 }
 
-/// The normalizer writes an open enum as `oneOf: [<X>Known, {string titled
-/// <X>Unknown}]`, the shape typify turns into `Known(..) | Unknown(String)`;
-/// a listed value matches both members, which a literal validator such as
-/// Prism rejects under `oneOf`. The copy of our Layer document Prism serves
-/// says `anyOf`, which is what the generated type accepts.
+/// The normalizer writes an open enum as `oneOf: [<X>Known, string]`, the
+/// shape typify turns into `Known(..) | Unknown(String)`; a listed value
+/// matches both members, which a literal validator such as Prism rejects
+/// under `oneOf`. The copy of our Layer document Prism serves says `anyOf`,
+/// which is what the generated type accepts.
 fn open_enums_as_any_of(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::Object(m) => {
-            let open = m.get("oneOf").and_then(Value::as_array).is_some_and(|members| {
-                members.len() == 2
-                    && members[0].get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with("Known"))
-                    && members[1].get("title").and_then(Value::as_str).is_some_and(|t| t.ends_with("Unknown"))
-            });
-            if open {
+            if crate::normalize::open_enums::is_open(m) {
                 let members = m.remove("oneOf").expect("checked");
                 m.insert("anyOf".into(), members);
             }

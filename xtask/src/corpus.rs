@@ -49,18 +49,18 @@ struct Row {
     one_tag: Option<String>,
 }
 
+/// The identifier right after each occurrence of `prefix` in `code`.
+pub fn names_after<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> {
+    code.match_indices(prefix).map(move |(at, _)| {
+        let rest = &code[at + prefix.len()..];
+        &rest[..rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())]
+    })
+}
+
 /// The names of the structs and enums `code` declares, in one pass (the
 /// split clients are 15 MB of code).
 pub fn declared_types(code: &str) -> std::collections::HashSet<&str> {
-    let mut names = std::collections::HashSet::new();
-    for keyword in ["pub struct ", "pub enum "] {
-        for (at, _) in code.match_indices(keyword) {
-            let rest = &code[at + keyword.len()..];
-            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            names.insert(&rest[..end]);
-        }
-    }
-    names
+    names_after(code, "pub struct ").chain(names_after(code, "pub enum ")).collect()
 }
 
 /// Builds the largest tag's crate alone (with the shared crate, both cleaned

@@ -52,6 +52,24 @@ fn refs(value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// Every component (`(kind, name)`) that `roots` refer to, directly or
+/// through other components.
+pub fn reachable_components<'a>(doc: &Value, roots: impl IntoIterator<Item = &'a Value>) -> BTreeSet<(String, String)> {
+    let mut wanted = BTreeSet::new();
+    let mut queue = Vec::new();
+    for root in roots {
+        refs(root, &mut queue);
+    }
+    while let Some(item) = queue.pop() {
+        if wanted.insert(item.clone()) {
+            if let Some(target) = doc.pointer(&format!("/components/{}/{}", item.0, crate::normalize::walk::escape(&item.1))) {
+                refs(target, &mut queue);
+            }
+        }
+    }
+    wanted
+}
+
 /// Drops the operations `sel` does not keep, then every component nothing
 /// kept refers to (security schemes stay). Naming a tag or an operation the
 /// document does not have is an error.
@@ -97,20 +115,8 @@ pub fn select(doc: &mut Value, sel: &Selection) -> Result<Kept> {
         paths.retain(|_, item| item.as_object().is_some_and(|i| i.keys().any(|k| crate::normalize::walk::METHODS.contains(&k.as_str()))));
     }
     // The closure of component refs from everything but the components.
-    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut queue = Vec::new();
-    for (key, value) in doc.as_object().into_iter().flatten() {
-        if key != "components" {
-            refs(value, &mut queue);
-        }
-    }
-    while let Some(item) = queue.pop() {
-        if wanted.insert(item.clone()) {
-            if let Some(target) = doc.pointer(&format!("/components/{}/{}", item.0, crate::normalize::walk::escape(&item.1))) {
-                refs(target, &mut queue);
-            }
-        }
-    }
+    let roots = doc.as_object().into_iter().flatten().filter(|(key, _)| *key != "components").map(|(_, v)| v);
+    let wanted = reachable_components(doc, roots);
     if let Some(Value::Object(components)) = doc.get_mut("components") {
         for (kind, entries) in components.iter_mut() {
             if kind == "securitySchemes" {

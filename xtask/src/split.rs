@@ -10,7 +10,7 @@
 //!   `with_replacement`, told which of `Display`, `FromStr` and `Default` each
 //!   one has, as read from the shared crate's code).
 
-use crate::normalize::walk::escape;
+use crate::normalize::walk::{escape, METHODS};
 use progenitor::{GenerationSettings, TypeImpl};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,56 +31,21 @@ pub struct Part {
     pub doc: Value,
 }
 
-/// The component schemas `value` refers to, directly or through other
+/// The component schemas `roots` refer to, directly or through other
 /// components of any kind.
-fn reachable(doc: &Value, value: &Value) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut schemas = BTreeSet::new();
-    let mut stack = vec![value.clone()];
-    while let Some(v) = stack.pop() {
-        let mut refs = Vec::new();
-        collect_refs(&v, &mut refs);
-        for r in refs {
-            if !seen.insert(r.clone()) {
-                continue;
-            }
-            if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                schemas.insert(name.replace("~1", "/").replace("~0", "~"));
-            }
-            if let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                stack.push(target.clone());
-            }
-        }
-    }
-    schemas
-}
-
-fn collect_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get("$ref") {
-                out.push(r.clone());
-            }
-            m.values().for_each(|x| collect_refs(x, out));
-        }
-        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
-        _ => {}
-    }
+fn reachable<'a>(doc: &Value, roots: impl IntoIterator<Item = &'a Value>) -> BTreeSet<String> {
+    crate::select::reachable_components(doc, roots).into_iter().filter(|(kind, _)| kind == "schemas").map(|(_, name)| name).collect()
 }
 
 /// The tag an operation belongs to, as a crate-name fragment.
 fn tag_of(op: &Value) -> String {
-    let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("untagged");
-    let words: Vec<String> =
-        tag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect();
-    if words.is_empty() {
+    let tag = crate::normalize::snake_words(op.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default());
+    if tag.is_empty() {
         "untagged".into()
     } else {
-        words.join("_")
+        tag
     }
 }
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Splits a normalized document: the shared part first, then one per tag.
 pub fn split(doc: &Value) -> Vec<Part> {
@@ -98,8 +63,7 @@ pub fn split(doc: &Value) -> Vec<Part> {
         }
     }
     let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    let mut reach: BTreeMap<String, BTreeSet<String>> =
-        tags.iter().map(|(t, paths)| (t.clone(), reachable(doc, &Value::Object(paths.clone())))).collect();
+    let mut reach: BTreeMap<String, BTreeSet<String>> = tags.iter().map(|(t, paths)| (t.clone(), reachable(doc, paths.values()))).collect();
     // Schemas no operation uses (webhook payloads and the like) stay
     // available, in a part of their own, as if they were one more tag.
     let used: BTreeSet<&String> = reach.values().flatten().collect();
@@ -110,7 +74,7 @@ pub fn split(doc: &Value) -> Vec<Part> {
     let mut unused_parts = Vec::new();
     for (i, chunk) in unused.chunks(UNUSED_CHUNK).enumerate() {
         let roots: Vec<Value> = chunk.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
-        let mut names = reachable(doc, &Value::Array(roots));
+        let mut names = reachable(doc, &roots);
         names.extend(chunk.iter().cloned());
         let name = format!("{UNUSED}_{}", i + 1);
         reach.insert(name.clone(), names);
@@ -125,7 +89,7 @@ pub fn split(doc: &Value) -> Vec<Part> {
     // Shared: what two parts use, and whatever that reaches.
     let mut shared: BTreeSet<String> = uses.iter().filter(|(_, c)| **c >= 2).map(|(n, _)| n.to_string()).collect();
     let roots: Vec<Value> = shared.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
-    shared.extend(reachable(doc, &Value::Array(roots)));
+    shared.extend(reachable(doc, &roots));
 
     let with_schemas = |paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool| {
         let mut part = doc.clone();
@@ -167,10 +131,8 @@ pub fn shared_replacements(shared_doc: &Value, shared_crate: &str, code: &str) -
         ("impl ::std::str::FromStr for ", "FromStr"),
         ("impl ::std::default::Default for ", "Default"),
     ] {
-        for (at, _) in code.match_indices(prefix) {
-            let rest = &code[at + prefix.len()..];
-            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            impls.entry(&rest[..end]).or_default().push(name);
+        for ty in crate::corpus::names_after(code, prefix) {
+            impls.entry(ty).or_default().push(name);
         }
     }
     let names = shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());

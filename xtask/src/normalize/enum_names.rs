@@ -4,18 +4,8 @@
 //! Lossy: the type no longer lists the values.
 
 use super::walk::for_each_schema;
-use super::{Config, NormalizeError, Tally};
+use super::{snake_words, Config, NormalizeError, Tally};
 use serde_json::{json, Value};
-
-/// The words of a value as a variant name would spell them.
-fn variant(value: &str) -> String {
-    value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join("_")
-}
 
 pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
     for_each_schema(doc, &mut |s, ptr| {
@@ -24,7 +14,7 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         if strings.is_empty() {
             return;
         }
-        let mut names: Vec<String> = strings.iter().map(|v| variant(v)).collect();
+        let mut names: Vec<String> = strings.iter().map(|v| snake_words(v)).collect();
         let empty = names.iter().any(String::is_empty);
         names.sort();
         let before = names.len();

@@ -20,7 +20,7 @@ mod exclusive_bounds;
 pub(crate) mod media_types;
 mod null_unions;
 mod nullable_components;
-mod open_enums;
+pub mod open_enums;
 mod open_objects;
 pub(crate) mod operation_ids;
 mod query_lists;
@@ -99,6 +99,12 @@ impl Tally {
         self.lossy += 1;
         self.notes.push(note.into());
     }
+}
+
+/// The ASCII words of `text`, lower case, joined by `_`: how an enum value
+/// becomes a Rust variant name, or a tag a crate name.
+pub fn snake_words(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_")
 }
 
 type PassFn = fn(&mut Value, &Config, &mut Tally) -> Result<(), NormalizeError>;

@@ -23,6 +23,20 @@ use std::collections::HashSet;
 /// rest (type, enum, format, string bounds) go to the closed enum.
 const KEPT_OUTSIDE: &[&str] = &["description", "title", "nullable", "default", "example", "readOnly", "writeOnly", "deprecated"];
 
+const KNOWN: &str = "Known";
+const UNKNOWN: &str = "Unknown";
+
+/// Whether `schema` is an enum this pass opened: a validator that reads
+/// `oneOf` literally rejects its listed values, which match both members
+/// (`cargo xtask contract` serves such schemas to Prism as `anyOf`).
+pub fn is_open(schema: &Map<String, Value>) -> bool {
+    schema.get("oneOf").and_then(Value::as_array).is_some_and(|members| {
+        members.len() == 2
+            && members[0].get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with(KNOWN))
+            && members[1].get("title").and_then(Value::as_str).is_some_and(|t| t.ends_with(UNKNOWN))
+    })
+}
+
 struct Opener<'a> {
     /// JSON pointers of schemas a discriminator reads.
     tags: &'a HashSet<String>,
@@ -39,14 +53,14 @@ struct Opener<'a> {
 impl Opener<'_> {
     /// A base name `b` such that neither `b` nor `<b>Known` names a type yet.
     fn fresh(&mut self, base: &str) -> String {
-        let free = |b: &str, taken: &HashSet<String>| !taken.contains(&format!("{b}known").to_ascii_lowercase());
+        let free = |b: &str, taken: &HashSet<String>| !taken.contains(&format!("{b}{KNOWN}").to_ascii_lowercase());
         let mut candidate = base.to_string();
         let mut n = 2;
         while !free(&candidate, &self.taken) {
             candidate = format!("{base}{n}");
             n += 1;
         }
-        self.taken.insert(format!("{candidate}known").to_ascii_lowercase());
+        self.taken.insert(format!("{candidate}{KNOWN}").to_ascii_lowercase());
         candidate
     }
 
@@ -63,7 +77,7 @@ impl Opener<'_> {
             }
             let had_null = matches!(s.get("enum"), Some(Value::Array(v)) if v.iter().any(Value::is_null));
             let base = self.fresh(name);
-            let known = format!("{base}Known");
+            let known = format!("{base}{KNOWN}");
             let mut closed = Map::new();
             for key in s.keys().cloned().collect::<Vec<_>>() {
                 if !KEPT_OUTSIDE.contains(&key.as_str()) && !key.starts_with("x-") {
@@ -80,7 +94,7 @@ impl Opener<'_> {
             }
             s.insert(
                 "oneOf".into(),
-                json!([{"$ref": format!("#/components/schemas/{known}")}, {"type": "string", "title": format!("{base}Unknown")}]),
+                json!([{"$ref": format!("#/components/schemas/{known}")}, {"type": "string", "title": format!("{base}{UNKNOWN}")}]),
             );
             self.added.push((self.owner.clone(), known, Value::Object(closed)));
             t.rewrite();
@@ -272,6 +286,8 @@ mod tests {
         }}});
         let t = run_pass(run, &mut doc, &Config::default());
         let s = &doc["components"]["schemas"];
+        assert!(is_open(s["Status"].as_object().unwrap()));
+        assert!(!is_open(s["Plan"].as_object().unwrap()));
         assert_eq!(
             s["Status"],
             json!({"description": "Where it stands.", "oneOf": [

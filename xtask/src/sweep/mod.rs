@@ -42,9 +42,8 @@ struct Tally {
     example_breaks_schema: usize,
 }
 
-fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path) -> Result<Tally> {
+fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value) -> Result<Tally> {
     let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
-    let mut doc = crate::document::read(file)?;
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
     let crate_name = crate::corpus::crate_name(&name);
     let scratch = root.join("target/corpus");
@@ -100,14 +99,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let mut files = Vec::new();
     crate::corpus::documents(&upstream, &mut files).with_context(|| format!("the vendor documents are missing: {}", upstream.display()))?;
     files.sort();
-    let files: Vec<PathBuf> = files.into_iter().filter(|f| crate::document::read(f).is_ok_and(|d| d.get("openapi").is_some())).collect();
-    if files.is_empty() {
+    let documents: Vec<(PathBuf, Value)> =
+        files.into_iter().filter_map(|f| crate::document::read(&f).ok().filter(|d| d.get("openapi").is_some()).map(|d| (f, d))).collect();
+    if documents.is_empty() {
         bail!("no OpenAPI document under {}", upstream.display());
     }
     let prism = contract::install(&root.join("target/prism"))?;
     let mut tallies = Vec::new();
-    for file in &files {
-        tallies.push(sweep_document(root, &prism, &upstream, file)?);
+    for (file, doc) in documents {
+        tallies.push(sweep_document(root, &prism, &upstream, &file, doc)?);
     }
     for t in &tallies {
         let total: usize = t.counts.values().sum();
