@@ -56,8 +56,10 @@ pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) ->
     Ok(prettyplease::unparse(&file))
 }
 
-/// A Rust table of `(operationId, METHOD, path template)` for the document's
-/// operations, which the hand-written transport uses to label requests.
+/// A Rust table of `(operation name, METHOD, path template)` for the
+/// document's operations, which the hand-written transport uses to label
+/// requests and check their paths. The name is progenitor's (the method name
+/// and `OperationInfo::operation_id`), not the document's operationId.
 pub fn operation_table(text: &str) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut rows = String::new();
@@ -65,13 +67,34 @@ pub fn operation_table(text: &str) -> Result<String, String> {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
             let id = op.operation_id.as_deref().ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
-            rows.push_str(&format!("    ({id:?}, {:?}, {path:?}),\n", method.to_uppercase()));
+            rows.push_str(&format!("    ({:?}, {:?}, {path:?}),\n", progenitor_name(id), method.to_uppercase()));
         }
     }
     Ok(format!(
-        "/// `(operationId, method, path template)` of every operation.\n\
+        "/// `(operation name, method, path template)` of every operation.\n\
          pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[\n{rows}];\n"
     ))
+}
+
+/// The name progenitor gives an operation: its operationId in snake case,
+/// with what cannot be in an identifier made a word break (progenitor's
+/// `sanitize`, which is private; `operation_names_match_progenitor` in the
+/// xtask checks the two agree on every operation of our documents).
+pub fn progenitor_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    let words = operation_id.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-");
+    let name = words.to_snake_case();
+    let name = match name.chars().next() {
+        None => "x".into(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("_{name}"),
+    };
+    // A keyword gets a trailing underscore.
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
 }
 
 /// Runs progenitor, turning a panic into an error message.

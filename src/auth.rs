@@ -2,18 +2,23 @@
 //!
 //! A static credential (API key, bearer token) becomes a header once. Client
 //! credentials become a [`TokenCache`]: the token is fetched on first use,
-//! cached, and fetched again ahead of expiry; however many calls wait, one
-//! fetch is in flight at a time. Secrets are held in [`SecretString`] and never
-//! appear in `Debug`, `Display`, errors or tracing.
+//! cached, and fetched again ahead of expiry. However many calls wait, one
+//! fetch is in flight at a time, under its own timeout, and its outcome,
+//! token or failure, is shared with every caller waiting on it. Secrets are
+//! held in [`SecretString`] and never appear in `Debug`, `Display`, errors or
+//! tracing.
 
-use crate::error::Vendor;
+use crate::error::{ErrorKind, Failure, Vendor};
+use crate::redact::Secrets;
+use crate::retry::status_outcome;
+use crate::transport::{read_bounded, Read, Settings};
 use bytes::Bytes;
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::StatusCode;
+use futures::future::{BoxFuture, FutureExt, Shared};
+use reqwest::header::{HeaderName, HeaderValue, LOCATION};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
 /// Credentials sent with every request of a client.
 #[derive(Clone)]
@@ -124,12 +129,16 @@ pub(crate) enum TokenRequest {
     MoniteJson { url: String, version: String, credentials: ClientCredentials, entity_user_id: Option<uuid::Uuid> },
 }
 
-/// Why no token could be had, carried to the caller's [`crate::Error`].
-#[derive(Clone, Debug)]
-pub(crate) struct TokenFailure {
-    pub status: Option<StatusCode>,
-    pub message: String,
-    pub raw_body: Bytes,
+impl TokenRequest {
+    /// Registers the secrets this request sends, for masking.
+    pub(crate) fn register_secrets(&self, secrets: &Secrets) {
+        match self {
+            TokenRequest::OAuthForm { credentials, .. } => {
+                secrets.add_basic(&credentials.client_id, credentials.client_secret.expose_secret())
+            }
+            TokenRequest::MoniteJson { credentials, .. } => secrets.add(credentials.client_secret.expose_secret()),
+        }
+    }
 }
 
 /// A token, as the header that carries it (marked sensitive), and when to
@@ -140,18 +149,39 @@ struct Token {
     refresh_at: Instant,
 }
 
+/// One token fetch, shared by every caller waiting on it.
+type Fetch = Shared<BoxFuture<'static, Result<Token, Failure>>>;
+
+#[derive(Default)]
+struct State {
+    token: Option<Token>,
+    /// The fetch in flight, and its number (so that only its own outcome
+    /// clears it).
+    fetching: Option<(u64, Fetch)>,
+    fetches: u64,
+}
+
 /// Access tokens for one client: cached, refreshed ahead of expiry, fetched
 /// by one caller at a time.
 pub(crate) struct TokenCache {
+    fetcher: Arc<Fetcher>,
+    state: Mutex<State>,
+}
+
+/// What a fetch needs, shared with the fetch future (which outlives any one
+/// caller).
+struct Fetcher {
     vendor: Vendor,
     request: TokenRequest,
     http: reqwest::Client,
-    current: Mutex<Option<Token>>,
+    timeout: Duration,
+    max_body: usize,
+    secrets: Arc<Secrets>,
 }
 
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenCache").field("vendor", &self.vendor).field("request", &self.request).finish_non_exhaustive()
+        f.debug_struct("TokenCache").field("vendor", &self.fetcher.vendor).field("request", &self.fetcher.request).finish_non_exhaustive()
     }
 }
 
@@ -162,59 +192,80 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 impl TokenCache {
-    pub(crate) fn new(vendor: Vendor, request: TokenRequest, http: reqwest::Client) -> Self {
-        TokenCache { vendor, request, http, current: Mutex::new(None) }
+    pub(crate) fn new(vendor: Vendor, request: TokenRequest, http: reqwest::Client, settings: &Settings, secrets: Arc<Secrets>) -> Self {
+        let fetcher =
+            Fetcher { vendor, request, http, timeout: settings.token_timeout, max_body: settings.max_token_response_bytes, secrets };
+        TokenCache { fetcher: Arc::new(fetcher), state: Mutex::new(State::default()) }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A valid `Authorization` header value.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, TokenFailure> {
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref().filter(|t| Instant::now() < t.refresh_at) {
-            return Ok(token.header.clone());
+    pub(crate) async fn header(&self) -> Result<HeaderValue, Failure> {
+        let (number, fetch) = {
+            let mut state = self.state();
+            if let Some(token) = state.token.as_ref().filter(|t| Instant::now() < t.refresh_at) {
+                return Ok(token.header.clone());
+            }
+            match &state.fetching {
+                Some((number, fetch)) => (*number, fetch.clone()),
+                None => {
+                    state.fetches += 1;
+                    let number = state.fetches;
+                    let fetcher = Arc::clone(&self.fetcher);
+                    let fetch = async move { fetcher.fetch().await }.boxed().shared();
+                    state.fetching = Some((number, fetch.clone()));
+                    (number, fetch)
+                }
+            }
+        };
+        // Whoever is polling drives the one fetch; a caller that goes away
+        // leaves it to the others, or to the next caller.
+        let outcome = fetch.await;
+        let mut state = self.state();
+        if state.fetching.as_ref().is_some_and(|(n, _)| *n == number) {
+            state.fetching = None;
+            if let Ok(token) = &outcome {
+                state.token = Some(token.clone());
+            }
         }
-        // Holding the lock while fetching is the single flight: the others
-        // wait here and then find the fresh token. A cancelled fetch releases
-        // the lock and the next caller fetches.
-        let token = self.fetch().await?;
-        let header = token.header.clone();
-        *current = Some(token);
-        Ok(header)
+        outcome.map(|token| token.header)
     }
 
     /// Forgets the token sent as `used` (after a 401), unless a newer one is
     /// already in use.
-    pub(crate) async fn invalidate(&self, used: &HeaderValue) {
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_mut().filter(|t| t.header == *used) {
+    pub(crate) fn invalidate(&self, used: &HeaderValue) {
+        let mut state = self.state();
+        if let Some(token) = state.token.as_mut().filter(|t| t.header == *used) {
             token.refresh_at = Instant::now();
         }
     }
+}
 
-    fn bearer(&self, token: &SecretString) -> Result<HeaderValue, TokenFailure> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| TokenFailure {
-            status: None,
-            message: "the access token cannot be sent in a header".into(),
-            raw_body: Bytes::new(),
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
-
-    async fn fetch(&self) -> Result<Token, TokenFailure> {
+impl Fetcher {
+    async fn fetch(&self) -> Result<Token, Failure> {
         let span = tracing::info_span!("accounting_sync.token", vendor = self.vendor.name(), status = tracing::field::Empty);
-        tracing::Instrument::instrument(self.fetch_in_span(&span), span.clone()).await
+        let fetch = tracing::Instrument::instrument(self.fetch_in_span(&span), span.clone());
+        match tokio::time::timeout(self.timeout, fetch).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let mut failure =
+                    Failure::new(ErrorKind::Timeout, format!("the token endpoint gave no token within {} ms", self.timeout.as_millis()));
+                failure.outcome = crate::retry::Outcome::TimedOut;
+                Err(failure.retryable_if(true))
+            }
+        }
     }
 
-    async fn fetch_in_span(&self, span: &tracing::Span) -> Result<Token, TokenFailure> {
-        let (request, secret) = match &self.request {
-            TokenRequest::OAuthForm { url, scope, credentials } => (
-                self.http.post(url).basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret())).form(&[
-                    ("grant_type", "client_credentials"),
-                    ("scope", scope),
-                    ("client_id", &credentials.client_id),
-                ]),
-                &credentials.client_secret,
-            ),
+    async fn fetch_in_span(&self, span: &tracing::Span) -> Result<Token, Failure> {
+        let request = match &self.request {
+            TokenRequest::OAuthForm { url, scope, credentials } => self
+                .http
+                .post(url)
+                .basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret()))
+                .form(&[("grant_type", "client_credentials"), ("scope", scope), ("client_id", &credentials.client_id)]),
             TokenRequest::MoniteJson { url, version, credentials, entity_user_id } => {
                 let mut body = serde_json::json!({
                     "client_id": credentials.client_id,
@@ -224,43 +275,68 @@ impl TokenCache {
                 if let Some(user) = entity_user_id {
                     body["entity_user_id"] = serde_json::json!(user);
                 }
-                (self.http.post(url).header("x-monite-version", version).json(&body), &credentials.client_secret)
+                self.http.post(url).header("x-monite-version", version).json(&body)
             }
         };
-        let fail = |status: Option<StatusCode>, message: String, raw: &[u8]| TokenFailure {
-            status,
-            message: redact(&message, secret),
-            raw_body: Bytes::from(
-                redact(&String::from_utf8_lossy(&raw[..raw.len().min(crate::error::RAW_BODY_LIMIT)]), secret).into_bytes(),
-            ),
+        // Asking again for a token does no harm: transport failures and
+        // 429/5xx at the token endpoint are retryable for the caller.
+        let auth_failure = |status, message: String, raw: &[u8]| {
+            let mut failure = Failure::new(ErrorKind::Auth, message);
+            failure.status = Some(status);
+            failure.raw_body = Bytes::from(crate::redact::scrub(raw, false));
+            failure
         };
-        let response = request.send().await.map_err(|e| fail(None, format!("token request failed: {e}"), b""))?;
+        let mut response = request.send().await.map_err(|e| Failure::transport(e, "token request failed").retryable_if(true))?;
         let status = response.status();
         span.record("status", status.as_u16());
-        let body = response.bytes().await.map_err(|e| fail(Some(status), format!("token response could not be read: {e}"), b""))?;
+        let outcome = status_outcome(status, response.headers());
+        if status.is_redirection() {
+            let target = response.headers().get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+            let mut failure = auth_failure(
+                status,
+                format!(
+                    "the token endpoint redirected to {}: not followed, the credentials stay with their origin",
+                    target.as_deref().unwrap_or("(no Location header)")
+                ),
+                b"",
+            );
+            failure.kind = ErrorKind::Redirect;
+            return Err(failure);
+        }
+        let Read { bytes: body, cut } = read_bounded(&mut response, self.max_body)
+            .await
+            .map_err(|e| Failure::transport(e, "the token response could not be read").retryable_if(true))?;
         if !status.is_success() {
+            // Scrubbed before it is cut for the message.
+            let body = crate::redact::scrub(&body, cut);
             let detail = String::from_utf8_lossy(&body[..body.len().min(200)]).split_whitespace().collect::<Vec<_>>().join(" ");
-            return Err(fail(Some(status), format!("token endpoint answered HTTP {}: {detail}", status.as_u16()), &body));
+            let mut failure = auth_failure(status, format!("token endpoint answered HTTP {}: {detail}", status.as_u16()), &body);
+            failure.outcome = outcome;
+            return Err(failure.retryable_if(true));
+        }
+        if cut {
+            let mut failure = Failure::too_large(self.max_body);
+            failure.status = Some(status);
+            return Err(failure);
         }
         let parsed: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| fail(Some(status), format!("token response is not the expected JSON: {e}"), &body))?;
-        let lifetime = parsed.lifetime().map_err(|m| fail(Some(status), m, &body))?;
+            .map_err(|e| auth_failure(status, format!("token response is not the expected JSON: {e}"), &body))?;
+        let lifetime = parsed.lifetime().map_err(|m| auth_failure(status, m, &body))?;
         let margin = REFRESH_MARGIN.min(lifetime / 2);
         tracing::debug!(lifetime_secs = lifetime.as_secs(), "access token obtained");
-        let header = self.bearer(&SecretString::from(parsed.access_token))?;
-        Ok(Token { header, refresh_at: Instant::now() + lifetime - margin })
+        self.secrets.add_token(&parsed.access_token);
+        let header = bearer(&SecretString::from(parsed.access_token))?;
+        let now = Instant::now();
+        let refresh_at = now.checked_add(lifetime - margin).unwrap_or(now);
+        Ok(Token { header, refresh_at })
     }
 }
 
-/// `text` with every occurrence of the secret masked, for servers that echo
-/// what they were sent.
-fn redact(text: &str, secret: &SecretString) -> String {
-    let secret = secret.expose_secret();
-    if secret.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(secret, "[redacted]")
-    }
+fn bearer(token: &SecretString) -> Result<HeaderValue, Failure> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+        .map_err(|_| Failure::new(ErrorKind::Auth, "the access token cannot be sent in a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 #[derive(serde::Deserialize)]
@@ -305,6 +381,5 @@ mod tests {
         let auth = Auth::client_credentials("client-1", "very-secret-value");
         let printed = format!("{auth:?}");
         assert!(printed.contains("client-1") && !printed.contains("very-secret-value"), "{printed}");
-        assert_eq!(redact("echo very-secret-value back", &SecretString::from("very-secret-value")), "echo [redacted] back");
     }
 }

@@ -7,12 +7,14 @@
 //! before retrying, the request id, and the body, typed when it parsed and raw
 //! (bounded) when it did not.
 
-use crate::auth::TokenFailure;
+use crate::redact::{scrub, scrub_text};
+use crate::retry::{is_retryable, status_outcome, Outcome};
 use crate::transport::StashedBody;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::{HeaderMap, HeaderName, LOCATION};
 use reqwest::StatusCode;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Result with this crate's [`Error`].
@@ -33,6 +35,123 @@ static REQUEST_ID_HEADERS: [HeaderName; 4] = [
 /// The request id a response carries, if any.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h)?.to_str().ok())
+}
+
+/// Longest vendor message kept, in characters.
+const MESSAGE_LIMIT: usize = 500;
+/// Longest request id, field name or field message kept, in characters.
+const SHORT_LIMIT: usize = 200;
+/// Most field errors kept.
+const FIELD_ERRORS_LIMIT: usize = 50;
+
+/// `text` fit to print on one line: control characters escaped, at most
+/// `limit` characters (a cut is marked with `…`).
+pub(crate) fn printable(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == limit {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Why an exchange gave no usable response (or never started): what the
+/// hooks hand to [`Error`] through a stand-in response, as the only way
+/// through progenitor's generated code. Its texts are scrubbed of secrets
+/// when it is made.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub kind: ErrorKind,
+    pub outcome: Outcome,
+    pub retryable: bool,
+    pub status: Option<StatusCode>,
+    pub message: String,
+    pub raw_body: Bytes,
+    pub source: Option<Arc<reqwest::Error>>,
+}
+
+impl Failure {
+    /// A failure no retry would mend.
+    pub(crate) fn new(kind: ErrorKind, message: impl AsRef<str>) -> Self {
+        Failure {
+            kind,
+            outcome: Outcome::Final,
+            retryable: false,
+            status: None,
+            message: scrub_text(message.as_ref()),
+            raw_body: Bytes::new(),
+            source: None,
+        }
+    }
+
+    /// A transport failure, classified: no connection, connection lost after
+    /// sending, timeout, or a response that is not valid HTTP.
+    pub(crate) fn transport(e: reqwest::Error, context: &str) -> Self {
+        let (kind, outcome) = classify(&e);
+        let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)));
+        failure.outcome = outcome;
+        failure.status = e.status();
+        failure.source = Some(Arc::new(e));
+        failure
+    }
+
+    /// A body over the limit.
+    pub(crate) fn too_large(limit: usize) -> Self {
+        Failure::new(ErrorKind::TooLarge, format!("the response body is larger than the limit of {limit} bytes; it was not read"))
+    }
+
+    /// The same failure, retryable as the one rule says for a request that
+    /// is (or is not) safe to repeat.
+    pub(crate) fn retryable_if(mut self, repeat_safe: bool) -> Self {
+        self.retryable = is_retryable(self.outcome, repeat_safe);
+        self
+    }
+
+    /// A stand-in response that carries this failure through progenitor to
+    /// the conversion into [`Error`]. It is never seen as such.
+    pub(crate) fn into_response(self) -> reqwest::Response {
+        let mut response = http::Response::new(Bytes::new());
+        *response.status_mut() = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response.extensions_mut().insert(self);
+        reqwest::Response::from(response)
+    }
+}
+
+/// The kind of a transport error, and what it means for a retry.
+fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = source {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            // A status line or header block that cannot be parsed, or is too
+            // long (hyper's parse errors include "too large").
+            if h.is_parse() || h.is_parse_status() {
+                return (ErrorKind::InvalidResponse, Outcome::Final);
+            }
+        }
+        source = cause.source();
+    }
+    if e.is_timeout() {
+        (ErrorKind::Timeout, Outcome::TimedOut)
+    } else if e.is_connect() {
+        (ErrorKind::Connect, Outcome::NotConnected)
+    } else if e.is_redirect() {
+        (ErrorKind::Redirect, Outcome::Final)
+    } else if e.is_builder() {
+        (ErrorKind::InvalidRequest, Outcome::Final)
+    } else if e.is_request() || e.is_body() {
+        (ErrorKind::Connect, Outcome::Lost)
+    } else if e.is_decode() {
+        (ErrorKind::Decode, Outcome::Final)
+    } else {
+        (ErrorKind::Unexpected, Outcome::Final)
+    }
 }
 
 /// The API an error came from.
@@ -85,8 +204,20 @@ pub enum ErrorKind {
     Server,
     /// The request or the response body took longer than the timeout.
     Timeout,
-    /// No connection could be made, or it broke.
+    /// No connection could be made, or it broke. Retryable when nothing
+    /// reached the server, or when the request is safe to repeat.
     Connect,
+    /// The server answered with a redirect (3xx). Redirects are never
+    /// followed, so that credentials stay with their origin; the message
+    /// names the `Location`.
+    Redirect,
+    /// The response body was larger than
+    /// [`Settings::max_response_bytes`](crate::Settings::max_response_bytes)
+    /// (or the token limit); reading stopped at the limit.
+    TooLarge,
+    /// The response was not valid HTTP (a status line or header block that
+    /// does not parse, or is too long).
+    InvalidResponse,
     /// The response could not be decoded (malformed, truncated, or not what
     /// the API documents); see [`Error::raw_body`].
     Decode,
@@ -96,7 +227,7 @@ pub enum ErrorKind {
     /// The caller's input cannot make a request (a required parameter is
     /// missing, a value breaks its documented constraints). Nothing was sent.
     InvalidRequest,
-    /// Any other status the API does not document (3xx, 405, 410…).
+    /// Any other status the API does not document (405, 410…).
     Unexpected,
     /// The client could not be built from its settings (see
     /// [`ConfigError`](crate::ConfigError)); no call was made.
@@ -115,6 +246,7 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             429 => ErrorKind::RateLimited,
             500..=599 => ErrorKind::Server,
+            301 | 302 | 303 | 307 | 308 => ErrorKind::Redirect,
             _ => ErrorKind::Unexpected,
         }
     }
@@ -130,6 +262,9 @@ impl ErrorKind {
             ErrorKind::Server => "server error",
             ErrorKind::Timeout => "timed out",
             ErrorKind::Connect => "connection failed",
+            ErrorKind::Redirect => "redirect not followed",
+            ErrorKind::TooLarge => "response too large",
+            ErrorKind::InvalidResponse => "invalid HTTP response",
             ErrorKind::Decode => "undecodable response",
             ErrorKind::Auth => "authentication failed",
             ErrorKind::InvalidRequest => "invalid request",
@@ -190,6 +325,7 @@ pub struct Error(Box<Inner>);
 
 struct Inner {
     kind: ErrorKind,
+    retryable: bool,
     vendor: Option<Vendor>,
     status: Option<StatusCode>,
     message: Option<String>,
@@ -202,10 +338,11 @@ struct Inner {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, vendor: Vendor) -> Self {
+    fn bare(kind: ErrorKind, vendor: Option<Vendor>) -> Self {
         Error(Box::new(Inner {
             kind,
-            vendor: Some(vendor),
+            retryable: false,
+            vendor,
             status: None,
             message: None,
             field_errors: Vec::new(),
@@ -217,8 +354,13 @@ impl Error {
         }))
     }
 
-    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.0.message = Some(message.into());
+    pub(crate) fn new(kind: ErrorKind, vendor: Vendor) -> Self {
+        Error::bare(kind, Some(vendor))
+    }
+
+    /// Sets the message, scrubbed of secrets and bounded.
+    pub(crate) fn with_message(mut self, message: impl AsRef<str>) -> Self {
+        self.0.message = Some(printable(&scrub_text(message.as_ref()), MESSAGE_LIMIT));
         self
     }
 
@@ -227,8 +369,11 @@ impl Error {
         self
     }
 
+    /// Keeps the start of a body. Scrubbed first, then cut: no prefix of a
+    /// secret is left at the cut.
     fn with_raw_body(mut self, body: &[u8]) -> Self {
-        self.0.raw_body = Some(Bytes::copy_from_slice(&body[..body.len().min(RAW_BODY_LIMIT)]));
+        let scrubbed = scrub(body, false);
+        self.0.raw_body = Some(Bytes::copy_from_slice(&scrubbed[..scrubbed.len().min(RAW_BODY_LIMIT)]));
         self
     }
 
@@ -236,8 +381,21 @@ impl Error {
     fn with_response(mut self, status: StatusCode, headers: &HeaderMap) -> Self {
         self.0.status = Some(status);
         self.0.retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
-        self.0.request_id = request_id(headers).map(str::to_string);
+        self.0.request_id = request_id(headers).map(|id| printable(&scrub_text(id), SHORT_LIMIT));
         self
+    }
+
+    fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
+        let mut e = Error::new(failure.kind, vendor).with_message(&failure.message);
+        e.0.retryable = failure.retryable;
+        e.0.status = failure.status;
+        if !failure.raw_body.is_empty() {
+            e = e.with_raw_body(&failure.raw_body);
+        }
+        if let Some(source) = &failure.source {
+            e = e.with_source(Arc::clone(source));
+        }
+        e
     }
 
     /// What went wrong.
@@ -273,19 +431,19 @@ impl Error {
     pub fn body(&self) -> Option<&VendorBody> {
         self.0.body.as_ref()
     }
-    /// The response body as received (at most [`RAW_BODY_LIMIT`] bytes), when
-    /// it did not parse as the vendor's error.
+    /// The response body as received (at most [`RAW_BODY_LIMIT`] bytes,
+    /// secrets masked), when it did not parse as the vendor's error.
     pub fn raw_body(&self) -> Option<&[u8]> {
         self.0.raw_body.as_deref()
     }
-    /// Whether the same call may succeed if tried again later (rate limits,
-    /// timeouts, lost connections, gateway errors).
+    /// Whether the same call may succeed if made again later. The rule is
+    /// the one the client's own retries follow: 429; 503 with `Retry-After`;
+    /// no connection made; and, for requests safe to repeat (GET, HEAD, PUT,
+    /// DELETE, or with an `Idempotency-Key`), also 502, 503, 504, timeouts
+    /// and connections lost after sending. Token endpoint failures of those
+    /// kinds too.
     pub fn is_retryable(&self) -> bool {
-        match self.0.kind {
-            ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connect => true,
-            ErrorKind::Server => matches!(self.0.status.map(|s| s.as_u16()), Some(502..=504)),
-            _ => false,
-        }
+        self.0.retryable
     }
 
     fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap) -> Self {
@@ -295,40 +453,75 @@ impl Error {
             kind => kind,
         };
         let mut e = Error::new(kind, E::VENDOR).with_response(status, headers);
-        e.0.message = body.message();
-        e.0.field_errors = body.field_errors();
+        if let Some(message) = body.message() {
+            e = e.with_message(message);
+        }
+        e.0.field_errors = bounded_fields(body.field_errors());
         e.0.body = Some(body.into_body());
         e
     }
 
     fn from_unexpected<E: VendorError>(response: &reqwest::Response) -> Self {
-        if let Some(failure) = response.extensions().get::<TokenFailure>() {
-            let mut e = Error::new(ErrorKind::Auth, E::VENDOR).with_message(failure.message.clone());
-            e.0.status = failure.status;
-            if !failure.raw_body.is_empty() {
-                e = e.with_raw_body(&failure.raw_body);
-            }
-            return e;
+        if let Some(failure) = response.extensions().get::<Failure>() {
+            return Error::from_failure(failure, E::VENDOR);
         }
         let status = response.status();
-        let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, response.headers());
-        let Some(stash) = response.extensions().get::<StashedBody>() else { return e };
-        if let Some(failure) = &stash.read_error {
-            e.0.kind = if failure.timed_out { ErrorKind::Timeout } else { ErrorKind::Decode };
-            e.0.message = Some(format!("the response body could not be read in full: {}", failure.message));
+        let headers = response.headers();
+        let Some(stash) = response.extensions().get::<StashedBody>() else {
+            return Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
+        };
+        let retryable = is_retryable(status_outcome(status, headers), stash.repeat_safe);
+        let mut e = if let Some(failure) = &stash.read_error {
+            Error::from_failure(failure, E::VENDOR).with_response(status, headers)
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
-            return Error::from_vendor_body(body, status, response.headers());
-        } else if stash.bytes.is_empty() {
-            e.0.message = Some("empty response body".into());
+            let mut e = Error::from_vendor_body(body, status, headers);
+            e.0.retryable = retryable;
+            return e;
         } else {
-            e.0.message = Some(summary(&stash.bytes));
+            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
+            e.0.retryable = retryable;
+            e
+        };
+        if e.0.kind == ErrorKind::Redirect {
+            let target = headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+            e = e.with_message(format!(
+                "redirect to {} not followed: credentials are only sent to the configured origin",
+                target.as_deref().unwrap_or("(no Location header)")
+            ));
+        } else if stash.read_error.is_none() {
+            e = e.with_message(summary(&stash.bytes));
         }
         e.with_raw_body(&stash.bytes)
     }
 }
 
-/// A short, printable account of a body that is not the vendor's error.
+fn bounded_fields(fields: Vec<FieldError>) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .take(FIELD_ERRORS_LIMIT)
+        .map(|f| FieldError {
+            field: printable(&scrub_text(&f.field), SHORT_LIMIT),
+            message: printable(&scrub_text(&f.message), SHORT_LIMIT),
+        })
+        .collect()
+}
+
+/// A short, printable account of a body that is not the vendor's error:
+/// a JSON body of another shape gives its message from a common field.
 fn summary(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "empty response body".into();
+    }
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice::<serde_json::Value>(body) {
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+        let found = ["message", "error", "detail", "title", "error_description"].iter().find_map(|key| match fields.get(*key)? {
+            serde_json::Value::Object(inner) => inner.get("message").and_then(text),
+            other => text(other),
+        });
+        if let Some(message) = found {
+            return message;
+        }
+    }
     let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.trim_start().starts_with('<') {
@@ -343,12 +536,11 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
         use progenitor_client::Error as P;
         match error {
             P::InvalidRequest(message) => Error::new(ErrorKind::InvalidRequest, E::VENDOR).with_message(message),
-            P::CommunicationError(e) => transport_error::<E>(e),
-            P::ResponseBodyError(e) if e.is_timeout() => transport_error::<E>(e),
-            P::ResponseBodyError(e) => {
-                Error::new(ErrorKind::Decode, E::VENDOR).with_message(format!("the response body could not be read: {e}")).with_source(e)
+            // The hooks read every body and carry every transport failure
+            // themselves; these arise only if a request cannot be built.
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                Error::from_failure(&Failure::transport(e, "the request failed"), E::VENDOR)
             }
-            P::InvalidUpgrade(e) => transport_error::<E>(e),
             P::ErrorResponse(value) => {
                 let status = value.status();
                 let headers = value.headers().clone();
@@ -362,13 +554,6 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
             P::Custom(message) => Error::new(ErrorKind::Unexpected, E::VENDOR).with_message(message),
         }
     }
-}
-
-fn transport_error<E: VendorError>(e: reqwest::Error) -> Error {
-    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Connect };
-    let mut out = Error::new(kind, E::VENDOR).with_message(without_url_query(&e));
-    out.0.status = e.status();
-    out.with_source(e)
 }
 
 /// reqwest's message with the URL's query left out: queries can carry
@@ -388,14 +573,13 @@ impl From<crate::ConfigError> for Error {
             _ => None,
         };
         let message = e.to_string();
-        let mut out = Error::new(ErrorKind::Config, Vendor::Rebilly).with_message(message).with_source(e);
-        out.0.vendor = vendor;
-        out
+        Error::bare(ErrorKind::Config, vendor).with_message(message).with_source(e)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Every server-provided text here was escaped and bounded when kept.
         match self.0.vendor {
             Some(vendor) => write!(f, "{vendor}")?,
             None => f.write_str("accounting-sync")?,
@@ -405,11 +589,12 @@ impl fmt::Display for Error {
         }
         write!(f, " {}", self.0.kind.label())?;
         if let Some(message) = &self.0.message {
-            write!(f, ": {}", message.lines().next().unwrap_or_default())?;
+            write!(f, ": {message}")?;
         }
         if !self.0.field_errors.is_empty() {
-            let fields: Vec<String> = self.0.field_errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
-            write!(f, " [{}]", fields.join("; "))?;
+            let fields: Vec<String> = self.0.field_errors.iter().take(10).map(|e| format!("{}: {}", e.field, e.message)).collect();
+            let more = self.0.field_errors.len().saturating_sub(10);
+            write!(f, " [{}{}]", fields.join("; "), if more > 0 { format!("; {more} more") } else { String::new() })?;
         }
         if let Some(wait) = self.0.retry_after {
             write!(f, " (retry after {}s)", wait.as_secs())?;
@@ -425,6 +610,7 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
             .field("kind", &self.0.kind)
+            .field("retryable", &self.0.retryable)
             .field("vendor", &self.0.vendor)
             .field("status", &self.0.status)
             .field("message", &self.0.message)

@@ -98,6 +98,7 @@ pub mod transport;
 
 pub mod auth;
 pub mod error;
+mod redact;
 pub mod retry;
 
 pub use auth::{Auth, ClientCredentials};

@@ -4,12 +4,14 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How failed requests are retried. Retried: 429, 502, 503, 504 and
-/// connection failures, within `max_attempts` and `max_total_delay`.
+/// How failed requests are retried. Retried: 429, 502, 503, 504, timeouts
+/// and connection failures, within `max_attempts` and `max_total_delay`.
 ///
 /// A request that is not idempotent (POST, PATCH) is retried only when the
 /// server says it did not process it (429; 503 with `Retry-After`; no
-/// connection at all) or when it carries an `Idempotency-Key` header.
+/// connection at all) or when it carries an `Idempotency-Key` header. GET,
+/// HEAD, PUT, DELETE and OPTIONS are also retried after 502, 504, a timeout,
+/// or a connection lost after sending.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 means never retry).
@@ -59,36 +61,78 @@ impl RetryPolicy {
             Some(h) => h,
             None => self.backoff(attempt),
         };
-        (waited + delay <= self.max_total_delay).then_some(delay)
+        (waited.saturating_add(delay) <= self.max_total_delay).then_some(delay)
     }
 }
 
-/// Whether a response with `status` may be retried for a request with
-/// `method`: only when no work was done, or when doing it twice is harmless.
-pub(crate) fn retryable_status(status: StatusCode, method: &Method, headers: &HeaderMap, idempotency_key: bool) -> bool {
-    let safe_to_repeat = idempotency_key || matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS);
-    match status.as_u16() {
-        429 => true,
-        503 => safe_to_repeat || retry_after(headers, SystemTime::now()).is_some(),
-        502 | 504 => safe_to_repeat,
-        _ => false,
+/// How one attempt ended, as far as trying again is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A response arrived with this status; `hinted` when it said how long
+    /// to wait (`Retry-After`), which a server sends only when it did not
+    /// process the request.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// Whether the response carried a retry hint.
+        hinted: bool,
+    },
+    /// No connection could be made: nothing reached the server.
+    NotConnected,
+    /// The connection broke after the request was sent: the server may have
+    /// acted on it.
+    Lost,
+    /// No (whole) response within the timeout: the server may have acted.
+    TimedOut,
+    /// Anything a second attempt would meet again: a redirect, an
+    /// over-limit body, a response that is not valid HTTP, a bad request.
+    Final,
+}
+
+/// Whether a request with `method` may be sent twice without harm: an
+/// idempotent method, or one the caller made idempotent with a key.
+pub(crate) fn repeat_safe(method: &Method, idempotency_key: bool) -> bool {
+    idempotency_key || matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+}
+
+/// The one rule for retrying, used by the transport loop and by
+/// [`Error::is_retryable`](crate::Error::is_retryable): only when the server
+/// did no work, or when doing it twice is harmless.
+pub(crate) fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
+    match outcome {
+        Outcome::Status { status: 429, .. } | Outcome::NotConnected => true,
+        Outcome::Status { status: 503, hinted } => repeat_safe || hinted,
+        Outcome::Status { status: 502 | 504, .. } | Outcome::Lost | Outcome::TimedOut => repeat_safe,
+        Outcome::Status { .. } | Outcome::Final => false,
     }
+}
+
+/// The [`Outcome`] of a response's status and headers.
+pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome {
+    Outcome::Status { status: status.as_u16(), hinted: retry_after(headers, SystemTime::now()).is_some() }
 }
 
 /// The wait a response asks for: `Retry-After` in seconds or as an HTTP
-/// date, else Rebilly's `X-RateLimit-Retry-After` (a Unix time).
+/// date (any of its three formats), else Rebilly's `X-RateLimit-Retry-After`
+/// (a Unix time). Any value, however large, gives a duration, never a panic.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(value) = text("retry-after") {
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
         }
-        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
-            return Some(until(SystemTime::from(date), now));
+        if let Ok(date) = httpdate::parse_http_date(value) {
+            return Some(until(date, now));
         }
     }
     let epoch = text("x-ratelimit-retry-after")?.parse::<u64>().ok()?;
-    Some(until(UNIX_EPOCH + Duration::from_secs(epoch), now))
+    // A time past what the platform can represent is "very long".
+    let then = UNIX_EPOCH.checked_add(Duration::from_secs(epoch)).unwrap_or(far_future(now));
+    Some(until(then, now))
+}
+
+fn far_future(now: SystemTime) -> SystemTime {
+    now.checked_add(Duration::from_secs(u32::MAX.into())).unwrap_or(now)
 }
 
 fn until(then: SystemTime, now: SystemTime) -> Duration {
@@ -122,15 +166,74 @@ mod tests {
 
     #[test]
     fn posts_are_retried_only_when_not_processed() {
-        let none = HeaderMap::new();
-        let hinted = headers(&[("retry-after", "1")]);
-        assert!(retryable_status(StatusCode::TOO_MANY_REQUESTS, &Method::POST, &none, false));
-        assert!(retryable_status(StatusCode::SERVICE_UNAVAILABLE, &Method::POST, &hinted, false));
-        assert!(!retryable_status(StatusCode::SERVICE_UNAVAILABLE, &Method::POST, &none, false));
-        assert!(!retryable_status(StatusCode::BAD_GATEWAY, &Method::POST, &none, false));
-        assert!(retryable_status(StatusCode::BAD_GATEWAY, &Method::POST, &none, true));
-        assert!(retryable_status(StatusCode::GATEWAY_TIMEOUT, &Method::GET, &none, false));
-        assert!(!retryable_status(StatusCode::INTERNAL_SERVER_ERROR, &Method::GET, &none, false));
+        let status = |status, hinted| Outcome::Status { status, hinted };
+        let post = repeat_safe(&Method::POST, false);
+        assert!(!post && repeat_safe(&Method::POST, true) && repeat_safe(&Method::GET, false) && repeat_safe(&Method::PUT, false));
+        assert!(is_retryable(status(429, false), post));
+        assert!(is_retryable(status(503, true), post));
+        assert!(!is_retryable(status(503, false), post));
+        assert!(!is_retryable(status(502, false), post));
+        assert!(is_retryable(status(502, false), true));
+        assert!(is_retryable(status(504, false), true));
+        assert!(!is_retryable(status(500, false), true));
+        assert!(is_retryable(Outcome::NotConnected, post));
+        assert!(!is_retryable(Outcome::Lost, post) && is_retryable(Outcome::Lost, true));
+        assert!(!is_retryable(Outcome::TimedOut, post) && is_retryable(Outcome::TimedOut, true));
+        assert!(!is_retryable(Outcome::Final, true));
+    }
+
+    #[test]
+    fn all_three_http_date_formats() {
+        // 1994-11-06T08:49:37Z, 100 s from `now`.
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_677);
+        for date in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(retry_after(&headers(&[("retry-after", date)]), now), Some(Duration::from_secs(100)), "{date}");
+        }
+    }
+
+    /// Whatever a server puts in these headers, the answer is a duration or
+    /// none, and no later arithmetic on it overflows.
+    #[test]
+    fn hostile_header_values_never_panic() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut values: Vec<String> = [
+            "18446744073709551615",
+            "9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551616",
+            "-1",
+            "0",
+            "1e400",
+            "",
+            " ",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Mon, 01 Jan 0000 00:00:00 GMT",
+            "Sunday, 31-Dec-99 23:59:59 GMT",
+            "Thu Feb 29 23:59:59 2100",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..2000 {
+            let len = rng.usize(0..40);
+            let alphabet = b"0123456789 -:,.eE+GMTSunNovDec";
+            values.push((0..len).map(|_| alphabet[rng.usize(..alphabet.len())] as char).collect());
+            values.push(rng.u64(..).to_string());
+        }
+        let policy = RetryPolicy { max_delay: Duration::MAX, max_total_delay: Duration::MAX, ..RetryPolicy::default() };
+        for value in &values {
+            for name in ["retry-after", "x-ratelimit-retry-after"] {
+                let Ok(v) = HeaderValue::from_str(value) else { continue };
+                let mut h = HeaderMap::new();
+                h.insert(name, v);
+                for now in [SystemTime::now(), UNIX_EPOCH] {
+                    let hint = retry_after(&h, now);
+                    let _ = policy.next_delay(1, Duration::MAX, hint);
+                    let _ = policy.next_delay(1, Duration::from_secs(1), hint);
+                    let _ = status_outcome(StatusCode::TOO_MANY_REQUESTS, &h);
+                }
+            }
+        }
     }
 
     #[test]

@@ -270,8 +270,9 @@ fn error_body(status: u16) -> Value {
 }
 
 fn assert_error<T: std::fmt::Debug>(result: Result<T, Error<types::ErrorBody>>, status: u16) {
-    let Err(Error::ErrorResponse(e)) = result else { panic!("{status}: {result:?}") };
-    assert_eq!(e.status().as_u16(), status);
+    let err = accounting_sync::Error::from(result.expect_err("an error response"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+    let Some(accounting_sync::VendorBody::Monite(e)) = err.body() else { panic!("{status}: {err:?}") };
     if status == 422 {
         assert!(e.error.is_none());
         let locs: Vec<String> = e.detail.iter().map(|d| d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(".")).collect();
@@ -283,7 +284,7 @@ fn assert_error<T: std::fmt::Debug>(result: Result<T, Error<types::ErrorBody>>, 
         assert_eq!(e.error.as_ref().unwrap().message, format!("failure {status}"));
         assert!(e.detail.is_empty());
     }
-    assert_eq!(reencoded(&*e), error_body(status));
+    assert_eq!(reencoded(e), error_body(status));
 }
 
 /// Each operation with each error status it declares (for the push, the

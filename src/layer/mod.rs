@@ -144,8 +144,7 @@ impl Client {
             Auth::None => Credential::None,
             _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),
         };
-        let decodes = |body: &[u8]| serde_json::from_slice::<types::ApiErrorEnvelope>(body).is_ok();
-        let (context, http) = ClientContext::new(Vendor::Layer, credential, settings, OPERATIONS, decodes)?;
+        let (context, http) = ClientContext::new(Vendor::Layer, credential, settings, &url, OPERATIONS)?;
         Ok(Client::new_with_client(&url, http, context))
     }
 }

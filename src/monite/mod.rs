@@ -131,8 +131,7 @@ impl Client {
                 })
             }
         };
-        let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
-        let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, OPERATIONS, decodes)?;
+        let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, &url, OPERATIONS)?;
         Ok(Client::new_with_client(&url, http, context.with_header(VERSION_HEADER, api_version())?))
     }
 

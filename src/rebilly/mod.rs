@@ -126,8 +126,7 @@ impl Client {
     /// not (a mock server that ignores the document's base path).
     pub fn with_base_url(base_url: &str, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
         let url = transport::base_url(base_url)?;
-        let decodes = |body: &[u8]| serde_json::from_slice::<types::ErrorBody>(body).is_ok();
-        let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, OPERATIONS, decodes)?;
+        let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, &url, OPERATIONS)?;
         Ok(Client::new_with_client(&url, http, context))
     }
 }
