@@ -23,6 +23,7 @@ mod nullable_components;
 pub mod open_enums;
 mod open_objects;
 pub(crate) mod operation_ids;
+mod path_segments;
 mod query_lists;
 mod ref_siblings;
 mod request_bodies;
@@ -144,6 +145,11 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "success_responses", why: "progenitor needs one success type per operation", run: success_responses::run },
     Pass { name: "error_responses", why: "progenitor needs one error type per operation", run: error_responses::run },
     Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
+    Pass {
+        name: "path_segments",
+        why: "`.`, `..` or `\\` in a path parameter would send the request to another path",
+        run: path_segments::run,
+    },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
     Pass { name: "discriminators", why: "a discriminator is ignored: the first variant that fits wins", run: discriminators::run },
