@@ -1,0 +1,457 @@
+//! A hostile or broken server cannot hurt the caller: credentials stay with
+//! their origin, reads and waits are bounded, nothing a server sends panics,
+//! secrets never show, and every failure has an honest kind. Every test
+//! here talks to a real server on loopback: wiremock, or a raw TCP server
+//! where a server must misbehave below HTTP.
+#![cfg(all(feature = "rebilly", feature = "layer", feature = "monite"))]
+
+mod common;
+
+use accounting_sync::{layer, monite, rebilly, Auth, ClientCredentials, Error, ErrorKind, RetryPolicy, Settings};
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use wiremock::matchers::{any, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ORG: &str = "org-1";
+const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
+const RECORD: &str = "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b";
+const BUSINESS: &str = "c1a7b7d6-1d1e-4a5c-9f43-3f1c0c6b9f10";
+/// A secret with the characters that change under JSON and URL encoding.
+const SECRET: &str = "s3cr\"et\\key+/=&0123456789";
+const API_KEY: &str = "sk_live_api-key-0123456789";
+
+type Call = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
+
+fn settings() -> Settings {
+    Settings {
+        retry: RetryPolicy { base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(50), ..RetryPolicy::default() },
+        ..Settings::default()
+    }
+}
+
+fn rebilly_client(base: &str, auth: Auth, settings: &Settings) -> rebilly::Client {
+    rebilly::Client::with_base_url(base, auth, settings).unwrap()
+}
+
+fn layer_credentials(base: &str) -> Auth {
+    Auth::ClientCredentials(ClientCredentials::new("layer-id", SECRET).with_scope("scope").with_token_url(format!("{base}/oauth2/token")))
+}
+
+fn layer_client(base: &str, auth: Auth, settings: &Settings) -> layer::Client {
+    layer::Client::with_settings(layer::Environment::Custom(base.into()), auth, settings).unwrap()
+}
+
+fn monite_client(base: &str, auth: Auth, settings: &Settings) -> monite::Client {
+    monite::Client::with_settings(monite::Environment::Custom(format!("{base}/v1")), auth, settings)
+        .unwrap()
+        .for_entity(ENTITY.parse().unwrap())
+}
+
+fn rebilly_get(c: &rebilly::Client) -> Call {
+    let c = c.clone();
+    Box::pin(async move {
+        c.get_external_identifier()
+            .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+            .resource_id("cus_1")
+            .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
+            .send()
+            .await?;
+        Ok(())
+    })
+}
+
+fn rebilly_put(c: &rebilly::Client) -> Call {
+    let c = c.clone();
+    Box::pin(async move {
+        c.put_external_identifier()
+            .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+            .resource_id("cus_1")
+            .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
+            .body(rebilly::types::ExternalIdentifier::builder().external_identifier("qbo-1"))
+            .send()
+            .await?;
+        Ok(())
+    })
+}
+
+fn layer_get(c: &layer::Client) -> Call {
+    let c = c.clone();
+    Box::pin(async move {
+        c.business_quickbooks_connection_status_get().business_id(BUSINESS).send().await?;
+        Ok(())
+    })
+}
+
+fn monite_get(c: &monite::Client) -> Call {
+    let c = c.clone();
+    Box::pin(async move {
+        c.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?;
+        Ok(())
+    })
+}
+
+fn monite_push(c: &monite::Client) -> Call {
+    let c = c.clone();
+    Box::pin(async move {
+        c.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?;
+        Ok(())
+    })
+}
+
+fn token_body(token: &str) -> serde_json::Value {
+    json!({"access_token": token, "expires_in": 3600, "token_type": "Bearer"})
+}
+
+/// A server that answers each connection by `answer(request bytes)`; `None`
+/// closes the connection without a word. Counts connections.
+struct RawServer {
+    addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+}
+
+impl RawServer {
+    async fn start(answer: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static) -> Self {
+        Self::start_on("127.0.0.1:0", answer).await
+    }
+
+    async fn start_on(bind: &str, answer: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind(bind).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let count = connections.clone();
+        let answer = Arc::new(answer);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                count.fetch_add(1, Ordering::SeqCst);
+                let answer = answer.clone();
+                tokio::spawn(async move {
+                    let request = read_request(&mut socket).await;
+                    if let Some(bytes) = answer(&request) {
+                        let _ = socket.write_all(&bytes).await;
+                        let _ = socket.shutdown().await;
+                    }
+                });
+            }
+        });
+        RawServer { addr, connections }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads one request: the head and, when it says so, a body.
+async fn read_request(socket: &mut TcpStream) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 16384];
+    loop {
+        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
+            let length = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok());
+            if seen.len() >= end + 4 + length.unwrap_or(0) {
+                return seen;
+            }
+        }
+        match tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => return seen,
+        }
+    }
+}
+
+fn http_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+// ---------------------------------------------------------------- redirects
+
+/// A recording server on another origin: 127.0.0.2 (another address), or
+/// 127.0.0.1 on another port.
+async fn elsewhere(address: &str) -> MockServer {
+    let listener = std::net::TcpListener::bind(format!("{address}:0")).unwrap();
+    let server = MockServer::builder().listener(listener).start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn redirects_are_never_followed_and_no_credential_reaches_another_origin() {
+    for address in ["127.0.0.2", "127.0.0.1"] {
+        for status in [301, 302, 303, 307, 308] {
+            let other = elsewhere(address).await;
+            let target = format!("{}/stolen", other.uri());
+            let origin = MockServer::start().await;
+            let redirect = ResponseTemplate::new(status).insert_header("location", target.as_str());
+            // Token endpoints that redirect, and APIs that redirect once a token is had.
+            Mock::given(path("/redirecting/oauth2/token")).respond_with(redirect.clone()).mount(&origin).await;
+            Mock::given(path("/redirecting/v1/auth/token")).respond_with(redirect.clone()).mount(&origin).await;
+            Mock::given(path("/oauth2/token"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(token_body("layer-token-0123")))
+                .mount(&origin)
+                .await;
+            Mock::given(path("/v1/auth/token"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(token_body("monite-token-0123")))
+                .mount(&origin)
+                .await;
+            Mock::given(any()).respond_with(redirect).mount(&origin).await;
+            let base = origin.uri();
+            let redirecting = format!("{base}/redirecting");
+            let s = settings();
+            let cases: Vec<(&str, Call)> = vec![
+                ("rebilly api key GET", rebilly_get(&rebilly_client(&base, rebilly::api_key(API_KEY), &s))),
+                ("rebilly api key PUT", rebilly_put(&rebilly_client(&base, rebilly::api_key(API_KEY), &s))),
+                ("rebilly jwt", rebilly_get(&rebilly_client(&base, Auth::bearer("eyJ.jwt-0123456789"), &s))),
+                ("layer token endpoint", layer_get(&layer_client(&base, layer_credentials(&redirecting), &s))),
+                ("layer api with a token", layer_get(&layer_client(&base, layer_credentials(&base), &s))),
+                ("layer bearer", layer_get(&layer_client(&base, Auth::bearer("layer-bearer-0123"), &s))),
+                ("monite token endpoint", monite_get(&monite_client(&redirecting, monite::client_credentials("m-id", SECRET), &s))),
+                (
+                    "monite entity user token endpoint",
+                    monite_get(&monite_client(&redirecting, monite::entity_user("m-id", SECRET, ENTITY.parse().unwrap()), &s)),
+                ),
+                ("monite api with a token", monite_push(&monite_client(&base, monite::client_credentials("m-id", SECRET), &s))),
+            ];
+            for (case, call) in cases {
+                let err = call.await.expect_err(case);
+                assert_eq!(err.kind(), ErrorKind::Redirect, "{address} {status} {case}: {err}");
+                assert!(err.to_string().contains(&target), "{case}: the error names the Location: {err}");
+                assert!(!err.is_retryable(), "{case}");
+            }
+            let received = other.received_requests().await.unwrap();
+            assert!(received.is_empty(), "{address} {status}: the other origin received {received:?}");
+        }
+    }
+}
+
+// ------------------------------------------------------------ bounded reads
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_an_error_of_their_own() {
+    let limit = 64 << 10;
+    let s = Settings { max_response_bytes: limit, max_token_response_bytes: 1024, ..settings() };
+    let record = common::fixture(include_str!("fixtures/monite/synced_record.json"));
+    // With a Content-Length, and without one (chunked): both stop at the limit.
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(limit));
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw(big.clone(), "application/json")).mount(&server).await;
+    let err = monite_get(&monite_client(&server.uri(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    assert!(!err.is_retryable());
+
+    // An endless chunked body ends at the limit, long before the timeout.
+    let endless = RawServer::start(|_| {
+        let mut out = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..64 {
+            out.extend_from_slice(format!("{:x}\r\n{}\r\n", 4096, "y".repeat(4096)).as_bytes());
+        }
+        Some(out)
+    })
+    .await;
+    let started = Instant::now();
+    let err = monite_get(&monite_client(&endless.url(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Under the limit: decoded as usual.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(record)).mount(&server).await;
+    monite_get(&monite_client(&server.uri(), Auth::bearer("token-0123"), &s)).await.unwrap();
+
+    // A token response over its own limit.
+    let server = MockServer::start().await;
+    let padded = json!({"access_token": "t".repeat(2000), "expires_in": 3600});
+    Mock::given(path("/v1/auth/token")).respond_with(ResponseTemplate::new(200).set_body_json(padded)).mount(&server).await;
+    let err = monite_get(&monite_client(&server.uri(), monite::client_credentials("id", SECRET), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    let calls = server.received_requests().await.unwrap();
+    assert!(calls.iter().all(|r| r.url.path() == "/v1/auth/token"), "no API call without a token");
+
+    // An error body is cut, not refused: the status says what happened.
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(500).set_body_string("e".repeat(1 << 20))).mount(&server).await;
+    let err = monite_push(&monite_client(&server.uri(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
+    assert_eq!((err.kind(), err.raw_body().map(<[u8]>::len)), (ErrorKind::Server, Some(accounting_sync::error::RAW_BODY_LIMIT)));
+}
+
+/// Resident memory while a 100 MiB body meets a 1 MiB limit. Ignored by
+/// default (it measures the process, so it runs alone):
+/// `cargo test --test hostile -- --ignored --nocapture memory`.
+#[tokio::test]
+#[ignore]
+async fn memory_stays_small_when_a_server_sends_100_mib() {
+    fn peak_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+    let chunk = Arc::new(vec![b'z'; 1 << 20]);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let chunk = chunk.clone();
+            tokio::spawn(async move {
+                read_request(&mut socket).await;
+                // No Content-Length: the body runs to the end of the connection.
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                for _ in 0..100 {
+                    if socket.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let before = peak_kib();
+    // No Content-Length to check first: the limit is enforced while streaming.
+    let s = Settings { max_response_bytes: 1 << 20, ..settings() };
+    let client = monite_client(&format!("http://{addr}"), Auth::bearer("token-0123"), &s);
+    let err = monite_get(&client).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge);
+    let after = peak_kib();
+    println!("peak resident memory: before {before} KiB, after {after} KiB, growth {} KiB", after.saturating_sub(before));
+    assert!(after.saturating_sub(before) < 32 << 10, "peak grew by {} KiB", after - before);
+}
+
+// ---------------------------------------------------------- honest kinds
+
+#[tokio::test]
+async fn a_connection_lost_after_sending_is_retried_for_idempotent_methods_only() {
+    let server = RawServer::start(|_| None).await;
+    let s = settings();
+    let err = monite_get(&monite_client(&server.url(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    assert!(err.is_retryable());
+    assert_eq!(server.connections(), 3, "GET: tried max_attempts times");
+
+    let server = RawServer::start(|_| None).await;
+    let err = monite_push(&monite_client(&server.url(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    assert!(!err.is_retryable(), "a POST may have been processed");
+    assert_eq!(server.connections(), 1, "POST: not repeated");
+}
+
+#[tokio::test]
+async fn responses_that_are_not_http_are_final() {
+    let long_header = format!("HTTP/1.1 200 OK\r\nx-pad: {}\r\n\r\n", "a".repeat(1 << 20)).into_bytes();
+    for (case, reply) in [("over-long header block", long_header), ("garbage status line", b"HELLO\r\n\r\n".to_vec())] {
+        let reply = Arc::new(reply);
+        let server = RawServer::start(move |_| Some(reply.to_vec())).await;
+        let err = monite_get(&monite_client(&server.url(), Auth::bearer("token-0123"), &settings())).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{case}: {err}");
+        assert!(!err.is_retryable(), "{case}");
+        assert_eq!(server.connections(), 1, "{case}: not retried");
+    }
+}
+
+#[tokio::test]
+async fn token_endpoint_transport_failures_keep_their_kind() {
+    // Nobody listens.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let err = layer_get(&layer_client(&closed, layer_credentials(&closed), &settings())).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    assert!(err.is_retryable() && err.to_string().contains("token"), "{err}");
+
+    // Reset after the request.
+    let reset = RawServer::start(|_| None).await;
+    let err = monite_get(&monite_client(&reset.url(), monite::client_credentials("id", SECRET), &settings())).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    assert!(err.is_retryable(), "{err}");
+
+    // Silent.
+    let silent = silent_server().await;
+    let s = Settings { token_timeout: Duration::from_millis(300), ..settings() };
+    let err = monite_get(&monite_client(&silent.url(), monite::client_credentials("id", SECRET), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.is_retryable() && err.to_string().contains("token"), "{err}");
+}
+
+/// A server that accepts connections and never answers.
+async fn silent_server() -> RawServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    RawServer { addr, connections }
+}
+
+// ------------------------------------------------ token single flight
+
+#[tokio::test]
+async fn a_hung_token_endpoint_fails_every_waiter_within_one_timeout() {
+    let silent = silent_server().await;
+    let timeout = Duration::from_millis(400);
+    let s = Settings { token_timeout: timeout, ..settings() };
+    let client = monite_client(&silent.url(), monite::client_credentials("id", SECRET), &s);
+    let started = Instant::now();
+    let waiters: Vec<_> = (0..20).map(|_| tokio::spawn(monite_get(&client))).collect();
+    for waiter in waiters {
+        let err = waiter.await.unwrap().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed < timeout * 3, "20 waiters took {elapsed:?} with a {timeout:?} token timeout");
+    assert_eq!(silent.connections(), 1, "one token request for all the waiters");
+    // The next call tries again.
+    monite_get(&client).await.unwrap_err();
+    assert_eq!(silent.connections(), 2);
+}
+
+#[tokio::test]
+async fn a_token_failure_is_shared_and_the_next_call_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/auth/token"))
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(200)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/auth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("fresh-token-0123")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(common::fixture(include_str!("fixtures/monite/synced_record.json"))))
+        .mount(&server)
+        .await;
+    let client = monite_client(&server.uri(), monite::client_credentials("id", SECRET), &settings());
+    let waiters: Vec<_> = (0..10).map(|_| tokio::spawn(monite_get(&client))).collect();
+    for waiter in waiters {
+        let err = waiter.await.unwrap().unwrap_err();
+        assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Auth, Some(503)), "{err}");
+        assert!(err.is_retryable());
+    }
+    monite_get(&client).await.unwrap();
+    let tokens = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/v1/auth/token").count();
+    assert_eq!(tokens, 2, "one failed fetch shared by ten callers, then one that worked");
+}
