@@ -455,3 +455,340 @@ async fn a_token_failure_is_shared_and_the_next_call_succeeds() {
     let tokens = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/v1/auth/token").count();
     assert_eq!(tokens, 2, "one failed fetch shared by ten callers, then one that worked");
 }
+
+// ---------------------------------------------------------------- redaction
+
+/// Every form a secret could come back in.
+fn leaked_forms(id: &str, secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let json = serde_json::to_string(secret).unwrap();
+    vec![
+        secret.to_string(),
+        json[1..json.len() - 1].to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string(),
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")),
+        // The first 8 characters: what a cut would leave.
+        secret[..8].to_string(),
+    ]
+}
+
+/// A server that answers `status` with everything it was sent, in several
+/// encodings, padded so that copies of it straddle the cuts at 200 and 4,096
+/// bytes.
+fn echo(status: u16) -> impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static {
+    move |request: &[u8]| {
+        use base64::Engine as _;
+        let text = String::from_utf8_lossy(request).into_owned();
+        let mut body = String::new();
+        for cut in [200usize, 4096] {
+            // The request starts a few bytes before the cut.
+            while body.len() < cut - 12 {
+                body.push('.');
+            }
+            body.push_str(&text);
+        }
+        body.push_str(&serde_json::to_string(&text).unwrap());
+        body.push_str(&url::form_urlencoded::byte_serialize(request).collect::<String>());
+        body.push_str(&base64::engine::general_purpose::STANDARD.encode(request));
+        let json = json!({"message": body, "error": {"message": text}, "detail": text, "title": text});
+        Some(http_response(
+            status,
+            &[("content-type", "application/json"), ("x-request-id", &text.replace(['\r', '\n'], " "))],
+            json.to_string().as_bytes(),
+        ))
+    }
+}
+
+fn assert_no_secret(case: &str, err: &Error, forms: &[String]) {
+    let printed = [
+        err.to_string(),
+        format!("{err:?}"),
+        err.message().unwrap_or_default().to_string(),
+        String::from_utf8_lossy(err.raw_body().unwrap_or_default()).into_owned(),
+        err.request_id().unwrap_or_default().to_string(),
+        std::error::Error::source(err).map(|s| format!("{s} {s:?}")).unwrap_or_default(),
+    ];
+    for text in &printed {
+        for form in forms {
+            assert!(!text.contains(form.as_str()), "{case}: {form:?} leaked in {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn echoed_secrets_never_show_in_any_encoding() {
+    let s = Settings { retry: RetryPolicy::none(), ..settings() };
+    for status in [400, 500] {
+        // API errors echo the API key, the JWT, the bearer token, the access token got with client credentials.
+        let api = RawServer::start(echo(status)).await;
+        let cases: Vec<(&str, Call, Vec<String>)> = vec![
+            ("rebilly api key", rebilly_put(&rebilly_client(&api.url(), rebilly::api_key(SECRET), &s)), leaked_forms("", SECRET)),
+            ("rebilly jwt", rebilly_get(&rebilly_client(&api.url(), Auth::bearer(SECRET), &s)), leaked_forms("", SECRET)),
+            ("layer bearer", layer_get(&layer_client(&api.url(), Auth::bearer(SECRET), &s)), leaked_forms("", SECRET)),
+            ("monite bearer", monite_push(&monite_client(&api.url(), Auth::bearer(SECRET), &s)), leaked_forms("", SECRET)),
+        ];
+        for (case, call, forms) in cases {
+            let err = call.await.unwrap_err();
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{case}: {err}");
+            assert_no_secret(case, &err, &forms);
+        }
+        // Token endpoints echo the client secret (Basic header, JSON body).
+        let token = RawServer::start(echo(status)).await;
+        let base = token.url();
+        let layer = layer_get(&layer_client(&base, layer_credentials(&base), &s)).await.unwrap_err();
+        assert_eq!(layer.kind(), ErrorKind::Auth);
+        assert_no_secret("layer token endpoint", &layer, &leaked_forms("layer-id", SECRET));
+        for auth in [monite::client_credentials("m-id", SECRET), monite::entity_user("m-id", SECRET, ENTITY.parse().unwrap())] {
+            let err = monite_get(&monite_client(&base, auth, &s)).await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Auth);
+            assert_no_secret("monite token endpoint", &err, &leaked_forms("m-id", SECRET));
+        }
+    }
+    // An API that echoes the access token the client got.
+    let access = "issued-access-token-0123456789";
+    let token_then_echo = RawServer::start(move |request| {
+        if request.starts_with(b"POST /oauth2/token") || request.starts_with(b"POST /v1/auth/token") {
+            Some(http_response(200, &[("content-type", "application/json")], token_body(access).to_string().as_bytes()))
+        } else {
+            echo(403)(request)
+        }
+    })
+    .await;
+    let base = token_then_echo.url();
+    let err = layer_get(&layer_client(&base, layer_credentials(&base), &s)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+    assert_no_secret("layer access token", &err, &leaked_forms("", access));
+    let err = monite_push(&monite_client(&base, monite::client_credentials("m-id", SECRET), &s)).await.unwrap_err();
+    assert_no_secret("monite access token", &err, &leaked_forms("", access));
+}
+
+// ---------------------------------------------------------- path parameters
+
+/// Values that would change the path: refused before anything is sent.
+const PATH_CHANGERS: &[&str] = &[".", "..", "a/b", "a\\b", "..\\..\\admin", "x\u{1}y", "tab\tx", "", "../admin"];
+/// Values that are unusual but stay one segment: sent, and the server sees them whole.
+const ONE_SEGMENT: &[&str] = &["a.b", "...", "x..y", "cus 01", "50%", "é-ü", "a?b#c", "@me~"];
+
+type PathCall = Box<dyn Fn(String) -> Call + Send + Sync>;
+
+/// One call per (method, path template, parameter) of the three documents
+/// whose value is a free string; the other parameters get ordinary values.
+fn string_path_calls(base: &str) -> Vec<(&'static str, &'static str, &'static str, PathCall)> {
+    let s = Settings { retry: RetryPolicy::none(), ..settings() };
+    let r = rebilly_client(base, rebilly::api_key(API_KEY), &s);
+    let l = layer_client(base, Auth::bearer("layer-token-0123"), &s);
+    use rebilly::types::{ExternalIdentifier, ExternalIdentifierResourceKnown as R, ExternalIdentifierService as S};
+    const REB: &str = "/{resource}/{resourceId}/external-identifiers/{service}";
+    let mut calls: Vec<(&'static str, &'static str, &'static str, PathCall)> = Vec::new();
+    macro_rules! call {
+        ($method:literal, $path:expr, $param:literal, $client:ident, |$c:ident, $v:ident| $body:expr) => {{
+            let $client = $client.clone();
+            calls.push((
+                $method,
+                $path,
+                $param,
+                Box::new(move |$v: String| {
+                    let $c = $client.clone();
+                    Box::pin(async move {
+                        $body.await?;
+                        Ok(())
+                    })
+                }),
+            ));
+        }};
+    }
+    call!("get", REB, "resourceId", r, |c, v| c
+        .get_external_identifier()
+        .resource(R::Customers)
+        .resource_id(v)
+        .service(S::QuickbooksOnline)
+        .send());
+    call!("post", REB, "resourceId", r, |c, v| c
+        .post_external_identifier()
+        .resource(R::Customers)
+        .resource_id(v)
+        .service(S::QuickbooksOnline)
+        .send());
+    call!("put", REB, "resourceId", r, |c, v| c
+        .put_external_identifier()
+        .resource(R::Customers)
+        .resource_id(v)
+        .service(S::QuickbooksOnline)
+        .body(ExternalIdentifier::builder().external_identifier("q"))
+        .send());
+    call!("delete", REB, "resourceId", r, |c, v| c
+        .delete_external_identifier()
+        .resource(R::Customers)
+        .resource_id(v)
+        .service(S::QuickbooksOnline)
+        .send());
+    call!("post", "/v1/businesses/{businessId}/quickbooks/sync-from", "businessId", l, |c, v| c
+        .business_quickbooks_sync_from_post()
+        .business_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/quickbooks/connection-status", "businessId", l, |c, v| c
+        .business_quickbooks_connection_status_get()
+        .business_id(v)
+        .send());
+    call!("post", "/v1/businesses/{businessId}/quickbooks/authorize", "businessId", l, |c, v| c
+        .business_quickbooks_authorize_post()
+        .business_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/quickbooks/ledger/accounts", "businessId", l, |c, v| c
+        .business_quickbooks_ledger_accounts_get()
+        .business_id(v)
+        .send());
+    // Two parameters: the one under test takes the value, the other an ordinary one.
+    for param in ["businessId", "accountId"] {
+        let split = move |v: String| if param == "businessId" { (v, "acc_1".to_string()) } else { (BUSINESS.to_string(), v) };
+        let c = l.clone();
+        calls.push((
+            "get",
+            "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}",
+            param,
+            Box::new(move |v: String| {
+                let (c, (b, a)) = (c.clone(), split(v));
+                Box::pin(async move {
+                    c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(b).account_id(a).send().await?;
+                    Ok(())
+                })
+            }),
+        ));
+        let c = l.clone();
+        calls.push((
+            "post",
+            "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}/update-mapping",
+            param,
+            Box::new(move |v: String| {
+                let (c, (b, a)) = (c.clone(), split(v));
+                Box::pin(async move {
+                    c.business_quickbooks_ledger_accounts_update_mapping_post()
+                        .business_id(b)
+                        .account_id(a)
+                        .body(layer::types::UpdateQuickbooksLocalLedgerAccountMappingRequest { local_ledger_account_identifier: None })
+                        .send()
+                        .await?;
+                    Ok(())
+                })
+            }),
+        ));
+    }
+    calls
+}
+
+/// Every path parameter of the three documents, as (api, method, template,
+/// name, schema).
+fn path_parameters() -> Vec<(&'static str, String, String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (api, text) in [
+        ("rebilly", include_str!("../specs/rebilly/openapi.json")),
+        ("layer", include_str!("../specs/layer/openapi.json")),
+        ("monite", include_str!("../specs/monite/openapi.json")),
+    ] {
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+        let resolve = |p: &serde_json::Value| match p.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => doc.pointer(&r[1..]).unwrap().clone(),
+            None => p.clone(),
+        };
+        for (template, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(op) = op.as_object() else { continue };
+                let shared = item.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default();
+                let own = op.get("parameters").and_then(|p| p.as_array()).cloned().unwrap_or_default();
+                for p in shared.iter().chain(&own).map(resolve).filter(|p| p["in"] == "path") {
+                    out.push((api, method.clone(), template.clone(), p["name"].as_str().unwrap().to_string(), p["schema"].clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_path_parameter_stays_one_segment() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let calls = string_path_calls(&server.uri());
+    let mut covered = 0;
+    for (api, method, template, name, schema) in path_parameters() {
+        let case = format!("{api} {method} {template} {name}");
+        let is_string = schema.get("type") == Some(&json!("string")) && schema.get("format").is_none();
+        if !is_string {
+            // A uuid, or an enum component: its type cannot hold such a value
+            // (an enum's Unknown is checked below).
+            assert!(schema.get("format") == Some(&json!("uuid")) || schema.get("$ref").is_some(), "{case}: {schema}");
+            continue;
+        }
+        let Some((.., call)) = calls.iter().find(|(m, t, p, _)| *m == method && *t == template && *p == name) else {
+            panic!("{case}: no call in string_path_calls: add one");
+        };
+        covered += 1;
+        for value in PATH_CHANGERS {
+            let before = server.received_requests().await.unwrap().len();
+            let err = call(value.to_string()).await.expect_err(&case);
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{case} {value:?}: {err}");
+            let snake = heck_snake(&name);
+            assert!(err.to_string().contains(&snake) || err.to_string().contains(&name), "{case} {value:?}: names the parameter: {err}");
+            assert_eq!(server.received_requests().await.unwrap().len(), before, "{case} {value:?}: nothing sent");
+        }
+        let pattern = schema.get("pattern").and_then(|p| p.as_str()).map(|p| regress::Regex::new(p).unwrap());
+        for value in ONE_SEGMENT {
+            let err = call(value.to_string()).await.expect_err("the stand-in answers 404");
+            if pattern.as_ref().is_some_and(|p| p.find(value).is_none()) {
+                // The vendor's own pattern refuses it (Rebilly ids are word characters).
+                assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{case} {value:?}: {err}");
+                assert!(api == "rebilly", "{case} {value:?}: only Rebilly's ids have a pattern of their own");
+                continue;
+            }
+            assert_eq!(err.kind(), ErrorKind::NotFound, "{case} {value:?}: {err}");
+            let seen = server.received_requests().await.unwrap().pop().unwrap().url;
+            let segments: Vec<String> = seen
+                .path_segments()
+                .unwrap()
+                .map(|s| percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned())
+                .collect();
+            let position = template.trim_start_matches('/').split('/').position(|s| s == format!("{{{name}}}")).unwrap();
+            // Rebilly's base URL has no organization path here.
+            assert_eq!(segments.len(), template.trim_start_matches('/').split('/').count(), "{case} {value:?}: {seen}");
+            assert_eq!(segments[position], *value, "{case}: {seen}");
+        }
+    }
+    assert_eq!(covered, calls.len(), "every call matches a parameter of the documents");
+
+    // An enum's Unknown value is checked against the path's shape.
+    let r = rebilly_client(&server.uri(), rebilly::api_key(API_KEY), &settings());
+    for value in ["..", ".", "a\\b", "x/../.."] {
+        let before = server.received_requests().await.unwrap().len();
+        let err = r
+            .get_external_identifier()
+            .resource(rebilly::types::ExternalIdentifierResource::Unknown(value.into()))
+            .resource_id("cus_1")
+            .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
+            .send()
+            .await
+            .map_err(Error::from)
+            .expect_err(value);
+        if value == "x/../.." {
+            // `/` is percent-encoded by the client: one (odd) segment, sent.
+            assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+            continue;
+        }
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{value:?}: {err}");
+        assert!(err.to_string().contains("resource"), "{err}");
+        assert_eq!(server.received_requests().await.unwrap().len(), before, "{value:?}: nothing sent");
+    }
+}
+
+fn heck_snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
