@@ -476,7 +476,12 @@ impl Error {
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
             let mut e = Error::from_vendor_body(body, status, headers);
             e.0.retryable = retryable;
-            return e;
+            if e.0.message.is_some() {
+                return e;
+            }
+            // It parsed, but says nothing the vendor's shape holds (every
+            // field is optional): `{"message": "quota exceeded"}`.
+            e
         } else {
             let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
             e.0.retryable = retryable;
@@ -488,7 +493,7 @@ impl Error {
                 "redirect to {} not followed: credentials are only sent to the configured origin",
                 target.as_deref().unwrap_or("(no Location header)")
             ));
-        } else if stash.read_error.is_none() {
+        } else if stash.read_error.is_none() && e.0.message.is_none() {
             e = e.with_message(summary(&stash.bytes));
         }
         e.with_raw_body(&stash.bytes)
