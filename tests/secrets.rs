@@ -107,7 +107,23 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     let layer = layer::Client::with_environment(layer::Environment::Sandbox, layer::client_credentials("id", SECRET)).unwrap();
     seen += &format!("{layer:?}");
 
+    // Rebilly's and Layer's operationIds are not progenitor's names: the
+    // span's path is found all the same.
+    let local = rebilly::Client::with_base_url(&server.uri(), rebilly::api_key(SECRET), &settings()).unwrap();
+    let _ = local
+        .get_external_identifier()
+        .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+        .resource_id("cus_1")
+        .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
+        .send()
+        .await;
+    let local = layer::Client::with_settings(layer::Environment::Custom(server.uri()), Auth::bearer(SECRET), &settings()).unwrap();
+    let _ = local.business_quickbooks_sync_from_post().business_id("b1").send().await;
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("path=\"/{resource}/{resourceId}/external-identifiers/{service}\""), "{logs}");
+    assert!(logs.contains("path=\"/v1/businesses/{businessId}/quickbooks/sync-from\""), "{logs}");
+    assert!(!logs.contains("path=\"\""), "no span without its path:\n{logs}");
     for text in [&seen, &logs] {
         assert!(!text.contains(SECRET), "the client secret leaked:\n{text}");
         assert!(!text.contains("issued-access-token"), "the access token leaked:\n{text}");

@@ -245,6 +245,47 @@ mod codegen_tests {
         assert!(err.starts_with("specs/t/openapi.json: operation broken_op (GET /broken): progenitor panicked"), "{err}");
     }
 
+    /// The transport finds an operation's path template by the name
+    /// progenitor puts in `OperationInfo`: for every operation of our three
+    /// documents (and names progenitor changes: case, punctuation, keywords,
+    /// leading digits), the table has that name with the operation's path.
+    #[test]
+    fn operation_names_match_progenitor() {
+        let mut documents: Vec<String> = ["rebilly", "layer", "monite"]
+            .iter()
+            .map(|api| std::fs::read_to_string(format!("{}/../specs/{api}/openapi.json", env!("CARGO_MANIFEST_DIR"))).unwrap())
+            .collect();
+        let odd = |id: &str, path: &str| json!({path: {"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}});
+        let mut paths = serde_json::Map::new();
+        for (i, id) in ["business.quickbooks.sync-from.post", "GetHTTPThing", "type", "2fa-check", "it's"].iter().enumerate() {
+            paths.extend(odd(id, &format!("/odd/{i}")).as_object().unwrap().clone());
+        }
+        documents.push(json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}).to_string());
+        for text in documents {
+            let code = super::codegen::generate_text(&text, "doc").unwrap();
+            let table = super::codegen::operation_table(&text).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut in_code: Vec<&str> = code.split("operation_id: \"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+            in_code.sort_unstable();
+            in_code.dedup();
+            let operations: usize = doc["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|item| item.as_object().unwrap().keys().filter(|k| crate::normalize::walk::METHODS.contains(&k.as_str())).count())
+                .sum();
+            assert_eq!(in_code.len(), operations);
+            for name in in_code {
+                let row = table
+                    .lines()
+                    .find(|l| l.trim_start().starts_with(&format!("({name:?},")))
+                    .unwrap_or_else(|| panic!("{name} not in\n{table}"));
+                let path = row.rsplit(", ").next().unwrap().trim_end_matches("),").trim_matches('"');
+                assert!(doc["paths"].get(path).is_some(), "{name}: {row}");
+            }
+        }
+    }
+
     #[test]
     fn a_document_that_is_not_openapi_30_is_an_error() {
         let err = super::codegen::generate_text("{\"openapi\": \"3.1.0\"}", "x.json").unwrap_err();
