@@ -584,6 +584,12 @@ fn a_client_that_cannot_be_built_is_an_error_too() {
     let err: Error =
         rebilly::Client::with_environment(rebilly::Environment::Sandbox, "org", monite::client_credentials("a", "b")).unwrap_err().into();
     assert_eq!((err.kind(), err.vendor()), (ErrorKind::Config, Some(Vendor::Rebilly)));
+    // A custom Layer host does not get its secret sent to Layer's own token endpoint.
+    let credentials = accounting_sync::ClientCredentials::new("id", "secret-value").with_scope("s");
+    let err =
+        layer::Client::with_environment(layer::Environment::Custom("http://127.0.0.1:9".into()), Auth::ClientCredentials(credentials))
+            .unwrap_err();
+    assert!(err.to_string().contains("with_token_url"), "{err}");
 }
 
 #[tokio::test]

@@ -138,7 +138,19 @@ impl Client {
                         })
                     }
                 };
-                let token_url = credentials.token_url.clone().unwrap_or_else(|| TOKEN_URL.to_string());
+                // A custom environment (a proxy, a stand-in) must say where its
+                // tokens come from: the secret is not sent to Layer's own
+                // endpoint for a host that is not Layer's.
+                let token_url = match (&credentials.token_url, &environment) {
+                    (Some(url), _) => url.clone(),
+                    (None, Environment::Custom(_)) => {
+                        return Err(ConfigError::Setting {
+                            name: "token URL",
+                            reason: "a custom environment needs ClientCredentials::with_token_url".into(),
+                        })
+                    }
+                    (None, _) => TOKEN_URL.to_string(),
+                };
                 Credential::Token(TokenRequest::OAuthForm { url: transport::base_url(&token_url)?, scope, credentials })
             }
             Auth::None => Credential::None,
