@@ -20,7 +20,6 @@ use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const ORG: &str = "org-1";
 const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
 const RECORD: &str = "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b";
 const BUSINESS: &str = "c1a7b7d6-1d1e-4a5c-9f43-3f1c0c6b9f10";
