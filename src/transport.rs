@@ -337,10 +337,10 @@ impl ClientContext {
             // Keep the request only when another attempt could follow; a body
             // that cannot be cloned (a stream) is sent once.
             let may_follow = attempt < self.retry.max_attempts || (self.token.is_some() && !reauthorized);
-            let Some(current) = pending.as_ref() else { unreachable!("the loop ends when the request is spent") };
-            let sending = match may_follow.then(|| current.try_clone()).flatten() {
-                Some(copy) => copy,
-                None => pending.take().expect("checked above"),
+            // Every `continue` below checks that the request is still at hand.
+            let copy = if may_follow { pending.as_ref().and_then(Request::try_clone) } else { None };
+            let Some(sending) = copy.or_else(|| pending.take()) else {
+                return Failure::new(ErrorKind::Unexpected, "internal: no request left to send").into_response();
             };
             let used_authorization = sending.headers().get(AUTHORIZATION).cloned();
             let failure = match http.execute(sending).await {
