@@ -8,13 +8,13 @@
 //! held in [`SecretString`] and never appear in `Debug`, `Display`, errors or
 //! tracing.
 
-use crate::error::{ErrorKind, Failure, Vendor};
+use crate::error::{redirect_message, ErrorKind, Failure, Vendor};
 use crate::redact::Secrets;
 use crate::retry::status_outcome;
 use crate::transport::{read_bounded, Read, Settings};
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt, Shared};
-use reqwest::header::{HeaderName, HeaderValue, LOCATION};
+use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -291,15 +291,7 @@ impl Fetcher {
         span.record("status", status.as_u16());
         let outcome = status_outcome(status, response.headers());
         if status.is_redirection() {
-            let target = response.headers().get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
-            let mut failure = auth_failure(
-                status,
-                format!(
-                    "the token endpoint redirected to {}: not followed, the credentials stay with their origin",
-                    target.as_deref().unwrap_or("(no Location header)")
-                ),
-                b"",
-            );
+            let mut failure = auth_failure(status, redirect_message("the token endpoint", response.headers()), b"");
             failure.kind = ErrorKind::Redirect;
             return Err(failure);
         }

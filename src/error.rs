@@ -488,16 +488,21 @@ impl Error {
             e
         };
         if e.0.kind == ErrorKind::Redirect {
-            let target = headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
-            e = e.with_message(format!(
-                "redirect to {} not followed: credentials are only sent to the configured origin",
-                target.as_deref().unwrap_or("(no Location header)")
-            ));
+            e = e.with_message(redirect_message("the server", headers));
         } else if stash.read_error.is_none() && e.0.message.is_none() {
             e = e.with_message(summary(&stash.bytes));
         }
         e.with_raw_body(&stash.bytes)
     }
+}
+
+/// What a redirect that was not followed says: where it pointed.
+pub(crate) fn redirect_message(who: &str, headers: &HeaderMap) -> String {
+    let target = headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+    format!(
+        "{who} redirected to {}: not followed, credentials are only sent to the configured origin",
+        target.as_deref().unwrap_or("(no Location header)")
+    )
 }
 
 fn bounded_fields(fields: Vec<FieldError>) -> Vec<FieldError> {

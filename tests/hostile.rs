@@ -639,40 +639,31 @@ fn string_path_calls(base: &str) -> Vec<(&'static str, &'static str, &'static st
         .business_id(v)
         .send());
     // Two parameters: the one under test takes the value, the other an ordinary one.
-    for param in ["businessId", "accountId"] {
-        let split = move |v: String| if param == "businessId" { (v, "acc_1".to_string()) } else { (BUSINESS.to_string(), v) };
-        let c = l.clone();
-        calls.push((
-            "get",
-            "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}",
-            param,
-            Box::new(move |v: String| {
-                let (c, (b, a)) = (c.clone(), split(v));
-                Box::pin(async move {
-                    c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(b).account_id(a).send().await?;
-                    Ok(())
-                })
-            }),
-        ));
-        let c = l.clone();
-        calls.push((
-            "post",
-            "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}/update-mapping",
-            param,
-            Box::new(move |v: String| {
-                let (c, (b, a)) = (c.clone(), split(v));
-                Box::pin(async move {
-                    c.business_quickbooks_ledger_accounts_update_mapping_post()
-                        .business_id(b)
-                        .account_id(a)
-                        .body(layer::types::UpdateQuickbooksLocalLedgerAccountMappingRequest { local_ledger_account_identifier: None })
-                        .send()
-                        .await?;
-                    Ok(())
-                })
-            }),
-        ));
-    }
+    const ACCOUNT: &str = "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}";
+    const MAPPING: &str = "/v1/businesses/{businessId}/quickbooks/ledger/accounts/{accountId}/update-mapping";
+    let mapping = || layer::types::UpdateQuickbooksLocalLedgerAccountMappingRequest { local_ledger_account_identifier: None };
+    call!("get", ACCOUNT, "businessId", l, |c, v| c
+        .business_quickbooks_ledger_accounts_get_by_account_id()
+        .business_id(v)
+        .account_id("acc_1")
+        .send());
+    call!("get", ACCOUNT, "accountId", l, |c, v| c
+        .business_quickbooks_ledger_accounts_get_by_account_id()
+        .business_id(BUSINESS)
+        .account_id(v)
+        .send());
+    call!("post", MAPPING, "businessId", l, |c, v| c
+        .business_quickbooks_ledger_accounts_update_mapping_post()
+        .business_id(v)
+        .account_id("acc_1")
+        .body(mapping())
+        .send());
+    call!("post", MAPPING, "accountId", l, |c, v| c
+        .business_quickbooks_ledger_accounts_update_mapping_post()
+        .business_id(BUSINESS)
+        .account_id(v)
+        .body(mapping())
+        .send());
     calls
 }
 
