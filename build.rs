@@ -1,23 +1,20 @@
 //! Generates one typed client per enabled API feature from the normalized
 //! document `specs/<api>/openapi.json` (written by `cargo xtask normalize`),
-//! into `$OUT_DIR/<api>.rs`.
+//! into `$OUT_DIR/<api>.rs`, with the table of its operations in
+//! `$OUT_DIR/<api>_operations.rs`. The APIs are the folders of `specs/`
+//! (`accounting_sync_codegen::apis`); each is a feature of the same name.
 //!
 //! progenitor reports some unsupported constructs by panicking; a build that
 //! fails here prints which API and which operation it could not generate
 //! instead of a backtrace.
 
-#[path = "build/codegen.rs"]
-#[allow(dead_code)] // the xtask uses the standalone settings too
-mod codegen;
-
+use accounting_sync_codegen as codegen;
 use std::path::{Path, PathBuf};
-
-/// The APIs: each is a cargo feature and a module of the same name.
-const APIS: &[&str] = &["rebilly", "layer", "monite"];
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for api in APIS {
+    let apis = codegen::apis(Path::new("specs")).unwrap_or_else(|e| fail("any", &e));
+    for api in &apis {
         if std::env::var_os(format!("CARGO_FEATURE_{}", api.to_uppercase())).is_none() {
             continue;
         }

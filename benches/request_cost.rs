@@ -8,6 +8,11 @@
 //!
 //! `cargo bench --bench request_cost` (add `-- --quick` for a short run).
 
+// The open-file limit helper the tests use (P4 opens 1,000 connections).
+#[path = "../tests/common/fd_limit.rs"]
+mod fd_limit;
+use fd_limit::raise_open_file_limit;
+
 use accounting_sync::{monite, Auth, RetryPolicy, Settings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -201,19 +206,6 @@ impl Stats {
             let (min, max) = (v.iter().min().unwrap(), v.iter().max().unwrap());
             let median = self.median(name);
             println!("  {name:<34} {:>12.1?} {:>12.1?} {:>12.1?} {:>8.3}", median, min, max, median.as_secs_f64() / base);
-        }
-    }
-}
-
-/// P4 opens 1,000 connections, an fd at each end in this process: raise the
-/// soft open-file limit to the hard one.
-fn raise_open_file_limit() {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: plain libc calls on a local struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         }
     }
 }

@@ -8,10 +8,12 @@
 //! held in [`SecretString`] and never appear in `Debug`, `Display`, errors or
 //! tracing.
 
-use crate::error::{redirect_message, ErrorKind, Failure, Vendor};
+use crate::body::{read_bounded, Read};
+use crate::error::{redirect_message, ErrorKind, Failure};
 use crate::redact::Secrets;
 use crate::retry::status_outcome;
-use crate::transport::{read_bounded, Read, Settings};
+use crate::settings::Settings;
+use crate::vendor::Vendor;
 use bytes::Bytes;
 use futures::future::{BoxFuture, FutureExt, Shared};
 use reqwest::header::{HeaderName, HeaderValue};

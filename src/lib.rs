@@ -94,17 +94,21 @@
     allow(dead_code, unused_imports, unused_macros, unreachable_code)
 )]
 
-pub mod transport;
-
+// The facade, in dependency order: each module uses only those above it.
 pub mod auth;
+mod body;
 pub mod error;
 mod redact;
 pub mod retry;
+pub mod settings;
+pub mod transport;
+mod vendor;
 
 pub use auth::{Auth, ClientCredentials};
-pub use error::{Error, ErrorKind, FieldError, Result, Vendor, VendorBody};
+pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
 pub use retry::RetryPolicy;
-pub use transport::{ConfigError, Settings};
+pub use settings::{ConfigError, Settings};
+pub use vendor::Vendor;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "monite"))]

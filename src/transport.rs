@@ -17,9 +17,12 @@
 //! error of kind [`Redirect`](crate::ErrorKind::Redirect) naming the target.
 
 use crate::auth::{TokenCache, TokenRequest};
-use crate::error::{request_id, ErrorKind, Failure, Vendor};
+use crate::body::{read_bounded, Read};
+use crate::error::{request_id, ErrorKind, Failure, StashedBody, ERROR_BODY_LIMIT};
 use crate::redact::Secrets;
 use crate::retry::{self, is_retryable, retry_after, status_outcome, RetryPolicy};
+use crate::settings::{ConfigError, Settings};
+use crate::vendor::Vendor;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use reqwest::{Request, Response, StatusCode};
@@ -28,98 +31,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
-
-pub use crate::auth::Auth;
-
-/// How a client connects, waits, retries, and how much it reads.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Retries of failed requests.
-    pub retry: RetryPolicy,
-    /// Time allowed to open a connection.
-    pub connect_timeout: Duration,
-    /// Time allowed for one attempt, response body included.
-    pub request_timeout: Duration,
-    /// Time allowed for getting an access token, all of it: one fetch is
-    /// shared by every call waiting for a token, and so is its failure.
-    pub token_timeout: Duration,
-    /// Largest response body read; a larger one fails the call with
-    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) as soon as the
-    /// limit is passed, without reading the rest.
-    pub max_response_bytes: usize,
-    /// Largest token endpoint response read.
-    pub max_token_response_bytes: usize,
-    /// Headers sent with every request besides the client's own (a proxy's
-    /// header, a mock server's `Prefer`). The client's own win on a clash.
-    pub extra_headers: HeaderMap,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(60),
-            token_timeout: Duration::from_secs(30),
-            max_response_bytes: 32 << 20,
-            max_token_response_bytes: 64 << 10,
-            extra_headers: HeaderMap::new(),
-        }
-    }
-}
-
-/// A client that cannot be built from the settings given.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The base URL does not parse or is not http(s).
-    BaseUrl {
-        /// The URL as given.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// A credential cannot be sent in an HTTP header (control characters,
-    /// non-ASCII). The credential itself is not repeated here.
-    Credential,
-    /// This kind of credential does not apply to this API.
-    UnsupportedAuth {
-        /// The API.
-        vendor: Vendor,
-        /// What it takes instead.
-        expected: &'static str,
-    },
-    /// A setting that goes into a URL or header is not acceptable.
-    Setting {
-        /// Which setting.
-        name: &'static str,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The HTTP client could not be built (TLS backend).
-    Http(reqwest::Error),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::BaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
-            ConfigError::Credential => f.write_str("the credential contains characters an HTTP header cannot carry"),
-            ConfigError::UnsupportedAuth { vendor, expected } => write!(f, "{vendor} takes {expected}"),
-            ConfigError::Setting { name, reason } => write!(f, "invalid {name}: {reason}"),
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
-}
 
 /// A credential resolved for one API: a header to send as is, or a way to
 /// get tokens.
@@ -440,41 +351,6 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Error bodies longer than this are cut (they are read to show the error).
-const ERROR_BODY_LIMIT: usize = 64 << 10;
-
-/// The body of an error response, read ahead by the `exec` hook, with
-/// every secret masked.
-#[derive(Clone, Debug)]
-pub(crate) struct StashedBody {
-    pub bytes: Bytes,
-    /// Why the body could not be read in full, if it could not.
-    pub read_error: Option<Failure>,
-    /// Whether the request could be repeated without harm.
-    pub repeat_safe: bool,
-}
-
-/// A body read up to a limit; `cut` when there was more.
-pub(crate) struct Read {
-    pub bytes: BytesMut,
-    pub cut: bool,
-}
-
-/// Reads `response`'s body chunk by chunk, never holding more than `limit`
-/// bytes: past it, reading stops and the rest is never fetched.
-pub(crate) async fn read_bounded(response: &mut Response, limit: usize) -> reqwest::Result<Read> {
-    let mut bytes = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Read { bytes, cut: true });
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Read { bytes, cut: false })
-}
-
 /// The response with its body replaced by what was read.
 fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBody>) -> Response {
     // Converting through http::Response keeps the URL and extensions.
@@ -483,19 +359,6 @@ fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBod
         parts.extensions.insert(stash);
     }
     Response::from(http::Response::from_parts(parts, bytes.into()))
-}
-
-/// Checks a base URL and returns it without a trailing slash (operation
-/// paths start with one).
-pub(crate) fn base_url(url: &str) -> Result<String, ConfigError> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::BaseUrl { url: url.into(), reason: e.to_string() })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ConfigError::BaseUrl { url: url.into(), reason: "the scheme must be http or https".into() });
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(ConfigError::BaseUrl { url: url.into(), reason: "a base URL has no query or fragment".into() });
-    }
-    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// Implements progenitor's request hooks for a generated `Client` whose inner
@@ -552,13 +415,5 @@ mod tests {
         let err = ClientContext::new(Vendor::Layer, credential, &Settings::default(), "http://127.0.0.1", &[]).unwrap_err();
         assert!(matches!(err, ConfigError::Credential));
         assert!(!err.to_string().contains("line"));
-    }
-
-    #[test]
-    fn base_urls_are_checked() {
-        assert_eq!(base_url("https://api.monite.com/v1/").unwrap(), "https://api.monite.com/v1");
-        for bad in ["api.monite.com", "ftp://x", "https://x/?a=1", ""] {
-            assert!(matches!(base_url(bad), Err(ConfigError::BaseUrl { .. })), "{bad}");
-        }
     }
 }

@@ -6,6 +6,8 @@
 mod common;
 
 use accounting_sync::{layer, monite, rebilly, Auth, Error, ErrorKind, RetryPolicy, Settings, Vendor, VendorBody};
+use common::fd_limit::raise_open_file_limit;
+use common::monite::*;
 use common::*;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -13,10 +15,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
-const RECORD: &str = "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b";
-const SECRET: &str = "client-secret-that-must-never-leak";
 
 fn fast_retries() -> Settings {
     Settings {
@@ -28,24 +26,6 @@ fn fast_retries() -> Settings {
         },
         ..Settings::default()
     }
-}
-
-fn monite_client(base: &str, auth: Auth, settings: &Settings) -> monite::Client {
-    monite::Client::with_settings(monite::Environment::Custom(format!("{base}/v1")), auth, settings)
-        .unwrap()
-        .for_entity(ENTITY.parse().unwrap())
-}
-
-async fn get_record(client: &monite::Client) -> Result<monite::ResponseValue<monite::types::SyncRecordResource>, Error> {
-    Ok(client.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?)
-}
-
-async fn push_record(client: &monite::Client) -> Result<monite::ResponseValue<monite::types::SyncRecordResource>, Error> {
-    Ok(client.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?)
-}
-
-fn record() -> serde_json::Value {
-    fixture(include_str!("fixtures/monite/synced_record.json"))
 }
 
 async fn request_count(server: &MockServer) -> usize {
@@ -223,10 +203,6 @@ async fn posts_are_not_retried_when_the_server_may_have_processed_them() {
 }
 
 // ---- tokens ----
-
-fn token_body(token: &str, expires_in: serde_json::Value) -> serde_json::Value {
-    json!({"access_token": token, "expires_in": expires_in, "token_type": "Bearer"})
-}
 
 #[tokio::test]
 async fn monite_client_credentials_get_a_token_once_and_use_it() {
@@ -422,19 +398,6 @@ trait IntoSettings {
 impl IntoSettings for RetryPolicy {
     fn into_settings(self) -> Settings {
         Settings { retry: self, ..Settings::default() }
-    }
-}
-
-/// 1,000 calls hold 1,000 connections, an fd at each end in this process:
-/// raise the soft limit to the hard one, as a machine's default may be 1,024.
-fn raise_open_file_limit() {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: plain libc calls on a local struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        }
     }
 }
 

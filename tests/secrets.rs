@@ -6,42 +6,16 @@
 
 mod common;
 
-use accounting_sync::{layer, monite, rebilly, Auth, Error, ErrorKind, RetryPolicy, Settings};
-use common::*;
+use accounting_sync::{layer, monite, rebilly, Auth, ErrorKind, RetryPolicy, Settings};
+use common::monite::*;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::{body_string_contains, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
-const RECORD: &str = "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b";
-const SECRET: &str = "client-secret-that-must-never-leak";
-
 fn settings() -> Settings {
     Settings { retry: RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() }, ..Settings::default() }
-}
-
-fn monite_client(base: &str, auth: Auth) -> monite::Client {
-    monite::Client::with_settings(monite::Environment::Custom(format!("{base}/v1")), auth, &settings())
-        .unwrap()
-        .for_entity(ENTITY.parse().unwrap())
-}
-
-async fn get_record(client: &monite::Client) -> Result<monite::types::SyncRecordResource, Error> {
-    Ok(client.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?.into_inner())
-}
-
-async fn push_record(client: &monite::Client) -> Result<monite::types::SyncRecordResource, Error> {
-    Ok(client.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?.into_inner())
-}
-
-fn record() -> serde_json::Value {
-    fixture(include_str!("fixtures/monite/synced_record.json"))
-}
-
-fn token_body(token: &str) -> serde_json::Value {
-    json!({"access_token": token, "expires_in": 86400, "token_type": "Bearer"})
 }
 
 #[derive(Clone, Default)]
@@ -77,7 +51,7 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
         .mount(&server)
         .await;
     Mock::given(path("/v1/auth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("issued-access-token")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("issued-access-token", json!(86400))))
         .mount(&server)
         .await;
     Mock::given(path(format!("/v1/accounting_synced_records/{RECORD}/push")))
@@ -94,11 +68,11 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
         .await;
 
     let mut seen = String::new();
-    let good = monite_client(&server.uri(), monite::client_credentials("good-client", SECRET));
+    let good = monite_client(&server.uri(), monite::client_credentials("good-client", SECRET), &settings());
     get_record(&good).await.unwrap();
     let err = push_record(&good).await.unwrap_err();
     seen += &format!("{err} {err:?} {good:?}");
-    let bad = monite_client(&server.uri(), monite::client_credentials("bad-client", SECRET));
+    let bad = monite_client(&server.uri(), monite::client_credentials("bad-client", SECRET), &settings());
     let err = push_record(&bad).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Auth);
     seen += &format!("{err} {err:?} {bad:?} {:?}", monite::client_credentials("x", SECRET));

@@ -32,11 +32,14 @@ pub use generated::*;
 
 include!(concat!(env!("OUT_DIR"), "/layer_operations.rs"));
 
+use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{ErrorKind, FieldError, Vendor, VendorBody, VendorError};
-use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use crate::error::{ErrorKind, FieldError, VendorBody, VendorError};
+use crate::settings::{self, ConfigError, Settings};
+use crate::transport::{ClientContext, Credential};
+use crate::vendor::Vendor;
 
-transport::client_hooks!(Client);
+crate::transport::client_hooks!(Client);
 
 /// Layer's OAuth2 token endpoint.
 pub const TOKEN_URL: &str = "https://auth.layerfi.com/oauth2/token";
@@ -124,7 +127,7 @@ impl Client {
 
     /// [`Client::with_environment`] with other timeouts and retries.
     pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
-        let url = transport::base_url(environment.base_url())?;
+        let url = settings::base_url(environment.base_url())?;
         let credential = match auth {
             Auth::Bearer(token) => Credential::bearer(&token),
             Auth::ClientCredentials(credentials) => {
@@ -151,7 +154,7 @@ impl Client {
                     }
                     (None, _) => TOKEN_URL.to_string(),
                 };
-                Credential::Token(TokenRequest::OAuthForm { url: transport::base_url(&token_url)?, scope, credentials })
+                Credential::Token(TokenRequest::OAuthForm { url: settings::base_url(&token_url)?, scope, credentials })
             }
             Auth::None => Credential::None,
             _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),

@@ -33,11 +33,14 @@ pub use generated::*;
 
 include!(concat!(env!("OUT_DIR"), "/monite_operations.rs"));
 
+use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{FieldError, Vendor, VendorBody, VendorError};
-use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use crate::error::{FieldError, VendorBody, VendorError};
+use crate::settings::{self, ConfigError, Settings};
+use crate::transport::{ClientContext, Credential};
+use crate::vendor::Vendor;
 
-transport::client_hooks!(Client);
+crate::transport::client_hooks!(Client);
 
 impl VendorError for types::ErrorBody {
     const VENDOR: Vendor = Vendor::Monite;
@@ -113,10 +116,10 @@ impl Client {
 
     /// [`Client::with_environment`] with other timeouts and retries.
     pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
-        let url = transport::base_url(environment.base_url())?;
+        let url = settings::base_url(environment.base_url())?;
         let token = |credentials: ClientCredentials, entity_user_id| -> Result<Credential, ConfigError> {
             let token_url = credentials.token_url.clone().unwrap_or_else(|| format!("{url}/auth/token"));
-            let url = transport::base_url(&token_url)?;
+            let url = settings::base_url(&token_url)?;
             Ok(Credential::Token(TokenRequest::MoniteJson { url, version: api_version().to_string(), credentials, entity_user_id }))
         };
         let credential = match auth {

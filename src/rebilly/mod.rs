@@ -35,11 +35,14 @@ pub use generated::*;
 
 include!(concat!(env!("OUT_DIR"), "/rebilly_operations.rs"));
 
-use crate::error::{FieldError, Vendor, VendorBody, VendorError};
-use crate::transport::{self, Auth, ClientContext, ConfigError, Credential, Settings};
+use crate::auth::Auth;
+use crate::error::{FieldError, VendorBody, VendorError};
+use crate::settings::{self, ConfigError, Settings};
+use crate::transport::{ClientContext, Credential};
+use crate::vendor::Vendor;
 use reqwest::header::HeaderName;
 
-transport::client_hooks!(Client);
+crate::transport::client_hooks!(Client);
 
 impl VendorError for types::ErrorBody {
     const VENDOR: Vendor = Vendor::Rebilly;
@@ -118,14 +121,14 @@ impl Client {
                 reason: format!("{organization_id:?} must be non-empty letters, digits, '-', '_', '.' or '~'"),
             });
         }
-        let host = transport::base_url(environment.host())?;
+        let host = settings::base_url(environment.host())?;
         Self::with_base_url(&format!("{host}/organizations/{organization_id}"), auth, settings)
     }
 
     /// A client for a base URL given whole, organization path included or
     /// not (a mock server that ignores the document's base path).
     pub fn with_base_url(base_url: &str, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
-        let url = transport::base_url(base_url)?;
+        let url = settings::base_url(base_url)?;
         let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, &url, OPERATIONS)?;
         Ok(Client::new_with_client(&url, http, context))
     }

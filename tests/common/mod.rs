@@ -1,6 +1,11 @@
-//! Helpers shared by the API test files: a wiremock server on loopback and
-//! assertions on what the client really sent.
+//! Helpers shared by the test files: assertions on what the client really
+//! sent to a wiremock server on loopback, fixtures, and (in submodules) the
+//! Monite record fixture and the open-file limit.
 #![allow(dead_code)] // each test file uses its own subset
+
+pub mod fd_limit;
+#[cfg(feature = "monite")]
+pub mod monite;
 
 use serde_json::Value;
 use wiremock::{MockServer, Request};

@@ -14,12 +14,12 @@
 //! under `specs/` changes unless the whole refresh succeeds; files are
 //! written to a temporary name first, then renamed.
 
-use crate::bundle::{bundle, load_any};
-use crate::select::{select, Selection};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use spec_pipeline::bundle::{bundle, load_any};
+use spec_pipeline::select::{select, Selection};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -70,7 +70,7 @@ pub fn read_sources(path: &Path) -> Result<BTreeMap<String, Source>> {
 
 fn write_sources(path: &Path, sources: &BTreeMap<String, Source>) -> Result<()> {
     let text = format!("{HEADER}{}", toml::to_string(sources)?);
-    crate::document::write_atomically(path, &text)
+    spec_pipeline::document::write_atomically(path, &text)
 }
 
 /// `--from` as a URL: http(s) as is, anything else a local path.
@@ -142,7 +142,7 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     for w in &warnings {
         eprintln!("warning: {w}");
     }
-    let text = crate::document::to_text(&doc);
+    let text = spec_pipeline::document::to_text(&doc);
     let pin = Pin {
         // As given: a relative path stays relative in the committed pin.
         source: opts.from.clone().unwrap_or_else(|| from.to_string()),
@@ -171,14 +171,14 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
         std::fs::create_dir_all(dir)?;
     }
     let previous = std::fs::read_to_string(&out).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    let report = previous.as_ref().map(|old| crate::diff::diff(old, &doc));
+    let report = previous.as_ref().map(|old| spec_pipeline::diff::diff(old, &doc));
     if previous.is_some() {
         std::fs::copy(&out, out.with_extension("previous.json"))?;
     }
-    crate::document::write_atomically(&out, &text)?;
+    spec_pipeline::document::write_atomically(&out, &text)?;
     sources.insert(api.to_string(), Source { pin: Some(pin.clone()), ..entry });
     write_sources(&sources_path, &sources)?;
-    let operations = crate::normalize::walk::operations(&mut doc.clone()).len();
+    let operations = spec_pipeline::walk::operations(&doc).len();
     if opts.json {
         let mut summary =
             serde_json::json!({"api": api, "pin": pin, "operations": operations, "files": files, "warnings": warnings, "written": out});
@@ -276,7 +276,7 @@ mod tests {
     }
 
     fn fixtures() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/spec-pipeline/tests/fixtures")
     }
 
     /// A workspace with a sources.toml naming `url` for the API "pets".
@@ -366,7 +366,7 @@ mod tests {
         refresh(ws.path(), "pets", &Options::default()).unwrap();
         let old: Value = serde_json::from_str(&std::fs::read_to_string(out.with_extension("previous.json")).unwrap()).unwrap();
         let new: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-        let r = crate::diff::diff(&old, &new);
+        let r = spec_pipeline::diff::diff(&old, &new);
         assert_eq!(r.breaking.iter().map(|c| format!("{}: {}", c.at, c.what)).collect::<Vec<_>>(), ["Owner: field pets removed"]);
         // Selecting a tag no operation has is refused, and nothing is pinned.
         let err = refresh(

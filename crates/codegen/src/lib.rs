@@ -1,0 +1,258 @@
+//! The code generation accounting-sync's build.rs runs: one normalized
+//! OpenAPI document in, formatted Rust out (progenitor with the crate's
+//! settings), a message naming the operation when progenitor cannot generate
+//! it, and the table of operations the transport reads. The tooling under
+//! `crates/verify` generates standalone clients with [`generate_with`].
+
+use openapiv3::OpenAPI;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+
+/// The APIs: one folder under `specs/` holding a normalized `openapi.json`
+/// each, named as the cargo feature and the crate's module. This is the
+/// list build.rs, the contract tests, the build benchmark and CI read.
+pub fn apis(specs: &Path) -> Result<Vec<String>, String> {
+    let entries = std::fs::read_dir(specs).map_err(|e| format!("cannot list {}: {e}", specs.display()))?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().join("openapi.json").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The settings of accounting-sync's clients: the Builder interface, the
+/// facade's context and hooks.
+pub fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_derive("schemars::JsonSchema")
+        // typify leaves untagged enums (the open enums among them) without
+        // `PartialEq`; callers compare statuses.
+        .with_derive("PartialEq")
+        // Every request passes through the hand-written hooks in
+        // src/transport.rs (credentials, client-set headers); Expected makes a
+        // missing implementation one clear compile error.
+        .with_inner_type("crate::transport::ClientContext".parse().expect("a valid path"))
+        .with_hooks(HooksMode::Expected);
+    settings
+}
+
+/// The client and the operations table of the document at `spec_path`.
+pub fn generate(spec_path: &Path) -> Result<(String, String), String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
+    let client = generate_text(&text, &spec_path.display().to_string())?;
+    let table = operation_table(&text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    Ok((client, table))
+}
+
+/// Generates the client for the document `text`; `origin` names it in errors.
+pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
+    generate_with(text, origin, &settings())
+}
+
+/// [`generate_text`] with other settings.
+pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) -> Result<String, String> {
+    let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+    let tokens = match try_generate(&spec, settings) {
+        Ok(tokens) => tokens,
+        Err(message) => return Err(format!("{origin}: {}", locate(&spec, message, settings))),
+    };
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A Rust table of `(operation name, METHOD, path template)` for the
+/// document's operations, which the hand-written transport uses to label
+/// requests and check their paths. The name is progenitor's (the method name
+/// and `OperationInfo::operation_id`), not the document's operationId.
+pub fn operation_table(text: &str) -> Result<String, String> {
+    let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mut rows = String::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let id = op.operation_id.as_deref().ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
+            rows.push_str(&format!("    ({:?}, {:?}, {path:?}),\n", progenitor_name(id), method.to_uppercase()));
+        }
+    }
+    Ok(format!(
+        "/// `(operation name, method, path template)` of every operation.\n\
+         pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[\n{rows}];\n"
+    ))
+}
+
+/// The name progenitor gives an operation: its operationId in snake case,
+/// with what cannot be in an identifier made a word break (progenitor's
+/// `sanitize`, which is private; `operation_names_match_progenitor` in the
+/// xtask checks the two agree on every operation of our documents).
+pub fn progenitor_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    let words = operation_id.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-");
+    let name = words.to_snake_case();
+    let name = match name.chars().next() {
+        None => "x".into(),
+        Some(c) if unicode_ident::is_xid_start(c) => name,
+        Some(_) => format!("_{name}"),
+    };
+    // A keyword gets a trailing underscore.
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
+}
+
+/// Runs progenitor, turning a panic into an error message.
+fn try_generate(spec: &OpenAPI, settings: &GenerationSettings) -> Result<proc_macro2::TokenStream, String> {
+    // The panic hook is process-wide: one generation at a time swaps it.
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec)));
+    panic::set_hook(previous_hook);
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(format!("progenitor panicked: {text}"))
+        }
+    }
+}
+
+/// Names the first operation that fails on its own, by generating each
+/// operation alone with all components.
+fn locate(spec: &OpenAPI, message: String, settings: &GenerationSettings) -> String {
+    let mut bare = spec.clone();
+    bare.paths.paths.clear();
+    if let Err(own) = try_generate(&bare, settings) {
+        return format!("the component schemas fail without any operation: {own}");
+    }
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let mut alone = spec.clone();
+            let mut single = item.clone();
+            for (m, slot) in [
+                ("get", &mut single.get),
+                ("put", &mut single.put),
+                ("post", &mut single.post),
+                ("delete", &mut single.delete),
+                ("options", &mut single.options),
+                ("head", &mut single.head),
+                ("patch", &mut single.patch),
+                ("trace", &mut single.trace),
+            ] {
+                if m != method {
+                    *slot = None;
+                }
+            }
+            alone.paths.paths.clear();
+            alone.paths.paths.insert(path.clone(), openapiv3::ReferenceOr::Item(single));
+            if let Err(own) = try_generate(&alone, settings) {
+                let id = op.operation_id.as_deref().unwrap_or("(no operationId)");
+                return format!("operation {id} ({} {path}): {own}", method.to_uppercase());
+            }
+        }
+    }
+    format!("{message} (no single operation fails alone; the components may be at fault)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(responses: serde_json::Value) -> String {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/fine": {"get": {"operationId": "fine_op", "responses": {"200": {"description": "ok"}}}},
+                "/broken": {"get": {"operationId": "broken_op", "responses": responses}}
+            },
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "B": {"type": "object", "properties": {"b": {"type": "integer"}}}
+            }}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_document_progenitor_accepts_generates_a_client() {
+        let code = generate_text(&doc(json!({"200": {"description": "ok"}})), "t.json").unwrap();
+        assert!(code.contains("pub struct Client"));
+        assert!(code.contains("pub fn broken_op"));
+    }
+
+    #[test]
+    fn a_panic_in_progenitor_becomes_an_error_naming_the_operation() {
+        let schema = |name: &str| json!({"description": "e", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        let err = generate_text(&doc(json!({"400": schema("A"), "500": schema("B")})), "specs/t/openapi.json").unwrap_err();
+        assert!(err.starts_with("specs/t/openapi.json: operation broken_op (GET /broken): progenitor panicked"), "{err}");
+    }
+
+    /// The transport finds an operation's path template by the name
+    /// progenitor puts in `OperationInfo`: for every operation of our three
+    /// documents (and names progenitor changes: case, punctuation, keywords,
+    /// leading digits), the table has that name with the operation's path.
+    #[test]
+    fn operation_names_match_progenitor() {
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let mut documents: Vec<String> =
+            apis(&specs).unwrap().iter().map(|api| std::fs::read_to_string(specs.join(api).join("openapi.json")).unwrap()).collect();
+        let odd = |id: &str, path: &str| json!({path: {"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}}});
+        let mut paths = serde_json::Map::new();
+        for (i, id) in ["business.quickbooks.sync-from.post", "GetHTTPThing", "type", "2fa-check", "it's"].iter().enumerate() {
+            paths.extend(odd(id, &format!("/odd/{i}")).as_object().unwrap().clone());
+        }
+        documents.push(json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}).to_string());
+        for text in documents {
+            let code = generate_text(&text, "doc").unwrap();
+            let table = operation_table(&text).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut in_code: Vec<&str> = code.split("operation_id: \"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+            in_code.sort_unstable();
+            in_code.dedup();
+            let operations: usize = doc["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|item| {
+                    item.as_object()
+                        .unwrap()
+                        .keys()
+                        .filter(|k| ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&k.as_str()))
+                        .count()
+                })
+                .sum();
+            assert_eq!(in_code.len(), operations);
+            for name in in_code {
+                let row = table
+                    .lines()
+                    .find(|l| l.trim_start().starts_with(&format!("({name:?},")))
+                    .unwrap_or_else(|| panic!("{name} not in\n{table}"));
+                let path = row.rsplit(", ").next().unwrap().trim_end_matches("),").trim_matches('"');
+                assert!(doc["paths"].get(path).is_some(), "{name}: {row}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_30_is_an_error() {
+        let err = generate_text("{\"openapi\": \"3.1.0\"}", "x.json").unwrap_err();
+        assert!(err.starts_with("x.json is not an OpenAPI 3.0 document"), "{err}");
+    }
+}

@@ -1,0 +1,25 @@
+//! The OpenAPI document pipeline behind `cargo xtask`: vendor documents in,
+//! documents progenitor can generate from out, and an account of every
+//! change.
+//!
+//! - [`document`]: reading and writing JSON or YAML as `serde_json::Value`.
+//! - [`walk`]: the operations and the schemas of a document, visited.
+//! - [`refs`]: `$ref`s resolved, followed, and the components they reach.
+//! - [`naming`]: the Rust names typify and progenitor give.
+//! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
+//! - [`select`]: the operations (tags) a client keeps, and what they reach.
+//! - [`normalize`]: the named passes that make a document progenitor-ready.
+//! - [`diff`]: what changed between two documents, breaking changes flagged.
+//!
+//! Modules depend downwards only: `document`, `refs`, `naming` and `walk`
+//! depend on nothing here but each other in that order; the rest use them.
+
+pub mod bundle;
+pub mod diff;
+pub mod document;
+pub mod fetch;
+pub mod naming;
+pub mod normalize;
+pub mod refs;
+pub mod select;
+pub mod walk;

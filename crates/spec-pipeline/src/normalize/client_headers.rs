@@ -1,0 +1,89 @@
+//! Removes header parameters the client sets on every request itself, so that
+//! no caller passes them per call: the ones named in the API's config (Monite's
+//! `x-monite-version`, `x-monite-entity-id`), and `Content-Type`, `Accept` and
+//! `Authorization`, which OpenAPI 3.0 says to ignore as parameters. The names
+//! removed are listed in the output under `x-client-headers`.
+
+use super::{Config, NormalizeError, Tally};
+use crate::refs::resolve;
+use crate::walk::{operations_mut, OperationMut};
+use serde_json::{json, Value};
+
+const IGNORED_BY_OPENAPI: &[&str] = &["content-type", "accept", "authorization"];
+
+pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+    let wanted: Vec<String> =
+        config.client_headers.iter().map(|h| h.to_ascii_lowercase()).chain(IGNORED_BY_OPENAPI.iter().map(|h| h.to_string())).collect();
+    let snapshot = doc.clone();
+    let is_client_header = |p: &Value| -> bool {
+        let p = match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => resolve(&snapshot, r).unwrap_or(p),
+            None => p,
+        };
+        // The body's own media type, which the request_bodies pass asks for, stays.
+        p.get(super::request_bodies::BODY_TYPE).is_none()
+            && p.get("in").and_then(Value::as_str) == Some("header")
+            && p.get("name").and_then(Value::as_str).is_some_and(|n| wanted.contains(&n.to_ascii_lowercase()))
+    };
+    let mut removed: Vec<String> = Vec::new();
+    let mut strip = |list: &mut Value, t: &mut Tally| {
+        if let Value::Array(params) = list {
+            params.retain(|p| {
+                if !is_client_header(p) {
+                    return true;
+                }
+                let p = p.get("$ref").and_then(Value::as_str).and_then(|r| resolve(&snapshot, r)).unwrap_or(p);
+                let name = p["name"].as_str().unwrap_or_default().to_string();
+                if !removed.contains(&name) {
+                    removed.push(name);
+                }
+                t.rewrite();
+                false
+            });
+        }
+    };
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            if let Some(list) = item.get_mut("parameters") {
+                strip(list, t);
+            }
+        }
+    }
+    for OperationMut { op, .. } in operations_mut(doc) {
+        if let Some(list) = op.get_mut("parameters") {
+            strip(list, t);
+        }
+    }
+    if !removed.is_empty() {
+        doc["x-client-headers"] = json!(removed);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run_pass, Config};
+    use super::*;
+
+    #[test]
+    fn client_headers_leave_the_operations() {
+        let mut doc = json!({
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/ct"}],
+                "get": {"parameters": [
+                    {"name": "x-monite-version", "in": "header", "required": true, "schema": {"type": "string"}},
+                    {"name": "x-monite-version", "in": "query", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+                ]}
+            }},
+            "components": {"parameters": {"ct": {"name": "Content-Type", "in": "header", "schema": {"type": "string"}}}}
+        });
+        let config = Config { client_headers: vec!["X-Monite-Version".into()], ..Config::default() };
+        let t = run_pass(run, &mut doc, &config);
+        assert_eq!(doc["paths"]["/a"]["parameters"], json!([]));
+        let names: Vec<_> = doc["paths"]["/a"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].clone()).collect();
+        assert_eq!(names, [json!("x-monite-version"), json!("limit")]);
+        assert_eq!(doc["x-client-headers"], json!(["Content-Type", "x-monite-version"]));
+        assert_eq!(t.rewrites, 2);
+    }
+}

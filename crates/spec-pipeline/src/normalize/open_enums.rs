@@ -1,0 +1,338 @@
+//! typify's enums are closed: one value the server adds after the document
+//! was written fails the whole response, and no typify setting opens them.
+//! Every string enum of two or more values becomes
+//! `oneOf: [$ref <Name>Known, {type: string}]`, which typify emits as
+//! `enum Name { Known(NameKnown), Unknown(String) }` (untagged): a listed
+//! value decodes to its variant, any other string is kept as sent and
+//! serializes back unchanged. The closed enum moves to the new component
+//! `<Name>Known`; the string is titled `<Name>Unknown` so that typify, which
+//! drops the variants' common prefix, names them `Known` and `Unknown`.
+//!
+//! Left closed, and counted in the notes: enums of one value (a constant),
+//! enums a discriminator reads (the tag must pick exactly one variant) and
+//! enums in parameters (values the caller sends, never the server).
+//! Nothing is lost.
+
+use super::{Config, NormalizeError, Tally};
+use crate::naming::type_name;
+use crate::refs::escape;
+use serde_json::{json, Map, Value};
+use std::collections::HashSet;
+
+/// Keys that describe the value itself and stay on the open schema; the
+/// rest (type, enum, format, string bounds) go to the closed enum.
+const KEPT_OUTSIDE: &[&str] = &["description", "title", "nullable", "default", "example", "readOnly", "writeOnly", "deprecated"];
+
+const KNOWN: &str = "Known";
+const UNKNOWN: &str = "Unknown";
+
+/// Whether `schema` is an enum this pass opened: a validator that reads
+/// `oneOf` literally rejects its listed values, which match both members
+/// (`cargo xtask contract` serves such schemas to Prism as `anyOf`).
+pub fn is_open(schema: &Map<String, Value>) -> bool {
+    schema.get("oneOf").and_then(Value::as_array).is_some_and(|members| {
+        members.len() == 2
+            && members[0].get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with(KNOWN))
+            && members[1].get("title").and_then(Value::as_str).is_some_and(|t| t.ends_with(UNKNOWN))
+    })
+}
+
+struct Opener<'a> {
+    /// JSON pointers of schemas a discriminator reads.
+    tags: &'a HashSet<String>,
+    /// Lower-cased Rust names of the components, existing and added.
+    taken: HashSet<String>,
+    /// Closed enums to add: the component that uses each (none for an
+    /// operation body), its name, its schema.
+    added: Vec<(Option<String>, String, Value)>,
+    /// The component being walked.
+    owner: Option<String>,
+    tags_kept: usize,
+}
+
+impl Opener<'_> {
+    /// A base name `b` such that neither `b` nor `<b>Known` names a type yet.
+    fn fresh(&mut self, base: &str) -> String {
+        let free = |b: &str, taken: &HashSet<String>| !taken.contains(&format!("{b}{KNOWN}").to_ascii_lowercase());
+        let mut candidate = base.to_string();
+        let mut n = 2;
+        while !free(&candidate, &self.taken) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(format!("{candidate}{KNOWN}").to_ascii_lowercase());
+        candidate
+    }
+
+    /// Opens the enums in `value` (named `name` in Rust) and below it.
+    fn open(&mut self, value: &mut Value, name: &str, ptr: &str, t: &mut Tally) {
+        let Value::Object(s) = value else { return };
+        if s.contains_key("$ref") {
+            return;
+        }
+        if let Some(values) = closed_strings(s) {
+            if self.tags.contains(ptr) {
+                self.tags_kept += 1;
+                return;
+            }
+            let had_null = matches!(s.get("enum"), Some(Value::Array(v)) if v.iter().any(Value::is_null));
+            let base = self.fresh(name);
+            let known = format!("{base}{KNOWN}");
+            let mut closed = Map::new();
+            for key in s.keys().cloned().collect::<Vec<_>>() {
+                if !KEPT_OUTSIDE.contains(&key.as_str()) && !key.starts_with("x-") {
+                    closed.insert(key.clone(), s.remove(&key).expect("listed"));
+                }
+            }
+            closed.insert("type".into(), json!("string"));
+            closed.insert("enum".into(), Value::Array(values.iter().map(|v| json!(v)).collect()));
+            if had_null {
+                s.insert("nullable".into(), json!(true));
+            }
+            if let Some(d) = s.get("description") {
+                closed.insert("description".into(), d.clone());
+            }
+            s.insert(
+                "oneOf".into(),
+                json!([{"$ref": format!("#/components/schemas/{known}")}, {"type": "string", "title": format!("{base}{UNKNOWN}")}]),
+            );
+            self.added.push((self.owner.clone(), known, Value::Object(closed)));
+            t.rewrite();
+            return;
+        }
+        if let Some(Value::Object(props)) = s.get_mut("properties") {
+            for (key, p) in props.iter_mut() {
+                self.open(p, &format!("{name}{}", type_name(key)), &format!("{ptr}/properties/{}", escape(key)), t);
+            }
+        }
+        if let Some(items) = s.get_mut("items") {
+            self.open(items, &format!("{name}Item"), &format!("{ptr}/items"), t);
+        }
+        if let Some(extra) = s.get_mut("additionalProperties") {
+            self.open(extra, &format!("{name}Value"), &format!("{ptr}/additionalProperties"), t);
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = s.get_mut(key) {
+                for (i, m) in members.iter_mut().enumerate() {
+                    self.open(m, name, &format!("{ptr}/{key}/{i}"), t);
+                }
+            }
+        }
+    }
+}
+
+/// The string values of an enum that can be opened: two or more strings
+/// (a `null` among them means nullable).
+fn closed_strings(s: &Map<String, Value>) -> Option<Vec<String>> {
+    let Value::Array(values) = s.get("enum")? else { return None };
+    if s.get("type").is_some_and(|t| t != "string") {
+        return None;
+    }
+    let strings: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_string).collect();
+    let only_strings_and_null = values.iter().all(|v| v.is_string() || v.is_null());
+    (strings.len() >= 2 && only_strings_and_null).then_some(strings)
+}
+
+/// Pointers of the schemas discriminators read: for each discriminated
+/// schema, the tag property in each variant (through `allOf` and `$ref`).
+fn discriminator_tags(doc: &Value) -> HashSet<String> {
+    let mut tags = HashSet::new();
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else { return tags };
+    for (name, s) in schemas {
+        let Some(tag) = s.pointer("/discriminator/propertyName").and_then(Value::as_str) else { continue };
+        let own = format!("/components/schemas/{}", escape(name));
+        let mut targets = vec![own];
+        for key in ["oneOf", "anyOf"] {
+            for m in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+                targets.extend(m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).map(str::to_string));
+            }
+        }
+        if let Some(Value::Object(mapping)) = s.pointer("/discriminator/mapping") {
+            targets.extend(mapping.values().filter_map(Value::as_str).filter_map(|r| r.strip_prefix('#')).map(str::to_string));
+        }
+        let mut seen = HashSet::new();
+        for target in targets {
+            mark_tag(doc, &target, tag, &mut tags, &mut seen);
+        }
+    }
+    tags
+}
+
+fn mark_tag(doc: &Value, ptr: &str, tag: &str, tags: &mut HashSet<String>, seen: &mut HashSet<String>) {
+    if !seen.insert(ptr.to_string()) {
+        return;
+    }
+    let Some(s) = doc.pointer(ptr) else { return };
+    if let Some(r) = s.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        // The schema a `$ref` names is the one read.
+        tags.insert(ptr.to_string());
+        if ptr.ends_with(&format!("/properties/{}", escape(tag))) {
+            tags.insert(r.to_string());
+        } else {
+            mark_tag(doc, r, tag, tags, seen);
+        }
+        return;
+    }
+    let prop = format!("{ptr}/properties/{}", escape(tag));
+    if let Some(p) = doc.pointer(&prop) {
+        tags.insert(prop.clone());
+        if let Some(r) = p.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            tags.insert(r.to_string());
+        }
+        for (i, m) in p.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            tags.insert(format!("{prop}/allOf/{i}"));
+            if let Some(r) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                tags.insert(r.to_string());
+            }
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, _) in s.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            mark_tag(doc, &format!("{ptr}/{key}/{i}"), tag, tags, seen);
+        }
+    }
+}
+
+pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+    let tags = discriminator_tags(doc);
+    let names: Vec<String> =
+        doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let mut opener = Opener {
+        tags: &tags,
+        taken: names.iter().map(|n| type_name(n).to_ascii_lowercase()).collect(),
+        added: Vec::new(),
+        owner: None,
+        tags_kept: 0,
+    };
+    for name in &names {
+        let ptr = format!("/components/schemas/{}", escape(name));
+        opener.owner = Some(name.clone());
+        if let Some(schema) = doc.pointer_mut(&ptr) {
+            opener.open(schema, &type_name(name), &ptr, t);
+        }
+    }
+    opener.owner = None;
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            for (method, op) in item.iter_mut() {
+                let Some(id) = op.get("operationId").and_then(Value::as_str).map(type_name) else { continue };
+                let at = format!("/paths/{}/{method}", escape(path));
+                if let Some(Value::Object(content)) = op.pointer_mut("/requestBody/content") {
+                    for (media, m) in content.iter_mut() {
+                        if let Some(schema) = m.get_mut("schema") {
+                            opener.open(schema, &format!("{id}Body"), &format!("{at}/requestBody/content/{}/schema", escape(media)), t);
+                        }
+                    }
+                }
+                if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                    for (status, r) in responses.iter_mut() {
+                        let Some(Value::Object(content)) = r.get_mut("content") else { continue };
+                        for (media, m) in content.iter_mut() {
+                            if let Some(schema) = m.get_mut("schema") {
+                                let ptr = format!("{at}/responses/{status}/content/{}/schema", escape(media));
+                                opener.open(schema, &format!("{id}Response"), &ptr, t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if opener.tags_kept > 0 {
+        t.notes.push(format!("{} enums left closed: a discriminator reads them", opener.tags_kept));
+    }
+    if opener.added.is_empty() {
+        return Ok(());
+    }
+    // typify gives the open enum `Display` (which path parameters need)
+    // only when it has met the closed one before: each `Known` goes before
+    // the component that uses it, those of operation bodies first.
+    let Some(root) = doc.as_object_mut() else { return Ok(()) };
+    let components = root.entry("components").or_insert_with(|| json!({}));
+    let Some(components) = components.as_object_mut() else { return Ok(()) };
+    let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+    let Value::Object(existing) = std::mem::take(schemas) else { return Ok(()) };
+    let mut ordered = Map::new();
+    for (_, name, schema) in opener.added.iter().filter(|a| a.0.is_none()) {
+        ordered.insert(name.clone(), schema.clone());
+    }
+    for (key, value) in existing {
+        for (_, name, schema) in opener.added.iter().filter(|a| a.0.as_deref() == Some(key.as_str())) {
+            ordered.insert(name.clone(), schema.clone());
+        }
+        ordered.insert(key, value);
+    }
+    *schemas = Value::Object(ordered);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run_pass, Config};
+    use super::*;
+
+    #[test]
+    fn string_enums_gain_a_variant_for_unknown_values() {
+        let mut doc = json!({"components": {"schemas": {
+            "Status": {"type": "string", "enum": ["active", "paused"], "description": "Where it stands."},
+            "Plan": {"type": "object", "properties": {
+                "interval": {"type": "string", "enum": ["day", "month", null], "default": "month"},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+                "kind": {"type": "string", "enum": ["only"]},
+                "size": {"type": "integer", "enum": [1, 2]},
+                "status": {"$ref": "#/components/schemas/Status"}}},
+            "PlanIntervalKnown": {"type": "string"}
+        }}});
+        let t = run_pass(run, &mut doc, &Config::default());
+        let s = &doc["components"]["schemas"];
+        assert!(is_open(s["Status"].as_object().unwrap()));
+        assert!(!is_open(s["Plan"].as_object().unwrap()));
+        assert_eq!(
+            s["Status"],
+            json!({"description": "Where it stands.", "oneOf": [
+                {"$ref": "#/components/schemas/StatusKnown"}, {"type": "string", "title": "StatusUnknown"}]})
+        );
+        assert_eq!(s["StatusKnown"], json!({"type": "string", "enum": ["active", "paused"], "description": "Where it stands."}));
+        // A name already taken gets a number; null among the values means nullable.
+        let interval = &s["Plan"]["properties"]["interval"];
+        assert_eq!(interval["oneOf"][0], json!({"$ref": "#/components/schemas/PlanInterval2Known"}));
+        assert_eq!(interval["oneOf"][1]["title"], "PlanInterval2Unknown");
+        assert_eq!((interval["nullable"].clone(), interval["default"].clone()), (json!(true), json!("month")));
+        assert_eq!(s["PlanInterval2Known"]["enum"], json!(["day", "month"]));
+        assert_eq!(s["Plan"]["properties"]["tags"]["items"]["oneOf"][0]["$ref"], "#/components/schemas/PlanTagsItemKnown");
+        // Constants, integers and references stay as they were.
+        assert_eq!(s["Plan"]["properties"]["kind"], json!({"type": "string", "enum": ["only"]}));
+        assert_eq!(s["Plan"]["properties"]["size"], json!({"type": "integer", "enum": [1, 2]}));
+        assert_eq!(s["Plan"]["properties"]["status"], json!({"$ref": "#/components/schemas/Status"}));
+        assert_eq!((t.rewrites, t.lossy), (3, 0));
+    }
+
+    #[test]
+    fn tags_a_discriminator_reads_stay_closed() {
+        let mut doc = json!({"components": {"schemas": {
+            "DocType": {"type": "string", "enum": ["identity", "address"]},
+            "Identity": {"type": "object", "properties": {"type": {"$ref": "#/components/schemas/DocType"}}},
+            "Address": {"allOf": [{"$ref": "#/components/schemas/Base"}]},
+            "Base": {"type": "object", "properties": {"type": {"type": "string", "enum": ["identity", "address"]},
+                                                       "state": {"type": "string", "enum": ["new", "old"]}}},
+            "Doc": {"oneOf": [{"$ref": "#/components/schemas/Identity"}, {"$ref": "#/components/schemas/Address"}],
+                    "discriminator": {"propertyName": "type"}}
+        }}});
+        let t = run_pass(run, &mut doc, &Config::default());
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["DocType"], json!({"type": "string", "enum": ["identity", "address"]}));
+        assert_eq!(s["Base"]["properties"]["type"], json!({"type": "string", "enum": ["identity", "address"]}));
+        assert!(s["Base"]["properties"]["state"].get("oneOf").is_some());
+        assert_eq!(t.rewrites, 1);
+        assert_eq!(t.notes, ["2 enums left closed: a discriminator reads them"]);
+    }
+
+    #[test]
+    fn enums_in_operation_bodies_are_named_after_the_operation() {
+        let mut doc = json!({"paths": {"/a": {"get": {"operationId": "list-things", "responses": {"200": {"content": {
+            "application/json": {"schema": {"type": "object", "properties": {"state": {"type": "string", "enum": ["x", "y"]}}}}}}}}}}});
+        run_pass(run, &mut doc, &Config::default());
+        assert_eq!(doc["components"]["schemas"]["ListThingsResponseStateKnown"]["enum"], json!(["x", "y"]));
+    }
+}

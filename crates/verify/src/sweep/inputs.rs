@@ -1,0 +1,232 @@
+//! The inputs of each operation, built from the normalized document: the
+//! document's own examples first (parameter, media type, schema), and where
+//! it has none, a value its schema allows (enum, default, bounds, format).
+//! Only what an operation requires is sent; optional parameters are left out.
+
+use serde_json::{json, Map, Value};
+use spec_pipeline::refs::{body_media, deref, escape};
+use spec_pipeline::walk;
+
+/// Keys compare by letters and digits only: `x-monite-version` in the
+/// document is `x_monite_version` in Rust, `type` is `type_`.
+pub fn key(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// For each operation (by [`key`] of its operationId), either its inputs
+/// (by [`key`] of each Rust parameter name; the body is `body`) or, as a
+/// string, why they cannot be built.
+pub fn build(doc: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    for operation in walk::operations(doc) {
+        let Some(id) = operation.id() else { continue };
+        let entry = match inputs(doc, operation.parameters(doc), operation.request_body()) {
+            Ok(inputs) => Value::Object(inputs),
+            Err(why) => Value::String(why),
+        };
+        out.insert(key(id), entry);
+    }
+    out
+}
+
+fn inputs<'a>(doc: &'a Value, params: impl Iterator<Item = &'a Value>, body: Option<&'a Value>) -> Result<Map<String, Value>, String> {
+    let mut inputs = Map::new();
+    for p in params {
+        let p = deref(doc, p);
+        let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+        if p.get("required") != Some(&json!(true)) {
+            continue;
+        }
+        let value = first_example(p)
+            .or_else(|| p.get("schema").and_then(|s| sample(doc, s, 0)))
+            .ok_or_else(|| format!("no value for the required parameter {name:?}"))?;
+        inputs.insert(key(name), value);
+    }
+    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get("x-form")).and_then(Value::as_object) {
+        // A body the normalizer left raw: encoded here as the operation's
+        // Content-Type parameter says.
+        let content_type = inputs.get("contenttype").and_then(Value::as_str).unwrap_or_default().to_string();
+        let (_, media) = form.iter().next().ok_or("an empty x-form")?;
+        let schema = media.get("schema").map(|s| deref(doc, s)).cloned().unwrap_or_default();
+        let Some(Value::Object(fields)) = first_example(media).or_else(|| sample(doc, &schema, 0)) else {
+            return Err("no value for the form".into());
+        };
+        let boundary = content_type.split("boundary=").nth(1).ok_or(format!("cannot encode a {content_type} body"))?;
+        inputs.insert("body".into(), Value::String(multipart(&fields, &schema, boundary)));
+        return Ok(inputs);
+    }
+    if let Some(body) = body {
+        let body = deref(doc, body);
+        let required = body.get("required") == Some(&json!(true));
+        let media = body_media(doc, body);
+        let value = media.and_then(|m| first_example(m).or_else(|| m.get("schema").and_then(|s| sample(doc, s, 0))));
+        match value {
+            Some(v) => {
+                inputs.insert("body".into(), v);
+            }
+            None if required => return Err("no value for the required request body".into()),
+            None => {}
+        }
+    }
+    Ok(inputs)
+}
+
+/// `fields` as `multipart/form-data`: a field the schema says is binary is a
+/// file part, a string is its text, anything else its JSON.
+fn multipart(fields: &Map<String, Value>, schema: &Value, boundary: &str) -> String {
+    let mut out = String::new();
+    for (name, value) in fields {
+        let binary = schema.pointer(&format!("/properties/{}", escape(name))).and_then(|p| p.get("format")) == Some(&json!("binary"));
+        out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""));
+        if binary {
+            out.push_str(&format!("; filename=\"{name}.bin\"\r\nContent-Type: application/octet-stream"));
+        }
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        out.push_str(&format!("\r\n\r\n{text}\r\n"));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    out
+}
+
+/// `example`, or the first of `examples` (a map of Example objects).
+fn first_example(v: &Value) -> Option<Value> {
+    if let Some(e) = v.get("example") {
+        return Some(e.clone());
+    }
+    let examples = v.get("examples")?.as_object()?;
+    examples.values().find_map(|e| e.get("value").cloned())
+}
+
+/// A value `schema` allows, or `None` when it says too little.
+pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    if depth > 12 {
+        return None;
+    }
+    let s = deref(doc, schema);
+    if let Some(e) = s.get("example") {
+        return Some(e.clone());
+    }
+    if let Some(d) = s.get("default") {
+        return Some(d.clone());
+    }
+    if let Some(first) = s.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
+        return Some(first.clone());
+    }
+    if let Some(members) = s.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for m in members {
+            match sample(doc, m, depth + 1)? {
+                Value::Object(o) => merged.extend(o),
+                other if members.len() == 1 => return Some(other),
+                _ => return None,
+            }
+        }
+        return Some(Value::Object(merged));
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(members) = s.get(key).and_then(Value::as_array) {
+            return members.iter().find_map(|m| sample(doc, m, depth + 1));
+        }
+    }
+    let number = |key: &str| s.get(key).and_then(Value::as_f64);
+    match s.get("type").and_then(Value::as_str) {
+        Some("object") | None if s.get("properties").is_some() || s.get("type").is_some() => {
+            let mut out = Map::new();
+            let props = s.get("properties").and_then(Value::as_object);
+            let required = s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+            // The normalizer makes writeOnly fields optional (one type serves
+            // both directions); a request still sends them.
+            let write_only =
+                props.into_iter().flatten().filter(|(_, p)| deref(doc, p).get("writeOnly") == Some(&json!(true))).map(|(k, _)| k.as_str());
+            for name in required.chain(write_only) {
+                let Some(p) = props.and_then(|p| p.get(name)) else { continue };
+                if deref(doc, p).get("readOnly") == Some(&json!(true)) || out.contains_key(name) {
+                    continue;
+                }
+                out.insert(name.to_string(), sample(doc, p, depth + 1)?);
+            }
+            Some(Value::Object(out))
+        }
+        Some("array") => {
+            let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            if min == 0 {
+                return Some(json!([]));
+            }
+            let item = sample(doc, s.get("items")?, depth + 1)?;
+            Some(Value::Array(vec![item; min as usize]))
+        }
+        Some("string") => Some(json!(match s.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2024-01-15T10:00:00Z".to_string(),
+            Some("date") => "2024-01-15".to_string(),
+            Some("uuid") => "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b".to_string(),
+            Some("email") => "ada@example.com".to_string(),
+            Some("uri" | "url") => "https://example.com/".to_string(),
+            Some("ipv4") => "192.0.2.1".to_string(),
+            _ => {
+                let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
+                let max = s.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+                "sample".chars().cycle().take(min.max(6).min(max)).collect()
+            }
+        })),
+        Some("integer") => {
+            let low = number("minimum").map(|m| m.ceil() as i64).unwrap_or(1);
+            Some(json!(number("maximum").map_or(low, |max| low.min(max as i64))))
+        }
+        Some("number") => {
+            let low = number("minimum").unwrap_or(1.0);
+            Some(json!(number("maximum").map_or(low, |max| low.min(max))))
+        }
+        Some("boolean") => Some(json!(true)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_come_from_examples_then_from_schemas() {
+        let doc = json!({"paths": {"/things/{id}": {
+            "parameters": [{"$ref": "#/components/parameters/Version"}],
+            "post": {"operationId": "post-thing", "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}},
+            "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
+          "components": {
+            "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size"], "properties": {
+                "id": {"type": "string", "readOnly": true},
+                "name": {"type": "string", "minLength": 2, "maxLength": 3},
+                "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
+                "tags": {"type": "array", "minItems": 1, "items": {"type": "string", "example": "t"}},
+                "size": {"type": "integer", "minimum": 5},
+                "secret": {"type": "string", "writeOnly": true, "example": "pw"},
+                "note": {"type": "string"}}},
+              "Kind": {"type": "string", "enum": ["big", "small"]}}}});
+        let inputs = build(&doc);
+        assert_eq!(
+            inputs["postthing"],
+            json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b",
+                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "secret": "pw"}})
+        );
+        assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
+    }
+
+    #[test]
+    fn a_form_body_is_encoded_as_its_content_type_says() {
+        let doc = json!({"paths": {"/files": {"post": {"operationId": "postFile",
+            "parameters": [{"name": "Content-Type", "in": "header", "required": true,
+                            "schema": {"type": "string", "example": "multipart/form-data; boundary=XyZ"}}],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+              "x-form": {"multipart/form-data": {"schema": {"type": "object", "required": ["file", "kind"], "properties": {
+                  "file": {"type": "string", "format": "binary"}, "kind": {"type": "string", "example": "logo"}}}}}}}}}});
+        let inputs = build(&doc);
+        assert_eq!(
+            inputs["postfile"]["body"],
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nsample\r\n\
+             --XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nlogo\r\n--XyZ--\r\n"
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! `cargo xtask sweep [UPSTREAM_DIR]`: every operation of the whole-document
+//! clients (those of `cargo xtask corpus`: one crate per tag, built by corpus
+//! when it ran first) called once against Prism serving the vendor's own
+//! document.
+//!
+//! For each OpenAPI document under UPSTREAM_DIR (`$UPSTREAM_SPECS`,
+//! `../shared/specs-upstream` by default): the document is normalized and
+//! generated as in `corpus`, each operation's inputs are built from the
+//! document (`inputs`), a program calling every client method with them is
+//! written beside the client (`program`) and run against `prism mock`. Per
+//! document it prints how many calls were ok, rejected by Prism (an invalid
+//! request), undecodable (a response or a document example our types do not
+//! accept), skipped (no value for a required input) or failed otherwise, and
+//! lists every call that was not ok with its reason.
+//!
+//! Prism's limits: it ignores the servers' base path (the clients are given
+//! Prism's root, which is where it serves the document's paths) and it does
+//! not apply discriminators to the bodies it returns (each static example is
+//! the vendor's own, so this does not arise without `Prefer: dynamic`).
+
+pub mod inputs;
+pub mod program;
+
+use crate::prism;
+use crate::scratch::{crate_name, write_text, Scratch};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use spec_pipeline::normalize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const OUTCOMES: &[&str] = &["ok", "rejected", "undecodable", "skipped", "failed"];
+
+/// The outcome of one document's sweep.
+struct Tally {
+    name: String,
+    counts: BTreeMap<String, usize>,
+    not_ok: Vec<(String, String, String)>,
+    /// Calls that decoded although Prism found the document's own example
+    /// breaking the document's schema.
+    example_breaks_schema: usize,
+}
+
+fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value) -> Result<Tally> {
+    let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
+    normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
+    let crate_name = crate_name(&name);
+    let scratch = Scratch::new(root)?;
+    // The split client, as corpus writes it (unchanged crates keep their build).
+    let parts = scratch.write_split(&doc, &name, &scratch.dir.join(format!("{crate_name}_split")), &crate_name, true)?;
+    let dir = scratch.dir.join(format!("{crate_name}_sweep"));
+    std::fs::create_dir_all(&dir)?;
+    let mut manifest = scratch.manifest("sweep").replace("[lib]\npath = \"lib.rs\"\n", "[[bin]]\nname = \"sweep\"\npath = \"main.rs\"\n");
+    let deps: String = parts.iter().map(|(_, member)| format!("{member} = {{ path = \"../{crate_name}_split/{member}\" }}\n")).collect();
+    manifest = manifest.replace("\n[workspace]\n", &format!("{deps}\n[workspace]\n"));
+    write_text(&dir.join("Cargo.toml"), &manifest, true)?;
+    write_text(&dir.join("main.rs"), &program::write(&parts).map_err(anyhow::Error::msg)?, true)?;
+    let inputs = dir.join("inputs.json");
+    std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
+    println!("{name}: building the sweep program and the client's {} crates", parts.len());
+    let target = &scratch.target;
+    let status = Command::new("cargo")
+        .current_dir(&dir)
+        .args(["build", "--quiet", "--bin", "sweep"])
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("{name}: the sweep program does not compile");
+    }
+    let mut mock = prism::start("sweep", prism, file, &root.join("target/prism"))?;
+    prism::wait_ready(&mut mock, Duration::from_secs(180))?;
+    let output = Command::new(target.join("debug/sweep")).arg(&mock.url).arg(&inputs).output().context("cannot run the sweep program")?;
+    prism::stop_all(vec![mock])?;
+    if !output.status.success() {
+        bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new(), example_breaks_schema: 0 };
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let v: Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
+        let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let outcome = field("outcome");
+        *tally.counts.entry(outcome.clone()).or_default() += 1;
+        if outcome != "ok" {
+            let reason: String = field("reason").chars().take(400).collect();
+            tally.not_ok.push((outcome, field("operation"), reason));
+        } else if !field("reason").is_empty() {
+            tally.example_breaks_schema += 1;
+        }
+    }
+    Ok(tally)
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let upstream = crate::upstream::upstream_dir(root, args);
+    let documents =
+        crate::upstream::documents(&upstream).with_context(|| format!("the vendor documents are missing: {}", upstream.display()))?;
+    if documents.is_empty() {
+        bail!("no OpenAPI document under {}", upstream.display());
+    }
+    let prism = prism::install(&root.join("target/prism"))?;
+    let mut tallies = Vec::new();
+    for (file, doc) in documents {
+        tallies.push(sweep_document(root, &prism, &upstream, &file, doc)?);
+    }
+    for t in &tallies {
+        let total: usize = t.counts.values().sum();
+        let counts: Vec<String> = OUTCOMES.iter().map(|o| format!("{o} {}", t.counts.get(*o).copied().unwrap_or(0))).collect();
+        let ok = t.counts.get("ok").copied().unwrap_or(0);
+        println!("{}: {total} operations: {} ({:.1}% ok)", t.name, counts.join(", "), 100.0 * ok as f64 / total.max(1) as f64);
+        if t.example_breaks_schema > 0 {
+            println!(
+                "    ({} of the ok calls decoded an example that Prism finds breaking the document's own schema)",
+                t.example_breaks_schema
+            );
+        }
+        for (outcome, op, reason) in &t.not_ok {
+            println!("    {outcome:<11} {op}: {reason}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Where the vendors' documents are, and which files under a folder are
+//! OpenAPI documents.
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The vendors' documents: the first argument, `$UPSTREAM_SPECS`, or
+/// `../shared/specs-upstream`.
+pub fn upstream_dir(root: &Path, args: &[String]) -> PathBuf {
+    args.iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("UPSTREAM_SPECS").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/specs-upstream"))
+}
+
+/// The OpenAPI documents under `dir` (JSON or YAML, any depth), read, in
+/// path order; files that do not parse or are not OpenAPI are left out.
+pub fn documents(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
+    let mut files = Vec::new();
+    list(dir, &mut files)?;
+    files.sort();
+    Ok(files
+        .into_iter()
+        .filter_map(|f| spec_pipeline::document::read(&f).ok().filter(|d| d.get("openapi").is_some()).map(|d| (f, d)))
+        .collect())
+}
+
+fn list(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

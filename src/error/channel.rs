@@ -1,0 +1,134 @@
+//! How a failure reaches [`Error`](crate::Error) from the request hooks.
+//!
+//! progenitor's generated methods call our `pre`, `exec` and `post` hooks,
+//! but let none of them return our error type: a hook can only hand back a
+//! `reqwest::Response` (or a `reqwest::Error` we cannot build). So every
+//! failure travels as a response that carries, in its extensions, one of
+//! the two values below, and `From<progenitor_client::Error<E>> for Error`
+//! is the one place that reads them:
+//! - [`Failure`]: nothing usable came back (no connection, timeout, a body
+//!   over the limit, a path that changed shape, a token that could not be
+//!   had). The response is a stand-in; its status means nothing.
+//! - [`StashedBody`]: an error status came back; its body was read ahead,
+//!   bounded and scrubbed, while the connection was ours to read.
+
+use super::kind::ErrorKind;
+use crate::redact::scrub_text;
+use crate::retry::{is_retryable, Outcome};
+use bytes::Bytes;
+use reqwest::StatusCode;
+use std::sync::Arc;
+
+/// Why an exchange gave no usable response (or never started). Its texts
+/// are scrubbed of secrets when it is made.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub kind: ErrorKind,
+    pub outcome: Outcome,
+    pub retryable: bool,
+    pub status: Option<StatusCode>,
+    pub message: String,
+    pub raw_body: Bytes,
+    pub source: Option<Arc<reqwest::Error>>,
+}
+
+impl Failure {
+    /// A failure no retry would mend.
+    pub(crate) fn new(kind: ErrorKind, message: impl AsRef<str>) -> Self {
+        Failure {
+            kind,
+            outcome: Outcome::Final,
+            retryable: false,
+            status: None,
+            message: scrub_text(message.as_ref()),
+            raw_body: Bytes::new(),
+            source: None,
+        }
+    }
+
+    /// A transport failure, classified: no connection, connection lost after
+    /// sending, timeout, or a response that is not valid HTTP.
+    pub(crate) fn transport(e: reqwest::Error, context: &str) -> Self {
+        let (kind, outcome) = classify(&e);
+        let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)));
+        failure.outcome = outcome;
+        failure.status = e.status();
+        failure.source = Some(Arc::new(e));
+        failure
+    }
+
+    /// A body over the limit.
+    pub(crate) fn too_large(limit: usize) -> Self {
+        Failure::new(ErrorKind::TooLarge, format!("the response body is larger than the limit of {limit} bytes; it was not read"))
+    }
+
+    /// The same failure, retryable as the one rule says for a request that
+    /// is (or is not) safe to repeat.
+    pub(crate) fn retryable_if(mut self, repeat_safe: bool) -> Self {
+        self.retryable = is_retryable(self.outcome, repeat_safe);
+        self
+    }
+
+    /// A stand-in response that carries this failure through progenitor to
+    /// the conversion into [`Error`]. It is never seen as such.
+    pub(crate) fn into_response(self) -> reqwest::Response {
+        let mut response = http::Response::new(Bytes::new());
+        *response.status_mut() = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response.extensions_mut().insert(self);
+        reqwest::Response::from(response)
+    }
+}
+
+/// The kind of a transport error, and what it means for a retry.
+pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = source {
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            // A status line or header block that cannot be parsed, or is too
+            // long (hyper's parse errors include "too large").
+            if h.is_parse() || h.is_parse_status() {
+                return (ErrorKind::InvalidResponse, Outcome::Final);
+            }
+        }
+        source = cause.source();
+    }
+    if e.is_timeout() {
+        (ErrorKind::Timeout, Outcome::TimedOut)
+    } else if e.is_connect() {
+        (ErrorKind::Connect, Outcome::NotConnected)
+    } else if e.is_redirect() {
+        (ErrorKind::Redirect, Outcome::Final)
+    } else if e.is_builder() {
+        (ErrorKind::InvalidRequest, Outcome::Final)
+    } else if e.is_request() || e.is_body() {
+        (ErrorKind::Connect, Outcome::Lost)
+    } else if e.is_decode() {
+        (ErrorKind::Decode, Outcome::Final)
+    } else {
+        (ErrorKind::Unexpected, Outcome::Final)
+    }
+}
+
+/// Error bodies longer than this are cut (they are read to show the error).
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 << 10;
+
+/// The body of an error response, read ahead by the `exec` hook, with
+/// every secret masked.
+#[derive(Clone, Debug)]
+pub(crate) struct StashedBody {
+    pub bytes: Bytes,
+    /// Why the body could not be read in full, if it could not.
+    pub read_error: Option<Failure>,
+    /// Whether the request could be repeated without harm.
+    pub repeat_safe: bool,
+}
+
+/// reqwest's message with the URL's query left out: queries can carry
+/// identifiers a log should not.
+fn without_url_query(e: &reqwest::Error) -> String {
+    let text = e.to_string();
+    match e.url().and_then(|u| u.query().map(|q| (u.as_str().to_string(), q.to_string()))) {
+        Some((url, query)) => text.replace(&url, &url.replace(&format!("?{query}"), "")),
+        None => text,
+    }
+}

@@ -1,0 +1,124 @@
+//! What a client is built from besides its credential: timeouts, limits,
+//! retries, extra headers; and why a client could not be built.
+
+use crate::retry::RetryPolicy;
+use crate::vendor::Vendor;
+use reqwest::header::HeaderMap;
+use std::fmt;
+use std::time::Duration;
+
+/// How a client connects, waits, retries, and how much it reads.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Retries of failed requests.
+    pub retry: RetryPolicy,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one attempt, response body included.
+    pub request_timeout: Duration,
+    /// Time allowed for getting an access token, all of it: one fetch is
+    /// shared by every call waiting for a token, and so is its failure.
+    pub token_timeout: Duration,
+    /// Largest response body read; a larger one fails the call with
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) as soon as the
+    /// limit is passed, without reading the rest.
+    pub max_response_bytes: usize,
+    /// Largest token endpoint response read.
+    pub max_token_response_bytes: usize,
+    /// Headers sent with every request besides the client's own (a proxy's
+    /// header, a mock server's `Prefer`). The client's own win on a clash.
+    pub extra_headers: HeaderMap,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            token_timeout: Duration::from_secs(30),
+            max_response_bytes: 32 << 20,
+            max_token_response_bytes: 64 << 10,
+            extra_headers: HeaderMap::new(),
+        }
+    }
+}
+
+/// A client that cannot be built from the settings given.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL does not parse or is not http(s).
+    BaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A credential cannot be sent in an HTTP header (control characters,
+    /// non-ASCII). The credential itself is not repeated here.
+    Credential,
+    /// This kind of credential does not apply to this API.
+    UnsupportedAuth {
+        /// The API.
+        vendor: Vendor,
+        /// What it takes instead.
+        expected: &'static str,
+    },
+    /// A setting that goes into a URL or header is not acceptable.
+    Setting {
+        /// Which setting.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be built (TLS backend).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::BaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            ConfigError::Credential => f.write_str("the credential contains characters an HTTP header cannot carry"),
+            ConfigError::UnsupportedAuth { vendor, expected } => write!(f, "{vendor} takes {expected}"),
+            ConfigError::Setting { name, reason } => write!(f, "invalid {name}: {reason}"),
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Checks a base URL and returns it without a trailing slash (operation
+/// paths start with one).
+pub(crate) fn base_url(url: &str) -> Result<String, ConfigError> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::BaseUrl { url: url.into(), reason: e.to_string() })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ConfigError::BaseUrl { url: url.into(), reason: "the scheme must be http or https".into() });
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(ConfigError::BaseUrl { url: url.into(), reason: "a base URL has no query or fragment".into() });
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(base_url("https://api.monite.com/v1/").unwrap(), "https://api.monite.com/v1");
+        for bad in ["api.monite.com", "ftp://x", "https://x/?a=1", ""] {
+            assert!(matches!(base_url(bad), Err(ConfigError::BaseUrl { .. })), "{bad}");
+        }
+    }
+}
