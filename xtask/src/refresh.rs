@@ -126,13 +126,7 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     let sources_path = root.join("specs/sources.toml");
     let mut sources = read_sources(&sources_path)?;
     let entry = sources.get(api).cloned().ok_or_else(|| anyhow!("specs/sources.toml has no [{api}]"))?;
-    let from = match (&opts.from, &entry.url) {
-        (Some(from), _) => source_url(from)?,
-        (None, Some(url)) => Url::parse(url).with_context(|| format!("specs/sources.toml: [{api}] url"))?,
-        (None, None) => {
-            bail!("{api}: {}", entry.note.as_deref().unwrap_or("no whole OpenAPI document is published; specs/sources.toml has no url"))
-        }
-    };
+    let from = source_of(api, &entry, opts)?;
     let selection = if opts.selection.is_empty() {
         Selection { tags: entry.tags.clone(), operations: entry.operations.clone() }
     } else {
@@ -151,52 +145,97 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
         version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default().to_string(),
     };
     if opts.check {
-        let Some(pinned) = &entry.pin else {
-            println!("{api}: not pinned yet (run `cargo xtask refresh {api}`)");
-            return Ok(false);
-        };
-        let same = pinned.sha256 == pin.sha256;
-        if same {
-            println!("{api}: {from} matches the pin ({}, version {})", pin.sha256, pin.version);
-        } else {
-            println!(
-                "{api}: {from} has changed since the pin: pinned {} (version {}, {}), now {} (version {})",
-                pinned.sha256, pinned.version, pinned.fetched, pin.sha256, pin.version
-            );
-        }
-        return Ok(same);
+        return Ok(matches_pin(api, &from, entry.pin.as_ref(), &pin));
     }
     let out = opts.out.clone().unwrap_or_else(|| root.join("target/upstream").join(format!("{api}.json")));
+    let report = write_fetched(&out, &doc, &text)?;
+    sources.insert(api.to_string(), Source { pin: Some(pin.clone()), ..entry });
+    write_sources(&sources_path, &sources)?;
+    let fetched = Fetched { api, from: &from, pin: &pin, operations: spec_pipeline::walk::operations(&doc).len(), files, out: &out };
+    if opts.json {
+        fetched.print_json(&warnings, report.as_ref())?;
+    } else {
+        fetched.print(report.as_ref());
+    }
+    Ok(true)
+}
+
+/// Where to fetch `api` from: `--from`, else the url in specs/sources.toml.
+fn source_of(api: &str, entry: &Source, opts: &Options) -> Result<Url> {
+    match (&opts.from, &entry.url) {
+        (Some(from), _) => source_url(from),
+        (None, Some(url)) => Url::parse(url).with_context(|| format!("specs/sources.toml: [{api}] url")),
+        (None, None) => {
+            bail!("{api}: {}", entry.note.as_deref().unwrap_or("no whole OpenAPI document is published; specs/sources.toml has no url"))
+        }
+    }
+}
+
+/// `--check`: says whether what was fetched is what was pinned.
+fn matches_pin(api: &str, from: &Url, pinned: Option<&Pin>, now: &Pin) -> bool {
+    let Some(pinned) = pinned else {
+        println!("{api}: not pinned yet (run `cargo xtask refresh {api}`)");
+        return false;
+    };
+    let same = pinned.sha256 == now.sha256;
+    if same {
+        println!("{api}: {from} matches the pin ({}, version {})", now.sha256, now.version);
+    } else {
+        println!(
+            "{api}: {from} has changed since the pin: pinned {} (version {}, {}), now {} (version {})",
+            pinned.sha256, pinned.version, pinned.fetched, now.sha256, now.version
+        );
+    }
+    same
+}
+
+/// Writes the fetched document to `out`, keeping the one it replaces as
+/// `*.previous.json`; returns what changed since that one.
+fn write_fetched(out: &Path, doc: &Value, text: &str) -> Result<Option<spec_pipeline::diff::Report>> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let previous = std::fs::read_to_string(&out).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    let report = previous.as_ref().map(|old| spec_pipeline::diff::diff(old, &doc));
+    let previous = std::fs::read_to_string(out).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let report = previous.as_ref().map(|old| spec_pipeline::diff::diff(old, doc));
     if previous.is_some() {
-        std::fs::copy(&out, out.with_extension("previous.json"))?;
+        std::fs::copy(out, out.with_extension("previous.json"))?;
     }
-    spec_pipeline::document::write_atomically(&out, &text)?;
-    sources.insert(api.to_string(), Source { pin: Some(pin.clone()), ..entry });
-    write_sources(&sources_path, &sources)?;
-    let operations = spec_pipeline::walk::operations(&doc).len();
-    if opts.json {
-        let mut summary =
-            serde_json::json!({"api": api, "pin": pin, "operations": operations, "files": files, "warnings": warnings, "written": out});
-        if let Some(r) = &report {
+    spec_pipeline::document::write_atomically(out, text)?;
+    Ok(report)
+}
+
+/// What one refresh fetched and wrote, for the report.
+struct Fetched<'a> {
+    api: &'a str,
+    from: &'a Url,
+    pin: &'a Pin,
+    operations: usize,
+    files: usize,
+    out: &'a Path,
+}
+
+impl Fetched<'_> {
+    fn print_json(&self, warnings: &[String], report: Option<&spec_pipeline::diff::Report>) -> Result<()> {
+        let mut summary = serde_json::json!({"api": self.api, "pin": self.pin, "operations": self.operations,
+            "files": self.files, "warnings": warnings, "written": self.out});
+        if let Some(r) = report {
             summary["changes"] = serde_json::to_value(r)?;
         }
         println!("{}", serde_json::to_string_pretty(&summary)?);
-    } else {
-        println!("{api}: {operations} operations from {files} file(s) at {from}");
+        Ok(())
+    }
+
+    fn print(&self, report: Option<&spec_pipeline::diff::Report>) {
+        let (api, pin) = (self.api, self.pin);
+        println!("{api}: {} operations from {} file(s) at {}", self.operations, self.files, self.from);
         println!("  pinned sha256 {} (version {}, {}) in specs/sources.toml", pin.sha256, pin.version, pin.fetched);
-        println!("  written to {}", out.display());
+        println!("  written to {}", self.out.display());
         match report {
             Some(r) => print!("\nChanges since the previous fetch:\n{r}"),
             None => println!("  no previous fetch to compare with"),
         }
         println!("\nNext: bring specs/{api}/source.* in line with what matters above, then `cargo xtask normalize`.");
     }
-    Ok(true)
 }
 
 /// Parses `refresh` arguments.

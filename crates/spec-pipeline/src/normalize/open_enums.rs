@@ -16,6 +16,7 @@
 use super::{Config, NormalizeError, Tally};
 use crate::naming::type_name;
 use crate::refs::escape;
+use crate::walk::{operations_mut, OperationMut};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
@@ -212,59 +213,63 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         }
     }
     opener.owner = None;
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            for (method, op) in item.iter_mut() {
-                let Some(id) = op.get("operationId").and_then(Value::as_str).map(type_name) else { continue };
-                let at = format!("/paths/{}/{method}", escape(path));
-                if let Some(Value::Object(content)) = op.pointer_mut("/requestBody/content") {
-                    for (media, m) in content.iter_mut() {
-                        if let Some(schema) = m.get_mut("schema") {
-                            opener.open(schema, &format!("{id}Body"), &format!("{at}/requestBody/content/{}/schema", escape(media)), t);
-                        }
-                    }
+    open_operation_bodies(doc, &mut opener, t);
+    if opener.tags_kept > 0 {
+        t.notes.push(format!("{} enums left closed: a discriminator reads them", opener.tags_kept));
+    }
+    place_known_enums(doc, &opener.added);
+    Ok(())
+}
+
+/// Opens the enums written inline in request and response bodies, named
+/// as progenitor names those bodies (`<Operation>Body`, `<Operation>Response`).
+fn open_operation_bodies(doc: &mut Value, opener: &mut Opener, t: &mut Tally) {
+    for OperationMut { pointer: at, op, .. } in operations_mut(doc) {
+        let Some(id) = op.get("operationId").and_then(Value::as_str).map(type_name) else { continue };
+        if let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+            for (media, m) in content.iter_mut() {
+                if let Some(schema) = m.get_mut("schema") {
+                    opener.open(schema, &format!("{id}Body"), &format!("{at}/requestBody/content/{}/schema", escape(media)), t);
                 }
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for (status, r) in responses.iter_mut() {
-                        let Some(Value::Object(content)) = r.get_mut("content") else { continue };
-                        for (media, m) in content.iter_mut() {
-                            if let Some(schema) = m.get_mut("schema") {
-                                let ptr = format!("{at}/responses/{status}/content/{}/schema", escape(media));
-                                opener.open(schema, &format!("{id}Response"), &ptr, t);
-                            }
-                        }
-                    }
+            }
+        }
+        let Some(Value::Object(responses)) = op.get_mut("responses") else { continue };
+        for (status, r) in responses.iter_mut() {
+            let Some(Value::Object(content)) = r.get_mut("content") else { continue };
+            for (media, m) in content.iter_mut() {
+                if let Some(schema) = m.get_mut("schema") {
+                    let ptr = format!("{at}/responses/{status}/content/{}/schema", escape(media));
+                    opener.open(schema, &format!("{id}Response"), &ptr, t);
                 }
             }
         }
     }
-    if opener.tags_kept > 0 {
-        t.notes.push(format!("{} enums left closed: a discriminator reads them", opener.tags_kept));
+}
+
+/// Adds the `Known` enums to the components: typify gives the open enum
+/// `Display` (which path parameters need) only when it has met the closed
+/// one before, so each goes before the component that uses it, those of
+/// operation bodies first.
+fn place_known_enums(doc: &mut Value, added: &[(Option<String>, String, Value)]) {
+    if added.is_empty() {
+        return;
     }
-    if opener.added.is_empty() {
-        return Ok(());
-    }
-    // typify gives the open enum `Display` (which path parameters need)
-    // only when it has met the closed one before: each `Known` goes before
-    // the component that uses it, those of operation bodies first.
-    let Some(root) = doc.as_object_mut() else { return Ok(()) };
+    let Some(root) = doc.as_object_mut() else { return };
     let components = root.entry("components").or_insert_with(|| json!({}));
-    let Some(components) = components.as_object_mut() else { return Ok(()) };
+    let Some(components) = components.as_object_mut() else { return };
     let schemas = components.entry("schemas").or_insert_with(|| json!({}));
-    let Value::Object(existing) = std::mem::take(schemas) else { return Ok(()) };
+    let Value::Object(existing) = std::mem::take(schemas) else { return };
     let mut ordered = Map::new();
-    for (_, name, schema) in opener.added.iter().filter(|a| a.0.is_none()) {
+    for (_, name, schema) in added.iter().filter(|a| a.0.is_none()) {
         ordered.insert(name.clone(), schema.clone());
     }
     for (key, value) in existing {
-        for (_, name, schema) in opener.added.iter().filter(|a| a.0.as_deref() == Some(key.as_str())) {
+        for (_, name, schema) in added.iter().filter(|a| a.0.as_deref() == Some(key.as_str())) {
             ordered.insert(name.clone(), schema.clone());
         }
         ordered.insert(key, value);
     }
     *schemas = Value::Object(ordered);
-    Ok(())
 }
 
 #[cfg(test)]

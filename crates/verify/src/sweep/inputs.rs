@@ -103,50 +103,22 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return None;
     }
     let s = deref(doc, schema);
-    if let Some(e) = s.get("example") {
-        return Some(e.clone());
-    }
-    if let Some(d) = s.get("default") {
-        return Some(d.clone());
+    if let Some(given) = s.get("example").or_else(|| s.get("default")) {
+        return Some(given.clone());
     }
     if let Some(first) = s.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
         return Some(first.clone());
     }
     if let Some(members) = s.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        for m in members {
-            match sample(doc, m, depth + 1)? {
-                Value::Object(o) => merged.extend(o),
-                other if members.len() == 1 => return Some(other),
-                _ => return None,
-            }
-        }
-        return Some(Value::Object(merged));
+        return sample_all_of(doc, members, depth);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(members) = s.get(key).and_then(Value::as_array) {
             return members.iter().find_map(|m| sample(doc, m, depth + 1));
         }
     }
-    let number = |key: &str| s.get(key).and_then(Value::as_f64);
     match s.get("type").and_then(Value::as_str) {
-        Some("object") | None if s.get("properties").is_some() || s.get("type").is_some() => {
-            let mut out = Map::new();
-            let props = s.get("properties").and_then(Value::as_object);
-            let required = s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
-            // The normalizer makes writeOnly fields optional (one type serves
-            // both directions); a request still sends them.
-            let write_only =
-                props.into_iter().flatten().filter(|(_, p)| deref(doc, p).get("writeOnly") == Some(&json!(true))).map(|(k, _)| k.as_str());
-            for name in required.chain(write_only) {
-                let Some(p) = props.and_then(|p| p.get(name)) else { continue };
-                if deref(doc, p).get("readOnly") == Some(&json!(true)) || out.contains_key(name) {
-                    continue;
-                }
-                out.insert(name.to_string(), sample(doc, p, depth + 1)?);
-            }
-            Some(Value::Object(out))
-        }
+        Some("object") | None if s.get("properties").is_some() || s.get("type").is_some() => sample_object(doc, s, depth),
         Some("array") => {
             let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(0);
             if min == 0 {
@@ -155,29 +127,71 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
             let item = sample(doc, s.get("items")?, depth + 1)?;
             Some(Value::Array(vec![item; min as usize]))
         }
-        Some("string") => Some(json!(match s.get("format").and_then(Value::as_str) {
-            Some("date-time") => "2024-01-15T10:00:00Z".to_string(),
-            Some("date") => "2024-01-15".to_string(),
-            Some("uuid") => "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b".to_string(),
-            Some("email") => "ada@example.com".to_string(),
-            Some("uri" | "url") => "https://example.com/".to_string(),
-            Some("ipv4") => "192.0.2.1".to_string(),
-            _ => {
-                let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
-                let max = s.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-                "sample".chars().cycle().take(min.max(6).min(max)).collect()
-            }
-        })),
-        Some("integer") => {
-            let low = number("minimum").map(|m| m.ceil() as i64).unwrap_or(1);
-            Some(json!(number("maximum").map_or(low, |max| low.min(max as i64))))
-        }
-        Some("number") => {
-            let low = number("minimum").unwrap_or(1.0);
-            Some(json!(number("maximum").map_or(low, |max| low.min(max))))
-        }
+        Some("string") => Some(json!(sample_string(s))),
+        Some(kind @ ("integer" | "number")) => Some(sample_number(s, kind == "integer")),
         Some("boolean") => Some(json!(true)),
         _ => None,
+    }
+}
+
+/// The members' samples merged (objects), or the one member's.
+fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> {
+    let mut merged = Map::new();
+    for m in members {
+        match sample(doc, m, depth + 1)? {
+            Value::Object(o) => merged.extend(o),
+            other if members.len() == 1 => return Some(other),
+            _ => return None,
+        }
+    }
+    Some(Value::Object(merged))
+}
+
+/// An object with its required fields (and its write-only ones).
+fn sample_object(doc: &Value, s: &Value, depth: usize) -> Option<Value> {
+    let mut out = Map::new();
+    let props = s.get("properties").and_then(Value::as_object);
+    let required = s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    // The normalizer makes writeOnly fields optional (one type serves
+    // both directions); a request still sends them.
+    let write_only =
+        props.into_iter().flatten().filter(|(_, p)| deref(doc, p).get("writeOnly") == Some(&json!(true))).map(|(k, _)| k.as_str());
+    for name in required.chain(write_only) {
+        let Some(p) = props.and_then(|p| p.get(name)) else { continue };
+        if deref(doc, p).get("readOnly") == Some(&json!(true)) || out.contains_key(name) {
+            continue;
+        }
+        out.insert(name.to_string(), sample(doc, p, depth + 1)?);
+    }
+    Some(Value::Object(out))
+}
+
+/// A string of the schema's format, or of a length its bounds allow.
+fn sample_string(s: &Value) -> String {
+    match s.get("format").and_then(Value::as_str) {
+        Some("date-time") => "2024-01-15T10:00:00Z".to_string(),
+        Some("date") => "2024-01-15".to_string(),
+        Some("uuid") => "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b".to_string(),
+        Some("email") => "ada@example.com".to_string(),
+        Some("uri" | "url") => "https://example.com/".to_string(),
+        Some("ipv4") => "192.0.2.1".to_string(),
+        _ => {
+            let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
+            let max = s.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+            "sample".chars().cycle().take(min.max(6).min(max)).collect()
+        }
+    }
+}
+
+/// The schema's minimum (1 without one), capped by its maximum.
+fn sample_number(s: &Value, integer: bool) -> Value {
+    let number = |key: &str| s.get(key).and_then(Value::as_f64);
+    if integer {
+        let low = number("minimum").map(|m| m.ceil() as i64).unwrap_or(1);
+        json!(number("maximum").map_or(low, |max| low.min(max as i64)))
+    } else {
+        let low = number("minimum").unwrap_or(1.0);
+        json!(number("maximum").map_or(low, |max| low.min(max)))
     }
 }
 
