@@ -110,6 +110,11 @@ pub use retry::RetryPolicy;
 pub use settings::{ConfigError, Settings};
 pub use vendor::Vendor;
 
+/// The `chrono` the generated models use for dates and times.
+pub use chrono;
+/// The `uuid` the generated models use for identifiers.
+pub use uuid;
+
 /// The README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "monite"))]
 #[doc = include_str!("../README.md")]

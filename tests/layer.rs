@@ -5,7 +5,7 @@
 
 mod common;
 
-use accounting_sync::layer::{self, types, Environment, Error};
+use accounting_sync::layer::{self, types, Environment, GeneratedError};
 use accounting_sync::Auth;
 use accounting_sync::VendorBody;
 use common::*;
@@ -379,7 +379,7 @@ async fn missing_required_parameters_are_a_clear_error() {
     let server = MockServer::start().await;
     let c = client(&server);
     let result = c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(BUSINESS).send().await;
-    let Err(Error::InvalidRequest(message)) = result else { panic!("{result:?}") };
+    let Err(GeneratedError::InvalidRequest(message)) = result else { panic!("{result:?}") };
     assert!(message.contains("account_id"), "{message}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -397,7 +397,7 @@ fn environments() {
 
 /// The typed Layer error body of a failed call, and its status, through the
 /// crate's own error (which decodes every error body itself).
-fn error_body<T: std::fmt::Debug>(result: Result<T, Error<types::ApiErrorEnvelope>>) -> (u16, types::ApiErrorEnvelope) {
+fn error_body<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ApiErrorEnvelope>>) -> (u16, types::ApiErrorEnvelope) {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
     let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
     (err.status().expect("a response").as_u16(), body.clone())

@@ -3,7 +3,7 @@
 
 mod common;
 
-use accounting_sync::monite::{self, types, Environment, Error};
+use accounting_sync::monite::{self, types, Environment, GeneratedError};
 use accounting_sync::Auth;
 use common::*;
 use serde_json::{json, Value};
@@ -269,7 +269,7 @@ fn error_body(status: u16) -> Value {
     }
 }
 
-fn assert_error<T: std::fmt::Debug>(result: Result<T, Error<types::ErrorBody>>, status: u16) {
+fn assert_error<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ErrorBody>>, status: u16) {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
     let Some(accounting_sync::VendorBody::Monite(e)) = err.body() else { panic!("{status}: {err:?}") };
@@ -364,10 +364,10 @@ async fn entity_and_version_headers_are_set_per_client() {
 async fn missing_required_parameters_are_a_clear_error() {
     let server = MockServer::start().await;
     let result = entity(&server).get_accounting_synced_records().send().await;
-    let Err(Error::InvalidRequest(message)) = result else { panic!("{result:?}") };
+    let Err(GeneratedError::InvalidRequest(message)) = result else { panic!("{result:?}") };
     assert!(message.contains("object_type"), "{message}");
     let result = entity(&server).post_auth_token().send().await;
-    assert!(matches!(result, Err(Error::InvalidRequest(_))), "{result:?}");
+    assert!(matches!(result, Err(GeneratedError::InvalidRequest(_))), "{result:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -383,4 +383,22 @@ fn environments() {
         assert_eq!(c.baseurl(), url);
         assert!(!format!("{c:?}").contains(TOKEN));
     }
+}
+
+/// User code that glob-imports the module: `Error` there is the crate's,
+/// and `?` converts every call's error into it without `map_err`.
+mod glob_import {
+    use accounting_sync::monite::*;
+
+    pub async fn push(client: &Client, record: uuid::Uuid) -> Result<types::SyncRecordResource, Error> {
+        Ok(client.post_accounting_synced_records_id_push().synced_record_id(record).send().await?.into_inner())
+    }
+}
+
+#[tokio::test]
+async fn a_glob_import_gets_the_crates_error_and_question_mark_converts() {
+    let server = serve(404, json!({"error": {"message": "Synced record not found"}})).await;
+    let err: accounting_sync::Error = glob_import::push(&entity(&server), uuid(RECORD)).await.unwrap_err();
+    assert_eq!(err.kind(), accounting_sync::ErrorKind::NotFound);
+    assert_eq!(err.message(), Some("Synced record not found"));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use accounting_sync::rebilly::{self, types, Environment, Error};
+use accounting_sync::rebilly::{self, types, Environment, GeneratedError};
 use accounting_sync::Auth;
 use common::*;
 use serde_json::{json, Value};
@@ -48,7 +48,7 @@ fn problem_response(status: u16) -> ResponseTemplate {
 }
 
 /// Asserts the unified error body carries the problem details of `status`.
-fn assert_problem<T: std::fmt::Debug>(result: Result<T, Error<types::ErrorBody>>, status: u16) -> types::ErrorBody {
+fn assert_problem<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ErrorBody>>, status: u16) -> types::ErrorBody {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
     let Some(accounting_sync::VendorBody::Rebilly(e)) = err.body() else { panic!("status {status}: {err:?}") };
@@ -317,7 +317,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
-    let Err(Error::InvalidRequest(message)) = missing else { panic!("{missing:?}") };
+    let Err(GeneratedError::InvalidRequest(message)) = missing else { panic!("{missing:?}") };
     assert!(message.contains("resource_id"), "{message}");
 
     let too_long = "x".repeat(51);
@@ -328,7 +328,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
-    let Err(Error::InvalidRequest(message)) = bad else { panic!("{bad:?}") };
+    let Err(GeneratedError::InvalidRequest(message)) = bad else { panic!("{bad:?}") };
     assert!(message.contains("resource_id"), "{message}");
     let path_escape = c
         .get_external_identifier()
@@ -337,7 +337,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
-    assert!(matches!(path_escape, Err(Error::InvalidRequest(_))), "{path_escape:?}");
+    assert!(matches!(path_escape, Err(GeneratedError::InvalidRequest(_))), "{path_escape:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 
     let err = rebilly::Client::with_environment(Environment::Sandbox, "org/../x", rebilly::api_key(KEY)).unwrap_err();

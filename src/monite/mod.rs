@@ -30,6 +30,13 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/monite.rs"));
 }
 pub use generated::*;
+// The glob above brings progenitor's `Error`; this crate's, named here, wins
+// over it: code that does `use accounting_sync::monite::*` gets
+// `accounting_sync::Error`, into which `?` converts every call's error.
+pub use crate::Error;
+/// The error type the generated methods return, before `?` turns it into
+/// [`Error`](crate::Error).
+pub type GeneratedError<E = types::ErrorBody> = progenitor_client::Error<E>;
 
 include!(concat!(env!("OUT_DIR"), "/monite_operations.rs"));
 
