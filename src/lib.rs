@@ -107,7 +107,7 @@ mod vendor;
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
 pub use retry::RetryPolicy;
-pub use settings::{ConfigError, Settings};
+pub use settings::{CallOptions, ConfigError, Settings};
 pub use vendor::Vendor;
 
 /// The `chrono` the generated models use for dates and times.

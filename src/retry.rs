@@ -9,9 +9,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 ///
 /// A request that is not idempotent (POST, PATCH) is retried only when the
 /// server says it did not process it (429; 503 with `Retry-After`; no
-/// connection at all) or when it carries an `Idempotency-Key` header. GET,
+/// connection at all), unless the caller said it is safe to repeat
+/// ([`CallOptions::safe_to_retry`](crate::CallOptions::safe_to_retry)). GET,
 /// HEAD, PUT, DELETE and OPTIONS are also retried after 502, 504, a timeout,
-/// or a connection lost after sending.
+/// or a connection lost after sending. None of the three APIs documents an
+/// `Idempotency-Key` header, so sending one does not make a POST repeatable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 means never retry).
@@ -89,10 +91,10 @@ pub(crate) enum Outcome {
     Final,
 }
 
-/// Whether a request with `method` may be sent twice without harm: an
-/// idempotent method, or one the caller made idempotent with a key.
-pub(crate) fn repeat_safe(method: &Method, idempotency_key: bool) -> bool {
-    idempotency_key || matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+/// Whether a request with `method` may be sent twice without harm: HTTP's
+/// idempotent methods (the caller may say so of others, per call).
+pub(crate) fn repeat_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
 }
 
 /// The one rule for retrying, used by the transport loop and by
@@ -167,8 +169,8 @@ mod tests {
     #[test]
     fn posts_are_retried_only_when_not_processed() {
         let status = |status, hinted| Outcome::Status { status, hinted };
-        let post = repeat_safe(&Method::POST, false);
-        assert!(!post && repeat_safe(&Method::POST, true) && repeat_safe(&Method::GET, false) && repeat_safe(&Method::PUT, false));
+        let post = repeat_safe(&Method::POST);
+        assert!(!post && repeat_safe(&Method::GET) && repeat_safe(&Method::PUT));
         assert!(is_retryable(status(429, false), post));
         assert!(is_retryable(status(503, true), post));
         assert!(!is_retryable(status(503, false), post));

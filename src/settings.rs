@@ -3,7 +3,7 @@
 
 use crate::retry::RetryPolicy;
 use crate::vendor::Vendor;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::time::Duration;
 
@@ -41,6 +41,67 @@ impl Default for Settings {
             max_token_response_bytes: 64 << 10,
             extra_headers: HeaderMap::new(),
         }
+    }
+}
+
+/// Options for the calls made through one copy of a client
+/// ([`with_options`](crate::monite::Client::with_options) on each API's
+/// client): extra headers, a timeout, and whether a call is safe to send
+/// again. The copy is cheap (connections, credentials and the token cache
+/// are shared), so it can be made per call.
+///
+/// ```
+/// use accounting_sync::CallOptions;
+/// use std::time::Duration;
+///
+/// let options = CallOptions::new()
+///     .header("x-correlation-id", "sync-run-42")?
+///     .timeout(Duration::from_secs(5))
+///     // This POST creates nothing twice (the vendor documents it as
+///     // idempotent), so a lost connection or a 502 may be retried.
+///     .safe_to_retry();
+/// # Ok::<(), accounting_sync::ConfigError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    pub(crate) headers: HeaderMap,
+    pub(crate) safe_to_retry: bool,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// No extra headers, the client's timeout, retries as the method allows.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `name: value` with each call. It replaces a header of
+    /// [`Settings::extra_headers`] of the same name, but never the client's
+    /// own (credentials, Monite's context headers), which are sent as set.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
+        let invalid = |reason: String| ConfigError::Setting { name: "CallOptions::header", reason };
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(format!("{name:?} is not a header name: {e}")))?;
+        let value = HeaderValue::from_str(value).map_err(|e| invalid(format!("not a valid value for {name}: {e}")))?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Says that sending a call twice does no harm (a POST the vendor
+    /// documents as idempotent, or one whose effect the caller checks), so
+    /// that it is retried after a 502, 503, 504, a timeout or a connection
+    /// lost after sending, like a GET. Without it, a POST or PATCH is retried
+    /// only when the server did not process it (429, 503 with `Retry-After`,
+    /// no connection).
+    pub fn safe_to_retry(mut self) -> Self {
+        self.safe_to_retry = true;
+        self
+    }
+
+    /// Time allowed for each attempt of a call, response body included, in
+    /// place of [`Settings::request_timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 }
 

@@ -21,7 +21,7 @@ use crate::body::{read_bounded, Read};
 use crate::error::{request_id, ErrorKind, Failure, StashedBody, ERROR_BODY_LIMIT};
 use crate::redact::Secrets;
 use crate::retry::{self, is_retryable, retry_after, status_outcome, RetryPolicy};
-use crate::settings::{ConfigError, Settings};
+use crate::settings::{CallOptions, ConfigError, Settings};
 use crate::vendor::Vendor;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
@@ -42,7 +42,6 @@ pub(crate) enum Credential {
 
 /// Header names used on every request, parsed once.
 static API_VERSION: HeaderName = HeaderName::from_static("api-version");
-static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 impl Credential {
     /// `Authorization: Bearer <token>`, sent as is.
@@ -67,6 +66,11 @@ pub struct ClientContext {
     /// The base URL's path segments, which every request path starts with.
     base_segments: Arc<[String]>,
     max_response_bytes: usize,
+    /// The headers the client sets itself (credentials, context headers):
+    /// per-call options do not replace them.
+    own_headers: Arc<Vec<HeaderName>>,
+    /// Options for the calls of this copy of the client.
+    call: Arc<CallOptions>,
     /// This client's secrets, registered for masking while it lives.
     _secrets: Arc<Secrets>,
 }
@@ -103,8 +107,10 @@ impl ClientContext {
         let secrets = Secrets::registered();
         let mut headers = settings.extra_headers.clone();
         let mut token = None;
+        let mut own_headers = vec![AUTHORIZATION];
         match credential {
             Credential::Header(name, value) => {
+                own_headers.push(name.clone());
                 let text = value.expose_secret();
                 secrets.add(text);
                 if let Some(bearer) = text.strip_prefix("Bearer ") {
@@ -130,6 +136,8 @@ impl ClientContext {
             operations,
             base_segments,
             max_response_bytes: settings.max_response_bytes,
+            own_headers: Arc::new(own_headers),
+            call: Arc::new(CallOptions::default()),
             _secrets: secrets,
         };
         Ok((context, http))
@@ -139,8 +147,16 @@ impl ClientContext {
     pub(crate) fn with_header(mut self, name: &'static str, value: &str) -> Result<Self, ConfigError> {
         let value =
             HeaderValue::from_str(value).map_err(|e| ConfigError::Setting { name, reason: format!("not a valid header value: {e}") })?;
-        Arc::make_mut(&mut self.headers).insert(HeaderName::from_static(name), value);
+        let name = HeaderName::from_static(name);
+        Arc::make_mut(&mut self.headers).insert(name.clone(), value);
+        Arc::make_mut(&mut self.own_headers).push(name);
         Ok(self)
+    }
+
+    /// The same context with `options` for its calls (replacing earlier ones).
+    pub(crate) fn with_options(mut self, options: CallOptions) -> Self {
+        self.call = Arc::new(options);
+        self
     }
 
     /// The value this context sends for `name`, if any.
@@ -166,6 +182,13 @@ impl ClientContext {
         for (name, value) in self.headers.iter() {
             headers.insert(name.clone(), value.clone());
         }
+        for (name, value) in self.call.headers.iter().filter(|(name, _)| !self.own_headers.contains(name)) {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(timeout) = self.call.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        let headers = request.headers_mut();
         if let Some(cache) = &self.token {
             match cache.header().await {
                 Ok(value) => {
@@ -233,7 +256,7 @@ impl ClientContext {
     }
 
     async fn attempts(&self, http: &reqwest::Client, request: Request, span: &tracing::Span) -> Response {
-        let repeat_safe = retry::repeat_safe(request.method(), request.headers().contains_key(&IDEMPOTENCY_KEY));
+        let repeat_safe = self.call.safe_to_retry || retry::repeat_safe(request.method());
         let mut pending = Some(request);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;
@@ -365,6 +388,20 @@ fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBod
 /// type is [`ClientContext`].
 macro_rules! client_hooks {
     ($client:ty) => {
+        impl $client {
+            /// The same client with `options` for its calls: extra headers, a
+            /// timeout, whether a call is safe to retry. Cheap: connections,
+            /// credentials and the token cache are shared.
+            pub fn with_options(&self, options: $crate::CallOptions) -> Self {
+                let context = progenitor_client::ClientInfo::inner(self).clone().with_options(options);
+                <$client>::new_with_client(
+                    progenitor_client::ClientInfo::baseurl(self),
+                    progenitor_client::ClientInfo::client(self).clone(),
+                    context,
+                )
+            }
+        }
+
         impl progenitor_client::ClientHooks<$crate::transport::ClientContext> for $client {
             async fn pre<E>(
                 &self,

@@ -5,7 +5,7 @@
 
 mod common;
 
-use accounting_sync::{layer, monite, rebilly, Auth, Error, ErrorKind, RetryPolicy, Settings, Vendor, VendorBody};
+use accounting_sync::{layer, monite, rebilly, Auth, CallOptions, Error, ErrorKind, RetryPolicy, Settings, Vendor, VendorBody};
 use common::fd_limit::raise_open_file_limit;
 use common::monite::*;
 use common::*;
@@ -200,6 +200,71 @@ async fn posts_are_not_retried_when_the_server_may_have_processed_them() {
         assert_eq!(err.kind(), ErrorKind::Server);
         assert_eq!(request_count(&server).await, want_requests, "POST answered {status} with Retry-After {retry_after:?}");
     }
+}
+
+// ---- per-call options ----
+
+#[tokio::test]
+async fn a_post_marked_safe_to_retry_is_retried_and_an_idempotency_key_alone_is_not_enough() {
+    for (safe, want_requests) in [(false, 1), (true, 2)] {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(502)).up_to_n_times(1).mount(&server).await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(record())).mount(&server).await;
+        // An Idempotency-Key header no vendor documents does not make the POST safe.
+        let settings =
+            Settings { extra_headers: [(header_name("idempotency-key"), "k-1".parse().unwrap())].into_iter().collect(), ..fast_retries() };
+        let client = monite_client(&server.uri(), Auth::bearer("t"), &settings);
+        let client = if safe { client.with_options(CallOptions::new().safe_to_retry()) } else { client };
+        let result = push_record(&client).await;
+        assert_eq!(result.is_ok(), safe, "{result:?}");
+        assert_eq!(request_count(&server).await, want_requests, "safe_to_retry {safe}");
+    }
+}
+
+#[tokio::test]
+async fn per_call_headers_are_sent_but_never_replace_the_clients_own() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(record())).mount(&server).await;
+    let settings =
+        Settings { extra_headers: [(header_name("x-team"), "settings".parse().unwrap())].into_iter().collect(), ..fast_retries() };
+    let base = monite_client(&server.uri(), Auth::bearer("real-token"), &settings);
+    let options = CallOptions::new()
+        .header("x-correlation-id", "run-42")
+        .unwrap()
+        .header("x-team", "per-call")
+        .unwrap()
+        .header("authorization", "Bearer stolen")
+        .unwrap()
+        .header("x-monite-entity-id", "someone-else")
+        .unwrap();
+    get_record(&base.with_options(options)).await.unwrap();
+    get_record(&base).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let with = &requests[0];
+    assert_eq!(header_of(with, "x-correlation-id"), Some("run-42"));
+    assert_eq!(header_of(with, "x-team"), Some("per-call"));
+    assert_eq!(header_of(with, "authorization"), Some("Bearer real-token"));
+    assert_eq!(header_of(with, "x-monite-entity-id"), Some(ENTITY));
+    // The original client is unchanged.
+    assert_eq!(header_of(&requests[1], "x-correlation-id"), None);
+    assert_eq!(header_of(&requests[1], "x-team"), Some("settings"));
+    assert!(CallOptions::new().header("bad header", "x").is_err());
+    assert!(CallOptions::new().header("x-ok", "line\nbreak").is_err());
+}
+
+#[tokio::test]
+async fn a_per_call_timeout_bounds_each_attempt() {
+    let base = stalling_server(200).await;
+    let client = monite_client(&base, Auth::bearer("t"), &fast_retries());
+    let started = std::time::Instant::now();
+    let err = get_record(&client.with_options(CallOptions::new().timeout(Duration::from_millis(300)))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    // Three attempts of 0.3 s each and short backoffs, not the client's 60 s.
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+fn header_name(name: &'static str) -> reqwest::header::HeaderName {
+    reqwest::header::HeaderName::from_static(name)
 }
 
 // ---- tokens ----

@@ -234,9 +234,10 @@ impl Error {
     /// Whether the same call may succeed if made again later. The rule is
     /// the one the client's own retries follow: 429; 503 with `Retry-After`;
     /// no connection made; and, for requests safe to repeat (GET, HEAD, PUT,
-    /// DELETE, or with an `Idempotency-Key`), also 502, 503, 504, timeouts
-    /// and connections lost after sending. Token endpoint failures of those
-    /// kinds too.
+    /// DELETE, OPTIONS, or a call made with
+    /// [`CallOptions::safe_to_retry`](crate::CallOptions::safe_to_retry)),
+    /// also 502, 503, 504, timeouts and connections lost after sending. Token
+    /// endpoint failures of those kinds too.
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
     }
