@@ -100,6 +100,7 @@ mod body;
 pub mod error;
 mod redact;
 pub mod retry;
+mod secret;
 pub mod settings;
 pub mod transport;
 mod vendor;
@@ -107,6 +108,7 @@ mod vendor;
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
 pub use retry::RetryPolicy;
+pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
 pub use vendor::Vendor;
 

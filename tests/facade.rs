@@ -640,3 +640,22 @@ async fn tokens_are_renewed_ahead_of_expiry() {
     get_record(&client).await.unwrap();
     server.verify().await;
 }
+
+/// The TLS stack the features chose works end to end as far as loopback
+/// allows: a TLS handshake is attempted (with the `rustls` feature, under
+/// the ring provider the crate installs) and a server that does not speak
+/// TLS is a connection error, not a panic.
+#[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+#[tokio::test]
+async fn https_to_a_server_without_tls_is_a_connection_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+        }
+    });
+    let client = monite_client(&format!("https://{addr}"), Auth::bearer("t"), &fast_retries());
+    let err = get_record(&client).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+}

@@ -239,7 +239,7 @@ async fn obtain_a_token() {
         json_body(&request),
         json!({"client_id": CONNECTION, "client_secret": "partner-secret", "grant_type": "client_credentials"})
     );
-    assert_eq!((token.access_token.as_str(), token.expires_in, token.token_type.as_str()), ("L8qq9PZyRg6ie", 86400, "Bearer"));
+    assert_eq!((token.access_token.expose(), token.expires_in, token.token_type.as_str()), ("L8qq9PZyRg6ie", 86400, "Bearer"));
 
     let server = serve(200, json!({"access_token": "t", "expires_in": 1800, "token_type": "Bearer"})).await;
     let tokens = monite::Client::with_environment(Environment::Custom(format!("{}/v1", server.uri())), Auth::None).unwrap();

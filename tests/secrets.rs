@@ -114,3 +114,26 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     assert!(logs.contains("accounting_sync.token"), "{logs}");
     assert!(!logs.contains("must be positive") && !logs.contains("\"loc\""), "no bodies in traces:\n{logs}");
 }
+
+/// Models that hold credentials print them redacted in `Debug`, and still
+/// carry the value on the wire (the generated-code test in crates/codegen
+/// checks every credential field of every model is a `Secret`).
+#[test]
+fn models_holding_credentials_do_not_print_them() {
+    let sentinel = "sentinel-credential-value";
+    let response: monite::types::AccessTokenResponse =
+        serde_json::from_value(json!({"access_token": sentinel, "expires_in": 3600, "token_type": "Bearer"})).unwrap();
+    let request = monite::types::ObtainTokenPayload::builder()
+        .client_id("9d2b4c8f-2087-4738-ba91-7359683c49a4".parse::<uuid::Uuid>().unwrap())
+        .client_secret(sentinel)
+        .grant_type(monite::types::GrantTypeKnown::ClientCredentials);
+    let request: monite::types::ObtainTokenPayload = request.try_into().unwrap();
+    let layer_config: layer::types::QuickbooksConfigurationInput =
+        serde_json::from_value(json!({"client_id": "id", "secret": sentinel})).unwrap();
+    for printed in [format!("{response:?}"), format!("{request:?}"), format!("{layer_config:?}")] {
+        assert!(!printed.contains(sentinel), "{printed}");
+        assert!(printed.contains("[redacted]"), "{printed}");
+    }
+    assert_eq!(response.access_token.expose(), sentinel);
+    assert_eq!(serde_json::to_value(&request).unwrap()["client_secret"], sentinel);
+}

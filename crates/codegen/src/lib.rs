@@ -34,12 +34,25 @@ pub fn settings() -> GenerationSettings {
         // typify leaves untagged enums (the open enums among them) without
         // `PartialEq`; callers compare statuses.
         .with_derive("PartialEq")
+        // A credential field (the normalizer's secret_fields pass writes it
+        // as exactly this schema) never prints in Debug.
+        .with_conversion(credential_schema(), "crate::Secret", std::iter::empty())
         // Every request passes through the hand-written hooks in
         // src/transport.rs (credentials, client-set headers); Expected makes a
         // missing implementation one clear compile error.
         .with_inner_type("crate::transport::ClientContext".parse().expect("a valid path"))
         .with_hooks(HooksMode::Expected);
     settings
+}
+
+/// `{type: string, format: password}`: how the normalizer writes a field
+/// that holds a credential.
+fn credential_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("password".into()),
+        ..Default::default()
+    }
 }
 
 /// The client and the operations table of the document at `spec_path`.
@@ -254,5 +267,59 @@ mod tests {
     fn a_document_that_is_not_openapi_30_is_an_error() {
         let err = generate_text("{\"openapi\": \"3.1.0\"}", "x.json").unwrap_err();
         assert!(err.starts_with("x.json is not an OpenAPI 3.0 document"), "{err}");
+    }
+
+    /// Every field of every generated model of our three documents that holds
+    /// a credential (by its name, as the normalizer's secret_fields pass
+    /// reads names) is an `accounting_sync::Secret`, whose Debug is redacted.
+    #[test]
+    fn credential_fields_of_every_model_are_secrets() {
+        // The names of spec_pipeline::normalize::secret_fields::NAMES.
+        const NAMES: &[&str] = &[
+            "password",
+            "secret",
+            "clientsecret",
+            "apikey",
+            "accesstoken",
+            "refreshtoken",
+            "idtoken",
+            "privatekey",
+            "secretkey",
+            "webhooksecret",
+        ];
+        fn visit(items: &[syn::Item], found: &mut Vec<(String, String)>) {
+            for item in items {
+                match item {
+                    syn::Item::Struct(s) => {
+                        for field in &s.fields {
+                            let Some(ident) = &field.ident else { continue };
+                            let folded: String =
+                                ident.to_string().chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+                            if NAMES.contains(&folded.as_str()) {
+                                let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+                                found.push((format!("{}.{ident}", s.ident), ty));
+                            }
+                        }
+                    }
+                    syn::Item::Mod(m) => visit(m.content.as_ref().map_or(&[][..], |(_, items)| items), found),
+                    _ => {}
+                }
+            }
+        }
+        use quote::ToTokens;
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let mut checked = 0;
+        for api in apis(&specs).unwrap() {
+            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+            let file = syn::parse_file(&generate_text(&text, &api).unwrap()).unwrap();
+            let mut found = Vec::new();
+            visit(&file.items, &mut found);
+            for (field, ty) in &found {
+                assert!(ty.contains("crate::Secret"), "{api}: {field} is {ty}");
+            }
+            checked += found.len();
+        }
+        // Monite's token request and response, Layer's QuickBooks configuration.
+        assert!(checked >= 3, "{checked}");
     }
 }

@@ -28,6 +28,7 @@ mod request_bodies;
 mod required_fields;
 mod scalar_unions;
 pub(crate) mod schema_names;
+mod secret_fields;
 mod success_responses;
 mod type_arrays;
 mod version;
@@ -142,6 +143,7 @@ pub const PASSES: &[Pass] = &[
         why: "`.`, `..` or `\\` in a path parameter would send the request to another path",
         run: path_segments::run,
     },
+    Pass { name: "secret_fields", why: "a credential in a model would show in its Debug output", run: secret_fields::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
     Pass { name: "discriminators", why: "a discriminator is ignored: the first variant that fits wins", run: discriminators::run },
