@@ -98,6 +98,7 @@
 pub mod auth;
 mod body;
 pub mod error;
+pub mod paging;
 mod redact;
 pub mod retry;
 mod secret;
@@ -107,6 +108,7 @@ mod vendor;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
+pub use paging::Page;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
