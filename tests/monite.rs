@@ -349,11 +349,12 @@ async fn entity_and_version_headers_are_set_per_client() {
     let other: uuid::Uuid = uuid(RECORD);
     base.for_entity(uuid(ENTITY)).get_accounting_connections().send().await.unwrap();
     base.for_entity(other).with_api_version("2025-06-23").unwrap().get_accounting_connections().send().await.unwrap();
-    base.get_accounting_connections().send().await.unwrap();
+    // Without an entity, an entity's call is not sent (Monite requires the header).
+    assert!(base.get_accounting_connections().send().await.is_err());
     let requests = server.received_requests().await.unwrap();
     let seen: Vec<(Option<&str>, Option<&str>)> =
         requests.iter().map(|r| (header(r, "x-monite-entity-id"), header(r, "x-monite-version"))).collect();
-    assert_eq!(seen, [(Some(ENTITY), Some("2024-05-25")), (Some(RECORD), Some("2025-06-23")), (None, Some("2024-05-25"))]);
+    assert_eq!(seen, [(Some(ENTITY), Some("2024-05-25")), (Some(RECORD), Some("2025-06-23"))]);
     assert_eq!(base.for_entity(other).entity_id(), Some(other));
     assert_eq!(base.entity_id(), None);
     assert_eq!(monite::api_version(), "2024-05-25");
@@ -401,4 +402,23 @@ async fn a_glob_import_gets_the_crates_error_and_question_mark_converts() {
     let err: accounting_sync::Error = glob_import::push(&entity(&server), uuid(RECORD)).await.unwrap_err();
     assert_eq!(err.kind(), accounting_sync::ErrorKind::NotFound);
     assert_eq!(err.message(), Some("Synced record not found"));
+}
+
+#[tokio::test]
+async fn an_entity_call_without_for_entity_is_refused_before_sending() {
+    let server = serve(200, json!({"data": []})).await;
+    let err = accounting_sync::Error::from(
+        partner(&server).get_accounting_synced_records().object_type(types::ObjectMatchTypesKnown::Bill).send().await.unwrap_err(),
+    );
+    assert_eq!(err.kind(), accounting_sync::ErrorKind::InvalidRequest);
+    let message = err.message().unwrap();
+    assert!(message.contains("x-monite-entity-id") && message.contains("for_entity"), "{message}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+    // A partner-level call (the token endpoint) needs no entity.
+    let token = serve(200, json!({"access_token": "t", "expires_in": 60, "token_type": "Bearer"})).await;
+    let payload = types::ObtainTokenPayload::builder()
+        .client_id(uuid(ENTITY))
+        .client_secret("s")
+        .grant_type(types::GrantTypeKnown::ClientCredentials);
+    partner(&token).post_auth_token().body(payload).send().await.unwrap();
 }

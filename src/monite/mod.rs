@@ -87,6 +87,9 @@ pub const VERSION_HEADER: &str = "x-monite-version";
 /// Header naming the entity a call acts for.
 pub const ENTITY_HEADER: &str = "x-monite-entity-id";
 
+/// How to make a client send each header an operation may require.
+const HEADER_HINTS: &[(&str, &str)] = &[(ENTITY_HEADER, ": make the client with Client::for_entity(entity_id)")];
+
 /// Where requests go.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -142,7 +145,8 @@ impl Client {
             }
         };
         let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, &url, OPERATIONS)?;
-        Ok(Client::new_with_client(&url, http, context.with_header(VERSION_HEADER, api_version())?))
+        let context = context.with_header(VERSION_HEADER, api_version())?.with_header_hints(HEADER_HINTS);
+        Ok(Client::new_with_client(&url, http, context))
     }
 
     /// The same client acting for another entity (`x-monite-entity-id`).

@@ -80,10 +80,13 @@ pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) ->
     Ok(prettyplease::unparse(&file))
 }
 
-/// A Rust table of `(operation name, METHOD, path template)` for the
-/// document's operations, which the hand-written transport uses to label
-/// requests and check their paths. The name is progenitor's (the method name
-/// and `OperationInfo::operation_id`), not the document's operationId.
+/// A Rust table of the document's operations (`crate::transport::Operation`:
+/// name, path template, the client-set headers it requires), which
+/// the hand-written transport uses to label requests, check their paths and
+/// refuse calls without a required header. The name is progenitor's (the
+/// method name and `OperationInfo::operation_id`), not the document's
+/// operationId; the headers come from the normalizer's
+/// `x-required-client-headers`.
 pub fn operation_table(text: &str) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut rows = String::new();
@@ -91,12 +94,27 @@ pub fn operation_table(text: &str) -> Result<String, String> {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
             let id = op.operation_id.as_deref().ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
-            rows.push_str(&format!("    ({:?}, {:?}, {path:?}),\n", progenitor_name(id), method.to_uppercase()));
+            let headers: Vec<String> = op
+                .extensions
+                .get("x-required-client-headers")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .map(|h| format!("{h:?}"))
+                .collect();
+            rows.push_str(&format!(
+                "    Operation {{ name: {:?}, path: {path:?}, required_headers: &[{}] }},\n",
+                progenitor_name(id),
+                headers.join(", ")
+            ));
         }
     }
     Ok(format!(
-        "/// `(operation name, method, path template)` of every operation.\n\
-         pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[\n{rows}];\n"
+        "/// Every operation: name, path template, required client-set headers.\n\
+         pub(crate) const OPERATIONS: &[crate::transport::Operation] = {{\n\
+         use crate::transport::Operation;\n\
+         &[\n{rows}]\n}};\n"
     ))
 }
 
@@ -255,9 +273,9 @@ mod tests {
             for name in in_code {
                 let row = table
                     .lines()
-                    .find(|l| l.trim_start().starts_with(&format!("({name:?},")))
+                    .find(|l| l.trim_start().starts_with(&format!("Operation {{ name: {name:?},")))
                     .unwrap_or_else(|| panic!("{name} not in\n{table}"));
-                let path = row.rsplit(", ").next().unwrap().trim_end_matches("),").trim_matches('"');
+                let path = row.split("path: \"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
                 assert!(doc["paths"].get(path).is_some(), "{name}: {row}");
             }
         }

@@ -2,7 +2,10 @@
 //! no caller passes them per call: the ones named in the API's config (Monite's
 //! `x-monite-version`, `x-monite-entity-id`), and `Content-Type`, `Accept` and
 //! `Authorization`, which OpenAPI 3.0 says to ignore as parameters. The names
-//! removed are listed in the output under `x-client-headers`.
+//! removed are listed in the output under `x-client-headers`; each operation
+//! lists the configured ones it required under `x-required-client-headers`,
+//! so the client can refuse to send a call whose header it was not given
+//! (a Monite call on an entity's data without `x-monite-entity-id`).
 
 use super::{Config, NormalizeError, Tally};
 use crate::refs::resolve;
@@ -25,8 +28,12 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
             && p.get("in").and_then(Value::as_str) == Some("header")
             && p.get("name").and_then(Value::as_str).is_some_and(|n| wanted.contains(&n.to_ascii_lowercase()))
     };
+    let configured = |name: &str| config.client_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
     let mut removed: Vec<String> = Vec::new();
-    let mut strip = |list: &mut Value, t: &mut Tally| {
+    // Strips the client headers from a parameter list; returns the names of
+    // the configured ones it required.
+    let mut strip = |list: &mut Value, t: &mut Tally| -> Vec<String> {
+        let mut required = Vec::new();
         if let Value::Array(params) = list {
             params.retain(|p| {
                 if !is_client_header(p) {
@@ -34,6 +41,9 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
                 }
                 let p = p.get("$ref").and_then(Value::as_str).and_then(|r| resolve(&snapshot, r)).unwrap_or(p);
                 let name = p["name"].as_str().unwrap_or_default().to_string();
+                if p.get("required") == Some(&json!(true)) && configured(&name) {
+                    required.push(name.to_ascii_lowercase());
+                }
                 if !removed.contains(&name) {
                     removed.push(name);
                 }
@@ -41,17 +51,25 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
                 false
             });
         }
+        required
     };
+    let mut path_level: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
             if let Some(list) = item.get_mut("parameters") {
-                strip(list, t);
+                path_level.push((path.clone(), strip(list, t)));
             }
         }
     }
-    for OperationMut { op, .. } in operations_mut(doc) {
+    for OperationMut { path, op, .. } in operations_mut(doc) {
+        let mut required = path_level.iter().find(|(p, _)| *p == path).map(|(_, r)| r.clone()).unwrap_or_default();
         if let Some(list) = op.get_mut("parameters") {
-            strip(list, t);
+            required.extend(strip(list, t));
+        }
+        required.sort();
+        required.dedup();
+        if !required.is_empty() {
+            op.insert("x-required-client-headers".into(), json!(required));
         }
     }
     if !removed.is_empty() {
@@ -84,6 +102,8 @@ mod tests {
         let names: Vec<_> = doc["paths"]["/a"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].clone()).collect();
         assert_eq!(names, [json!("x-monite-version"), json!("limit")]);
         assert_eq!(doc["x-client-headers"], json!(["Content-Type", "x-monite-version"]));
+        // The configured header it required is listed on the operation.
+        assert_eq!(doc["paths"]["/a"]["get"]["x-required-client-headers"], json!(["x-monite-version"]));
         assert_eq!(t.rewrites, 2);
     }
 }
