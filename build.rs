@@ -1,7 +1,7 @@
 //! Generates one typed client per enabled API feature from the normalized
 //! document `specs/<api>/openapi.json` (written by `cargo xtask normalize`),
 //! into `$OUT_DIR/<api>.rs`, with the table of its operations in
-//! `$OUT_DIR/<api>_operations.rs`. The APIs are the folders of `specs/`
+//! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`. The APIs are the folders of `specs/`
 //! (`accounting_sync_codegen::apis`); each is a feature of the same name.
 //!
 //! progenitor reports some unsupported constructs by panicking; a build that
@@ -20,9 +20,14 @@ fn main() {
         }
         let spec = format!("specs/{api}/openapi.json");
         println!("cargo:rerun-if-changed={spec}");
-        match codegen::generate(Path::new(&spec)) {
-            Ok((client, operations)) => {
-                for (file, code) in [(format!("{api}.rs"), client), (format!("{api}_operations.rs"), operations)] {
+        match codegen::generate(Path::new(&spec), &format!("crate::{api}::enums")) {
+            Ok(generated) => {
+                let files = [
+                    (format!("{api}.rs"), generated.client),
+                    (format!("{api}_operations.rs"), generated.operations),
+                    (format!("{api}_enums.rs"), generated.enums),
+                ];
+                for (file, code) in files {
                     let target = out_dir.join(file);
                     std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
                 }

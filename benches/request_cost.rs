@@ -171,7 +171,7 @@ async fn generated_one(c: &monite::Client) {
 }
 
 async fn generated_list(c: &monite::Client) {
-    let r = c.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypesKnown::Receivable).send().await;
+    let r = c.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypes::Receivable).send().await;
     assert_eq!(r.map_err(accounting_sync::Error::from).unwrap().data.len(), 1000);
 }
 

@@ -23,7 +23,7 @@
 //!     let client = monite::Client::with_environment(Environment::Sandbox, monite::client_credentials("client-id", "client-secret"))?
 //!         .for_entity("9d2b4c8f-2087-4738-ba91-7359683c49a4".parse().unwrap());
 //!     // `?` turns the generated client's error into the crate's `Error`.
-//!     let page = client.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypesKnown::Receivable).send().await?;
+//!     let page = client.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypes::Receivable).send().await?;
 //!     for record in &page.data {
 //!         println!("{} {:?}", record.id, record.sync_status);
 //!     }
@@ -48,7 +48,7 @@
 //!     let body = types::ExternalIdentifier::builder().external_identifier(qbo_id);
 //!     let put = client
 //!         .put_external_identifier()
-//!         .resource(types::ExternalIdentifierResourceKnown::Customers)
+//!         .resource(types::ExternalIdentifierResource::Customers)
 //!         .resource_id(customer)
 //!         .service(types::ExternalIdentifierService::QuickbooksOnline)
 //!         .body(body)

@@ -150,7 +150,7 @@ async fn a_429_storm_with_retry_after() {
         rebilly::Client::with_settings(rebilly::Environment::Custom(server.uri()), "org", rebilly::api_key("k"), &fast_retries()).unwrap();
     let result: Result<_, Error> = client
         .post_external_identifier()
-        .resource(rebilly::types::ExternalIdentifierResource::Known(rebilly::types::ExternalIdentifierResourceKnown::Customers))
+        .resource(rebilly::types::ExternalIdentifierResource::Customers)
         .resource_id("cus_1")
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -528,7 +528,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
     let client = rebilly::Client::with_environment(rebilly::Environment::Custom(server.uri()), "org", rebilly::api_key("k")).unwrap();
     let err: Error = client
         .put_external_identifier()
-        .resource(rebilly::types::ExternalIdentifierResource::Known(rebilly::types::ExternalIdentifierResourceKnown::Customers))
+        .resource(rebilly::types::ExternalIdentifierResource::Customers)
         .resource_id("c1")
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .body(rebilly::types::ExternalIdentifier::builder().external_identifier(""))
@@ -579,7 +579,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
     assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Layer), ErrorKind::Conflict));
     assert_eq!(err.message(), Some("already connected"));
     let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
-    assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorTypeKnown::QuickbooksConnectionAlreadyExists.into()));
+    assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorType::QuickbooksConnectionAlreadyExists));
 
     // Bad input from the caller.
     let err: Error = client.business_quickbooks_authorize_post().send().await.unwrap_err().into();

@@ -58,7 +58,7 @@ fn rebilly_get(c: &rebilly::Client) -> Call {
     let c = c.clone();
     Box::pin(async move {
         c.get_external_identifier()
-            .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+            .resource(rebilly::types::ExternalIdentifierResource::Customers)
             .resource_id("cus_1")
             .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
             .send()
@@ -71,7 +71,7 @@ fn rebilly_put(c: &rebilly::Client) -> Call {
     let c = c.clone();
     Box::pin(async move {
         c.put_external_identifier()
-            .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+            .resource(rebilly::types::ExternalIdentifierResource::Customers)
             .resource_id("cus_1")
             .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
             .body(rebilly::types::ExternalIdentifier::builder().external_identifier("qbo-1"))
@@ -577,7 +577,7 @@ fn string_path_calls(base: &str) -> Vec<(&'static str, &'static str, &'static st
     let s = Settings { retry: RetryPolicy::none(), ..settings() };
     let r = rebilly_client(base, rebilly::api_key(API_KEY), &s);
     let l = layer_client(base, Auth::bearer("layer-token-0123"), &s);
-    use rebilly::types::{ExternalIdentifier, ExternalIdentifierResourceKnown as R, ExternalIdentifierService as S};
+    use rebilly::types::{ExternalIdentifier, ExternalIdentifierResource as R, ExternalIdentifierService as S};
     const REB: &str = "/{resource}/{resourceId}/external-identifiers/{service}";
     let mut calls: Vec<(&'static str, &'static str, &'static str, PathCall)> = Vec::new();
     macro_rules! call {

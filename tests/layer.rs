@@ -63,7 +63,7 @@ fn account(id: &str, stable: Value) -> Value {
 fn assert_account(a: &types::ApiQuickbooksLedgerAccount, id: &str) {
     assert_eq!(a.id.unwrap().to_string(), id);
     assert_eq!(a.name.as_deref(), Some("Checking"));
-    assert_eq!(a.normality, Some(types::Normality::Known(types::NormalityKnown::Debit)));
+    assert_eq!(a.normality, Some(types::Normality::Debit));
     assert_eq!(a.account_type.as_ref().unwrap().value.as_deref(), Some("ASSET"));
     assert_eq!(a.account_subtype.as_ref().unwrap().display_name.as_deref(), Some("Current Assets"));
     assert_eq!(a.balance, Some(1250075));
@@ -74,7 +74,7 @@ fn assert_account(a: &types::ApiQuickbooksLedgerAccount, id: &str) {
     let Some(types::LedgerAccountIdentifier::StableName(by_name)) = &local.stable_name else { panic!("{:?}", local.stable_name) };
     assert_eq!(by_name.stable_name, "CURRENT_ASSETS");
     assert_eq!(local.account_number.as_deref(), Some("4000"));
-    assert_eq!(local.normality, Some(types::Normality::Known(types::NormalityKnown::Credit)));
+    assert_eq!(local.normality, Some(types::Normality::Credit));
 }
 
 #[tokio::test]
@@ -111,19 +111,20 @@ async fn sync_from_quickbooks_not_connected_decodes_the_error_list() {
     let (status, e) = error_body(result);
     assert_eq!(status, 404);
     let [error] = e.errors.as_slice() else { panic!("{:?}", e.errors) };
-    assert_eq!(error.type_, types::ApiErrorType::Known(types::ApiErrorTypeKnown::ResourceNotFound));
+    assert_eq!(error.type_, types::ApiErrorType::ResourceNotFound);
     assert_eq!(error.description, "QuickBooks is not connected for this business");
-    assert_eq!(error.error_enum, Some(types::ApiEnumErrorType::Known(types::ApiEnumErrorTypeKnown::QuickbooksConnectionMissing)));
+    assert_eq!(error.error_enum, Some(types::ApiEnumErrorType::QuickbooksConnectionMissing));
     assert_eq!(error.meta.as_ref().unwrap()["business_id"], BUSINESS);
     assert_eq!(reencoded(&e), fixture(include_str!("fixtures/layer/not_connected.json")));
 }
 
 /// Every `ApiErrorType` and every `ApiEnumErrorType` value of our document
-/// decodes to its `Known` variant, and encodes back to the same text.
+/// decodes to its own variant (not `Unknown`), and encodes back to the same
+/// text.
 #[tokio::test]
 async fn every_error_type_and_error_enum_value_decodes() {
     let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
-    let values = |name: &str| -> Vec<Value> { spec["components"]["schemas"][format!("{name}Known")]["enum"].as_array().unwrap().clone() };
+    let values = |name: &str| -> Vec<Value> { spec["components"]["schemas"][name]["enum"].as_array().unwrap().clone() };
     let (types_, enums) = (values("ApiErrorType"), values("ApiEnumErrorType"));
     assert_eq!(types_.len(), 13);
     assert_eq!(enums.len(), 93);
@@ -141,8 +142,10 @@ async fn every_error_type_and_error_enum_value_decodes() {
     let (_, e) = error_body(result);
     assert_eq!(e.errors.len(), 94);
     assert_eq!(e.errors[93].error_enum, None);
-    assert!(e.errors.iter().all(|x| matches!(x.type_, types::ApiErrorType::Known(_))));
-    assert!(e.errors[..93].iter().all(|x| matches!(x.error_enum, Some(types::ApiEnumErrorType::Known(_)))));
+    assert!(e.errors.iter().all(|x| !x.type_.is_unknown()));
+    assert!(e.errors[..93].iter().all(|x| x.error_enum.as_ref().is_some_and(|v| !v.is_unknown())));
+    // Each variant is the value's own: as_str gives back the document's text.
+    assert!(e.errors[..93].iter().enumerate().all(|(i, x)| x.type_.as_str() == types_[i % types_.len()]));
     assert_eq!(reencoded(&e), body);
 
     // Values Layer adds later are kept as sent, and the kind falls back to the status.
@@ -178,10 +181,7 @@ async fn connection_status_decodes_every_field() {
     assert_eq!(s.is_connected, Some(true));
     assert_eq!(s.is_syncing, Some(false));
     assert_eq!(s.last_synced_at.unwrap().to_rfc3339(), "2025-07-14T09:00:00+00:00");
-    assert_eq!(
-        s.last_sync_status,
-        Some(types::QuickbooksConnectionLastSyncStatus::Known(types::QuickbooksConnectionLastSyncStatusKnown::SyncFailure))
-    );
+    assert_eq!(s.last_sync_status, Some(types::QuickbooksConnectionLastSyncStatus::SyncFailure));
     assert_eq!(s.sync_failure_reason.as_deref(), Some("QUICKBOOKS_AUTHENTICATION_FAILURE"));
     assert_eq!(reencoded(&*status), body);
 }
@@ -285,7 +285,7 @@ fn configuration() -> Value {
 fn assert_configuration(c: &types::QuickbooksConfigurationResponse) {
     assert_eq!(c.client_id.as_deref(), Some("ABCD1234FAKECLIENTID"));
     assert_eq!(c.secret_last_4.as_deref(), Some("**************CRET"));
-    assert_eq!(c.environment, Some(types::QuickbooksEnvironmentType::Known(types::QuickbooksEnvironmentTypeKnown::Sandbox)));
+    assert_eq!(c.environment, Some(types::QuickbooksEnvironmentType::Sandbox));
     assert_eq!(c.redirect_url.as_deref(), Some("https://yourplatform.com/link-quickbooks"));
 }
 
@@ -304,7 +304,7 @@ async fn update_configuration() {
     let input = types::QuickbooksConfigurationInput {
         client_id: Some("ABCD1234FAKECLIENTID".into()),
         secret: Some("abcd1234FAKESECRET".into()),
-        environment: Some(types::QuickbooksEnvironmentType::Known(types::QuickbooksEnvironmentTypeKnown::Sandbox)),
+        environment: Some(types::QuickbooksEnvironmentType::Sandbox),
         redirect_url: Some("https://yourplatform.com/link-quickbooks".into()),
     };
     let c = client(&server).configure_quickbooks_put().body(input).send().await.unwrap();
@@ -367,9 +367,9 @@ async fn every_documented_error_status_decodes() {
             };
             let (got, e) = error_body(result);
             assert_eq!(got, status);
-            assert_eq!(e.errors[0].type_, types::ApiErrorType::Known(types::ApiErrorTypeKnown::InvalidParameters));
+            assert_eq!(e.errors[0].type_, types::ApiErrorType::InvalidParameters);
             assert_eq!(e.errors[0].description, format!("{operation} {status}"));
-            assert_eq!(e.errors[0].error_enum, Some(types::ApiEnumErrorType::Known(types::ApiEnumErrorTypeKnown::SpecifiedBadRequest)));
+            assert_eq!(e.errors[0].error_enum, Some(types::ApiEnumErrorType::SpecifiedBadRequest));
         }
     }
 }

@@ -61,15 +61,15 @@ fn assert_record(r: &types::SyncRecordResource) {
     assert_eq!(r.created_at.to_rfc3339(), "2024-01-15T09:30:00+00:00");
     assert_eq!(r.updated_at.to_rfc3339(), "2024-01-15T09:31:00+00:00");
     assert_eq!(r.last_pulled_at.to_rfc3339(), "2024-01-15T09:30:00+00:00");
-    assert_eq!(r.object_type, types::ObjectMatchTypes::Known(types::ObjectMatchTypesKnown::Receivable));
-    assert_eq!(r.sync_status, types::SyncStatus::Known(types::SyncStatusKnown::Done));
+    assert_eq!(r.object_type, types::ObjectMatchTypes::Receivable);
+    assert_eq!(r.sync_status, types::SyncStatus::Done);
     assert_eq!(r.errors["lines"], "tax code missing on line 2");
     assert_eq!(r.object_id, Some(uuid("5b0c9a7e-2f3d-4c1b-8a9e-1d2c3b4a5f60")));
     assert_eq!(r.object_updated_at.unwrap().to_rfc3339(), "2024-01-15T09:29:00+00:00");
-    assert_eq!(r.platform, Some(types::Platform::Known(types::PlatformKnown::Xero)));
+    assert_eq!(r.platform, Some(types::Platform::Xero));
     assert_eq!(r.platform_object_id.as_deref(), Some("INV-0042"));
     assert_eq!(r.platform_updated_at.unwrap().to_rfc3339(), "2024-01-15T09:30:30+00:00");
-    assert_eq!(r.provider, Some(types::ServiceProvidersEnum::Known(types::ServiceProvidersEnumKnown::Codat)));
+    assert_eq!(r.provider, Some(types::ServiceProvidersEnum::Codat));
     assert_eq!(r.provider_object_id.as_deref(), Some("codat-7f3e"));
     assert_eq!(r.provider_updated_at.unwrap().to_rfc3339(), "2024-01-15T09:30:10+00:00");
     assert_eq!(reencoded(r), record());
@@ -102,7 +102,7 @@ fn assert_connection(c: &types::AccountingConnectionResponse) {
     assert_eq!(c.errors[0].message, "token refresh failed once");
     assert_eq!(c.last_pull.unwrap().to_rfc3339(), "2024-02-02T11:00:00+00:00");
     assert_eq!(c.platform.as_deref(), Some("xero"));
-    assert_eq!(c.status, Some(types::ConnectionStatus::Known(types::ConnectionStatusKnown::Connected)));
+    assert_eq!(c.status, Some(types::ConnectionStatus::Connected));
     assert_eq!(reencoded(c), connection());
 }
 
@@ -126,11 +126,11 @@ async fn list_synced_records_with_every_filter() {
     let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     let page = entity(&server)
         .get_accounting_synced_records()
-        .object_type(types::ObjectMatchTypes::Known(types::ObjectMatchTypesKnown::Receivable))
-        .order(types::OrderEnum::Known(types::OrderEnumKnown::Desc))
+        .object_type(types::ObjectMatchTypes::Receivable)
+        .order(types::OrderEnum::Desc)
         .limit(std::num::NonZeroU64::new(50).unwrap())
         .pagination_token("tok")
-        .sort(types::SyncRecordCursorFields::Known(types::SyncRecordCursorFieldsKnown::UpdatedAt))
+        .sort(types::SyncRecordCursorFields::UpdatedAt)
         .object_id(uuid("5b0c9a7e-2f3d-4c1b-8a9e-1d2c3b4a5f60"))
         .object_id_in(vec![uuid(RECORD), uuid(CONNECTION)])
         .created_at_gt(at("2024-01-01T00:00:00Z"))
@@ -173,7 +173,7 @@ async fn list_synced_records_with_every_filter() {
     assert_eq!(got, want);
     assert_eq!(header(&request, "x-monite-entity-id"), Some(ENTITY));
     assert_record(&page.data[0]);
-    assert_eq!(page.data[1].sync_status, types::SyncStatus::Known(types::SyncStatusKnown::Error));
+    assert_eq!(page.data[1].sync_status, types::SyncStatus::Error);
     assert_eq!(page.next_pagination_token.as_deref(), Some("next"));
     assert_eq!(page.prev_pagination_token.as_deref(), Some("prev"));
 }
@@ -209,7 +209,7 @@ async fn accounting_connections() {
     let server = serve(200, disconnected).await;
     let gone = entity(&server).post_accounting_connections_id_disconnect().connection_id(uuid(CONNECTION)).send().await.unwrap();
     assert_request(&server, "POST", &format!("/v1/accounting_connections/{CONNECTION}/disconnect"), &[], true).await;
-    assert_eq!(gone.status, Some(types::ConnectionStatus::Known(types::ConnectionStatusKnown::Disconnected)));
+    assert_eq!(gone.status, Some(types::ConnectionStatus::Disconnected));
 
     let server = serve(202, json!({"message": "Synchronization started"})).await;
     let sync = entity(&server).post_accounting_connections_id_sync().connection_id(uuid(CONNECTION)).send().await.unwrap();
@@ -228,7 +228,7 @@ async fn obtain_a_token() {
             client_id: uuid(CONNECTION),
             client_secret: "partner-secret".into(),
             entity_user_id: None,
-            grant_type: types::GrantType::Known(types::GrantTypeKnown::ClientCredentials),
+            grant_type: types::GrantType::ClientCredentials,
         })
         .send()
         .await
@@ -249,7 +249,7 @@ async fn obtain_a_token() {
             client_id: uuid(CONNECTION),
             client_secret: "partner-secret".into(),
             entity_user_id: Some(uuid(RECORD)),
-            grant_type: types::GrantType::Known(types::GrantTypeKnown::EntityUser),
+            grant_type: types::GrantType::EntityUser,
         })
         .send()
         .await
@@ -315,13 +315,9 @@ async fn every_documented_error_status_decodes() {
                     assert_error(c.post_accounting_connections_id_disconnect().connection_id(uuid(CONNECTION)).send().await, status)
                 }
                 "sync" => assert_error(c.post_accounting_connections_id_sync().connection_id(uuid(CONNECTION)).send().await, status),
-                "list records" => assert_error(
-                    c.get_accounting_synced_records()
-                        .object_type(types::ObjectMatchTypes::Known(types::ObjectMatchTypesKnown::Bill))
-                        .send()
-                        .await,
-                    status,
-                ),
+                "list records" => {
+                    assert_error(c.get_accounting_synced_records().object_type(types::ObjectMatchTypes::Bill).send().await, status)
+                }
                 "get record" => assert_error(c.get_accounting_synced_records_id().synced_record_id(uuid(RECORD)).send().await, status),
                 "push" => assert_error(c.post_accounting_synced_records_id_push().synced_record_id(uuid(RECORD)).send().await, status),
                 "token" => assert_error(
@@ -330,7 +326,7 @@ async fn every_documented_error_status_decodes() {
                             types::ObtainTokenPayload::builder()
                                 .client_id(uuid(CONNECTION))
                                 .client_secret("s")
-                                .grant_type(types::GrantType::Known(types::GrantTypeKnown::ClientCredentials)),
+                                .grant_type(types::GrantType::ClientCredentials),
                         )
                         .send()
                         .await,
@@ -408,7 +404,7 @@ async fn a_glob_import_gets_the_crates_error_and_question_mark_converts() {
 async fn an_entity_call_without_for_entity_is_refused_before_sending() {
     let server = serve(200, json!({"data": []})).await;
     let err = accounting_sync::Error::from(
-        partner(&server).get_accounting_synced_records().object_type(types::ObjectMatchTypesKnown::Bill).send().await.unwrap_err(),
+        partner(&server).get_accounting_synced_records().object_type(types::ObjectMatchTypes::Bill).send().await.unwrap_err(),
     );
     assert_eq!(err.kind(), accounting_sync::ErrorKind::InvalidRequest);
     let message = err.message().unwrap();
@@ -416,9 +412,7 @@ async fn an_entity_call_without_for_entity_is_refused_before_sending() {
     assert!(server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
     // A partner-level call (the token endpoint) needs no entity.
     let token = serve(200, json!({"access_token": "t", "expires_in": 60, "token_type": "Bearer"})).await;
-    let payload = types::ObtainTokenPayload::builder()
-        .client_id(uuid(ENTITY))
-        .client_secret("s")
-        .grant_type(types::GrantTypeKnown::ClientCredentials);
+    let payload =
+        types::ObtainTokenPayload::builder().client_id(uuid(ENTITY)).client_secret("s").grant_type(types::GrantType::ClientCredentials);
     partner(&token).post_auth_token().body(payload).send().await.unwrap();
 }

@@ -148,7 +148,7 @@ async fn monite_pages_by_cursor_with_one_token_for_the_whole_stream() {
     let records: Vec<_> = client
         .get_accounting_synced_records()
         .limit(2)
-        .object_type(monite::types::ObjectMatchTypesKnown::Receivable)
+        .object_type(monite::types::ObjectMatchTypes::Receivable)
         .items()
         .try_collect()
         .await
@@ -175,8 +175,7 @@ async fn a_cursor_that_repeats_ends_the_stream_with_an_error() {
         .mount(&server)
         .await;
     let client = monite_client(&server.uri(), Auth::bearer("t"), &settings());
-    let results: Vec<_> =
-        client.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypesKnown::Bill).items().collect().await;
+    let results: Vec<_> = client.get_accounting_synced_records().object_type(monite::types::ObjectMatchTypes::Bill).items().collect().await;
     // Page 1's item (next: "same"), then page 2 answers "same" again: an
     // error instead of its items, and no third call.
     assert_eq!(results.len(), 2, "{results:?}");

@@ -86,15 +86,15 @@ fn assert_item_request(request: &wiremock::Request, verb: &str) {
 }
 
 fn assert_identifier(v: &types::ExternalIdentifier) {
-    assert_eq!(v.resource, Some(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers)));
+    assert_eq!(v.resource, Some(types::ExternalIdentifierResource::Customers));
     assert_eq!(v.resource_id.as_deref(), Some("cus_01HXA4Z7K9"));
     assert_eq!(v.service, Some(types::ExternalIdentifierService::QuickbooksOnline));
     assert_eq!(v.external_identifier, "QBO-1042");
     assert_eq!(v.created_time.as_ref().unwrap().to_rfc3339(), "2026-03-02T10:15:30+00:00");
     assert_eq!(v.updated_time.as_ref().unwrap().to_rfc3339(), "2026-03-04T08:00:00+00:00");
     assert_eq!(v.links.len(), 2);
-    assert_eq!(v.links[0].rel, Some(types::ExternalIdentifierLinkRel::Known(types::ExternalIdentifierLinkRelKnown::Self_)));
-    assert_eq!(v.links[1].rel, Some(types::ExternalIdentifierLinkRel::Known(types::ExternalIdentifierLinkRelKnown::ExternalService)));
+    assert_eq!(v.links[0].rel, Some(types::ExternalIdentifierLinkRel::SelfValue));
+    assert_eq!(v.links[1].rel, Some(types::ExternalIdentifierLinkRel::ExternalService));
     assert!(v.links[1].href.as_deref().unwrap().contains("nameId=1042"));
     assert_eq!(reencoded(v), identifier(), "every field decodes and re-encodes unchanged");
 }
@@ -141,7 +141,7 @@ async fn get_external_identifier_collection_sends_paging_and_decodes_the_page() 
     assert_eq!(page.headers().get("pagination-total").unwrap(), "332");
     assert_eq!(page.len(), 2);
     assert_identifier(&page[0]);
-    assert_eq!(page[1].resource, Some(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Invoices)));
+    assert_eq!(page[1].resource, Some(types::ExternalIdentifierResource::Invoices));
     assert_eq!(page[1].resource_id.as_deref(), Some("in_77"));
 }
 
@@ -155,7 +155,7 @@ async fn get_external_identifier_decodes_every_field() {
         .await;
     let v = client(&server)
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -175,7 +175,7 @@ async fn post_external_identifier_schedules_a_sync() {
         .await;
     let done = client(&server)
         .post_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -199,7 +199,7 @@ async fn put_external_identifier_sends_the_body_and_decodes_200_and_201() {
             .await;
         let v = client(&server)
             .put_external_identifier()
-            .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+            .resource(types::ExternalIdentifierResource::Customers)
             .resource_id("cus_01HXA4Z7K9")
             .service(types::ExternalIdentifierService::QuickbooksOnline)
             .body(types::ExternalIdentifier::builder().external_identifier("QBO-1042"))
@@ -222,7 +222,7 @@ async fn delete_external_identifier() {
     Mock::given(method("DELETE")).and(path(ITEM_PATH)).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let done = client(&server)
         .delete_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .resource_id("cus_01HXA4Z7K9")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -235,7 +235,7 @@ async fn delete_external_identifier() {
 /// Each operation with each error status its document declares.
 #[tokio::test]
 async fn every_documented_error_status_decodes_into_problem_details() {
-    use types::{ExternalIdentifierResourceKnown as R, ExternalIdentifierService as S};
+    use types::{ExternalIdentifierResource as R, ExternalIdentifierService as S};
     let cases: &[(&str, &[u16])] = &[
         ("GetExternalIdentifierCollection", &[401, 403]),
         ("GetExternalIdentifier", &[401, 403, 404]),
@@ -295,7 +295,7 @@ async fn a_jwt_is_sent_as_a_bearer_token() {
     Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let c = rebilly::Client::with_environment(Environment::Custom(server.uri()), ORG, Auth::bearer("eyJhbGciOi.jwt")).unwrap();
     c.delete_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::JournalEntries))
+        .resource(types::ExternalIdentifierResource::JournalEntries)
         .resource_id("je_1")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -313,7 +313,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let c = client(&server);
     let missing = c
         .post_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
@@ -323,7 +323,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let too_long = "x".repeat(51);
     let bad = c
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .resource_id(too_long.as_str())
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -332,7 +332,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert!(message.contains("resource_id"), "{message}");
     let path_escape = c
         .get_external_identifier()
-        .resource(types::ExternalIdentifierResource::Known(types::ExternalIdentifierResourceKnown::Customers))
+        .resource(types::ExternalIdentifierResource::Customers)
         .resource_id("../../admin")
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -352,4 +352,57 @@ fn environments_put_the_organization_in_the_base_path() {
     let live = rebilly::Client::with_environment(Environment::Live, "acme", rebilly::api_key(KEY)).unwrap();
     assert_eq!(live.baseurl(), "https://api.rebilly.com/organizations/acme");
     assert!(!format!("{live:?}").contains(KEY), "the key must not appear in Debug output");
+}
+
+/// A value Rebilly adds later, here a second service beside the one-value
+/// enum of our document, decodes as `Unknown` instead of failing the page,
+/// and encodes back unchanged.
+#[tokio::test]
+async fn a_new_enum_value_in_a_list_decodes_as_unknown_and_round_trips() {
+    let mut xero = identifier();
+    xero["service"] = json!("xero");
+    xero["resource"] = json!("subscriptions-v2");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([identifier(), xero.clone()])))
+        .mount(&server)
+        .await;
+    let list = client(&server).get_external_identifier_collection().send().await.unwrap().into_inner();
+    assert_eq!(list[0].service, Some(types::ExternalIdentifierService::QuickbooksOnline));
+    assert_eq!(list[1].service, Some(types::ExternalIdentifierService::Unknown("xero".into())));
+    assert_eq!(list[1].resource, Some(types::ExternalIdentifierResource::Unknown("subscriptions-v2".into())));
+    assert_eq!(reencoded(&list[1]), xero);
+}
+
+/// Open enums read like strings: one flat enum, `as_str`, `Display`,
+/// `FromStr`, `From<&str>` (a listed value becomes its variant), equality,
+/// hashing, a schema; and builders take the enum or a `&str`.
+#[tokio::test]
+async fn open_enums_are_flat_and_builders_take_them_or_strings() {
+    use std::collections::HashSet;
+    use types::ExternalIdentifierResource as R;
+    assert_eq!(R::from("customers"), R::Customers);
+    assert_eq!("customers".parse::<R>().unwrap(), R::Customers);
+    assert_eq!((R::Customers.as_str(), R::Customers.to_string()), ("customers", "customers".to_string()));
+    assert_eq!(R::from("tickets").as_str(), "tickets");
+    assert!(R::from("tickets").is_unknown() && !R::Customers.is_unknown());
+    assert!(R::KNOWN.contains(&R::Customers));
+    let set: HashSet<R> = [R::Customers, R::from("customers"), R::from("tickets")].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    let schema = serde_json::to_value(schemars::schema_for!(R)).unwrap();
+    assert_eq!(schema["type"], "string");
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(identifier())).mount(&server).await;
+    let c = client(&server);
+    c.get_external_identifier().resource("customers").resource_id("cus_01HXA4Z7K9").service("quickbooks-online").send().await.unwrap();
+    c.get_external_identifier()
+        .resource(R::Customers)
+        .resource_id("cus_01HXA4Z7K9")
+        .service(types::ExternalIdentifierService::QuickbooksOnline)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.url.path() == ITEM_PATH), "{:?}", requests.iter().map(|r| r.url.path()).collect::<Vec<_>>());
 }

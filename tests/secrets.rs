@@ -86,7 +86,7 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     let local = rebilly::Client::with_base_url(&server.uri(), rebilly::api_key(SECRET), &settings()).unwrap();
     let _ = local
         .get_external_identifier()
-        .resource(rebilly::types::ExternalIdentifierResourceKnown::Customers)
+        .resource(rebilly::types::ExternalIdentifierResource::Customers)
         .resource_id("cus_1")
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .send()
@@ -126,7 +126,7 @@ fn models_holding_credentials_do_not_print_them() {
     let request = monite::types::ObtainTokenPayload::builder()
         .client_id("9d2b4c8f-2087-4738-ba91-7359683c49a4".parse::<uuid::Uuid>().unwrap())
         .client_secret(sentinel)
-        .grant_type(monite::types::GrantTypeKnown::ClientCredentials);
+        .grant_type(monite::types::GrantType::ClientCredentials);
     let request: monite::types::ObtainTokenPayload = request.try_into().unwrap();
     let layer_config: layer::types::QuickbooksConfigurationInput =
         serde_json::from_value(json!({"client_id": "id", "secret": sentinel})).unwrap();

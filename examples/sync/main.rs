@@ -81,11 +81,12 @@ async fn run() -> Result<()> {
         }
     };
     let resource = match std::env::var("REBILLY_RESOURCE") {
-        // Parsed as a kind this crate knows, to catch a typo before any request.
-        Ok(r) => serde_json::from_value::<rebilly::types::ExternalIdentifierResourceKnown>(serde_json::Value::String(r.clone()))
-            .map_err(|_| format!("REBILLY_RESOURCE {r:?} is not a Rebilly resource kind"))?
-            .into(),
-        Err(_) => rebilly::types::ExternalIdentifierResource::Known(rebilly::types::ExternalIdentifierResourceKnown::Customers),
+        // Checked against the kinds this crate knows, to catch a typo before any request.
+        Ok(r) => match rebilly::types::ExternalIdentifierResource::from(r.as_str()) {
+            unknown if unknown.is_unknown() => return Err(format!("REBILLY_RESOURCE {r:?} is not a Rebilly resource kind").into()),
+            known => known,
+        },
+        Err(_) => rebilly::types::ExternalIdentifierResource::Customers,
     };
     let scheduled = client
         .post_external_identifier()

@@ -4,8 +4,10 @@
 //! it, and the table of operations the transport reads. The tooling under
 //! `crates/verify` generates standalone clients with [`generate_with`].
 
+pub mod open_enums;
+
 use openapiv3::OpenAPI;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -55,18 +57,47 @@ fn credential_schema() -> schemars::schema::SchemaObject {
     }
 }
 
-/// The client and the operations table of the document at `spec_path`.
-pub fn generate(spec_path: &Path) -> Result<(String, String), String> {
-    let text = std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
-    let client = generate_text(&text, &spec_path.display().to_string())?;
-    let table = operation_table(&text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    Ok((client, table))
+/// What build.rs writes for one API.
+pub struct Generated {
+    /// The progenitor client and its types.
+    pub client: String,
+    /// The operations table ([`operation_table`]).
+    pub operations: String,
+    /// The flat open enums ([`open_enums::code`]), which the client's types
+    /// use in place of their own.
+    pub enums: String,
 }
 
-/// Generates the client for the document `text`; `origin` names it in errors.
+/// The client, the operations table and the open enums of the document at
+/// `spec_path`. `enums_module` is the path the enums are included at
+/// (`crate::monite::enums`).
+pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
+    let origin = spec_path.display().to_string();
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+    let enums = open_enums::find(&doc);
+    let client = generate_with(&text, &origin, &settings_with_enums(&enums, enums_module))?;
+    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))?;
+    Ok(Generated { client, operations, enums: open_enums::code(&enums) })
+}
+
+/// [`settings`], with the flat open `enums` (found in `text`) used in place
+/// of the types progenitor would make of them, from `enums_module`.
+fn settings_with_enums(enums: &[open_enums::OpenEnum], enums_module: &str) -> GenerationSettings {
+    let mut settings = settings();
+    for e in enums {
+        let name = open_enums::type_name(&e.name);
+        settings.with_replacement(&name, format!("{enums_module}::{name}"), [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+    }
+    settings
+}
+
+/// Generates the client for the document `text` as build.rs does, its open
+/// enums taken from `crate::enums`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
-    generate_with(text, origin, &settings())
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+    generate_with(text, origin, &settings_with_enums(&open_enums::find(&doc), "crate::enums"))
 }
 
 /// [`generate_text`] with other settings.

@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// The normalizer writes an open enum as `oneOf: [<X>Known, string]`, the
-/// shape typify turns into `Known(..) | Unknown(String)`; a listed value
-/// matches both members, which a literal validator such as Prism rejects
-/// under `oneOf`. The copy of our Layer document Prism serves says `anyOf`,
-/// which is what the generated type accepts.
+/// Without `flat_enums`, the normalizer writes an open enum as
+/// `oneOf: [<X>Known, string]`; a listed value matches both members, which a
+/// literal validator such as Prism rejects under `oneOf`. A served copy of
+/// such a document says `anyOf`, which is what a generated type accepts (our
+/// own documents use `flat_enums` and list values plainly: nothing to do).
 fn open_enums_as_any_of(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {

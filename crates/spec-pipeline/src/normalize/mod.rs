@@ -49,6 +49,13 @@ pub struct Config {
     /// leave out.
     #[serde(default)]
     pub response_envelope: Option<envelope::Envelope>,
+    /// Open enums as flat components marked `x-open-enum` (every string
+    /// enum but discriminator tags, parameters and one-value enums too),
+    /// which accounting-sync's code generation turns into
+    /// `enum X { A, B, Unknown(String) }`. Off: the `oneOf` form any
+    /// progenitor client decodes openly (the vendor documents in corpus).
+    #[serde(default)]
+    pub flat_enums: bool,
 }
 
 /// A document the normalizer cannot work with, and where.

@@ -12,6 +12,13 @@
 //! enums a discriminator reads (the tag must pick exactly one variant) and
 //! enums in parameters (values the caller sends, never the server).
 //! Nothing is lost.
+//!
+//! With `flat_enums` (our own documents), every string enum but the
+//! discriminator tags, one-value enums and parameter enums included, becomes
+//! a component of its own (inline ones are hoisted, named like typify's
+//! inline types) marked `x-open-enum: true`, which the crate's code
+//! generation emits as `enum X { A, B, Unknown(String) }` with serde that
+//! keeps an unknown value unchanged. The document still lists the values.
 
 use super::{Config, NormalizeError, Tally};
 use crate::naming::type_name;
@@ -49,7 +56,12 @@ struct Opener<'a> {
     /// The component being walked.
     owner: Option<String>,
     tags_kept: usize,
+    /// `flat_enums`: see the module docs.
+    flat: bool,
 }
+
+/// The extension that marks a flat open enum.
+pub const OPEN_ENUM: &str = "x-open-enum";
 
 impl Opener<'_> {
     /// A base name `b` such that neither `b` nor `<b>Known` names a type yet.
@@ -65,13 +77,48 @@ impl Opener<'_> {
         candidate
     }
 
+    /// A name no type has yet, from `base`.
+    fn fresh_flat(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        let mut n = 2;
+        while self.taken.contains(&candidate.to_ascii_lowercase()) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(candidate.to_ascii_lowercase());
+        candidate
+    }
+
+    /// `flat_enums`: marks the enum `s` open, as a component of its own.
+    fn open_flat(&mut self, value: &mut Value, values: Vec<String>, name: &str, ptr: &str, t: &mut Tally) {
+        let Value::Object(s) = value else { return };
+        let had_null = matches!(s.get("enum"), Some(Value::Array(v)) if v.iter().any(Value::is_null));
+        s.insert("type".into(), json!("string"));
+        s.insert("enum".into(), Value::Array(values.iter().map(|v| json!(v)).collect()));
+        s.insert(OPEN_ENUM.into(), json!(true));
+        if had_null {
+            s.insert("nullable".into(), json!(true));
+        }
+        t.rewrite();
+        let is_component = self.owner.as_ref().is_some_and(|owner| ptr == format!("/components/schemas/{}", escape(owner)));
+        if !is_component {
+            let component = self.fresh_flat(name);
+            let schema = std::mem::replace(value, json!({"$ref": format!("#/components/schemas/{component}")}));
+            self.added.push((self.owner.clone(), component, schema));
+        }
+    }
+
     /// Opens the enums in `value` (named `name` in Rust) and below it.
     fn open(&mut self, value: &mut Value, name: &str, ptr: &str, t: &mut Tally) {
         let Value::Object(s) = value else { return };
         if s.contains_key("$ref") {
             return;
         }
-        if let Some(values) = closed_strings(s) {
+        if let Some(values) = closed_strings(s, if self.flat { 1 } else { 2 }) {
+            if self.flat && !self.tags.contains(ptr) {
+                self.open_flat(value, values, name, ptr, t);
+                return;
+            }
             if self.tags.contains(ptr) {
                 self.tags_kept += 1;
                 return;
@@ -122,16 +169,16 @@ impl Opener<'_> {
     }
 }
 
-/// The string values of an enum that can be opened: two or more strings
+/// The string values of an enum that can be opened: `min` or more strings
 /// (a `null` among them means nullable).
-fn closed_strings(s: &Map<String, Value>) -> Option<Vec<String>> {
+fn closed_strings(s: &Map<String, Value>, min: usize) -> Option<Vec<String>> {
     let Value::Array(values) = s.get("enum")? else { return None };
     if s.get("type").is_some_and(|t| t != "string") {
         return None;
     }
     let strings: Vec<String> = values.iter().filter_map(Value::as_str).map(str::to_string).collect();
     let only_strings_and_null = values.iter().all(|v| v.is_string() || v.is_null());
-    (strings.len() >= 2 && only_strings_and_null).then_some(strings)
+    (strings.len() >= min && only_strings_and_null).then_some(strings)
 }
 
 /// Pointers of the schemas discriminators read: for each discriminated
@@ -194,7 +241,7 @@ fn mark_tag(doc: &Value, ptr: &str, tag: &str, tags: &mut HashSet<String>, seen:
     }
 }
 
-pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
     let tags = discriminator_tags(doc);
     let names: Vec<String> =
         doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
@@ -204,6 +251,7 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         added: Vec::new(),
         owner: None,
         tags_kept: 0,
+        flat: config.flat_enums,
     };
     for name in &names {
         let ptr = format!("/components/schemas/{}", escape(name));
@@ -214,6 +262,9 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
     }
     opener.owner = None;
     open_operation_bodies(doc, &mut opener, t);
+    if opener.flat {
+        open_parameters(doc, &mut opener, t);
+    }
     if opener.tags_kept > 0 {
         t.notes.push(format!("{} enums left closed: a discriminator reads them", opener.tags_kept));
     }
@@ -241,6 +292,31 @@ fn open_operation_bodies(doc: &mut Value, opener: &mut Opener, t: &mut Tally) {
                     let ptr = format!("{at}/responses/{status}/content/{}/schema", escape(media));
                     opener.open(schema, &format!("{id}Response"), &ptr, t);
                 }
+            }
+        }
+    }
+}
+
+/// `flat_enums`: opens the enums of parameters too (inline ones become
+/// components named `<Operation><Parameter>`, or `<Parameter>` for a
+/// component parameter).
+fn open_parameters(doc: &mut Value, opener: &mut Opener, t: &mut Tally) {
+    if let Some(Value::Object(params)) = doc.pointer_mut("/components/parameters") {
+        for (key, p) in params.iter_mut() {
+            let ptr = format!("/components/parameters/{}/schema", escape(key));
+            let name = p.get("name").and_then(Value::as_str).map_or_else(|| type_name(key), type_name);
+            if let Some(schema) = p.get_mut("schema") {
+                opener.open(schema, &name, &ptr, t);
+            }
+        }
+    }
+    for OperationMut { pointer: at, op, .. } in operations_mut(doc) {
+        let Some(id) = op.get("operationId").and_then(Value::as_str).map(type_name) else { continue };
+        let Some(Value::Array(params)) = op.get_mut("parameters") else { continue };
+        for (i, p) in params.iter_mut().enumerate() {
+            let Some(name) = p.get("name").and_then(Value::as_str).map(type_name) else { continue };
+            if let Some(schema) = p.get_mut("schema") {
+                opener.open(schema, &format!("{id}{name}"), &format!("{at}/parameters/{i}/schema"), t);
             }
         }
     }
@@ -339,5 +415,39 @@ mod tests {
             "application/json": {"schema": {"type": "object", "properties": {"state": {"type": "string", "enum": ["x", "y"]}}}}}}}}}}});
         run_pass(run, &mut doc, &Config::default());
         assert_eq!(doc["components"]["schemas"]["ListThingsResponseStateKnown"]["enum"], json!(["x", "y"]));
+    }
+
+    #[test]
+    fn flat_enums_become_marked_components_and_parameters_and_constants_open_too() {
+        let mut doc = json!({
+            "paths": {"/things/{kind}": {"get": {"operationId": "getThings", "parameters": [
+                {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["a", "b"]}}
+            ], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+            "components": {"schemas": {
+                "Status": {"type": "string", "enum": ["active", "paused", null], "description": "Where it stands."},
+                "Thing": {"type": "object", "properties": {
+                    "service": {"type": "string", "enum": ["quickbooks-online"]},
+                    "status": {"$ref": "#/components/schemas/Status"}
+                }},
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}], "discriminator": {"propertyName": "kind"}},
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["cat"]}}}
+            }}
+        });
+        let t = run_pass(run, &mut doc, &Config { flat_enums: true, ..Config::default() });
+        let s = &doc["components"]["schemas"];
+        assert_eq!(
+            s["Status"],
+            json!({"type": "string", "enum": ["active", "paused"], "description": "Where it stands.", "x-open-enum": true, "nullable": true})
+        );
+        // An inline one-value enum is hoisted and open.
+        assert_eq!(s["Thing"]["properties"]["service"], json!({"$ref": "#/components/schemas/ThingService"}));
+        assert_eq!(s["ThingService"], json!({"type": "string", "enum": ["quickbooks-online"], "x-open-enum": true}));
+        // A parameter's enum too.
+        assert_eq!(doc["paths"]["/things/{kind}"]["get"]["parameters"][0]["schema"], json!({"$ref": "#/components/schemas/GetThingsKind"}));
+        assert_eq!(s["GetThingsKind"]["enum"], json!(["a", "b"]));
+        // The discriminator's tag stays closed.
+        assert_eq!(s["Cat"]["properties"]["kind"], json!({"type": "string", "enum": ["cat"]}));
+        assert_eq!(t.rewrites, 3);
+        assert!(s.as_object().unwrap().values().all(|v| !is_open(v.as_object().unwrap())));
     }
 }
