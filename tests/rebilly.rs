@@ -328,8 +328,11 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .service(types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await;
-    let Err(GeneratedError::InvalidRequest(message)) = bad else { panic!("{bad:?}") };
-    assert!(message.contains("resource_id"), "{message}");
+    // Converted, the error says which parameter and which rule.
+    let err = accounting_sync::Error::from(bad.unwrap_err());
+    assert_eq!(err.kind(), accounting_sync::ErrorKind::InvalidRequest);
+    let message = err.message().unwrap();
+    assert!(message.starts_with("resource_id: the value must be at most 50 characters long and match the pattern"), "{message}");
     let path_escape = c
         .get_external_identifier()
         .resource(types::ExternalIdentifierResource::Customers)

@@ -97,6 +97,9 @@ impl VendorError for types::ApiErrorEnvelope {
     fn into_body(self) -> VendorBody {
         VendorBody::Layer(self)
     }
+    fn input_rules() -> &'static [(&'static str, &'static str)] {
+        INPUT_RULES
+    }
 }
 
 /// OAuth2 client credentials, exchanged at [`TOKEN_URL`] for one-hour tokens

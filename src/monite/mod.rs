@@ -78,6 +78,9 @@ impl VendorError for types::ErrorBody {
     fn into_body(self) -> VendorBody {
         VendorBody::Monite(self)
     }
+    fn input_rules() -> &'static [(&'static str, &'static str)] {
+        INPUT_RULES
+    }
 }
 
 /// Partner client credentials, exchanged at `POST /auth/token` for partner

@@ -80,6 +80,9 @@ impl VendorError for types::ErrorBody {
     fn into_body(self) -> VendorBody {
         VendorBody::Rebilly(self)
     }
+    fn input_rules() -> &'static [(&'static str, &'static str)] {
+        INPUT_RULES
+    }
 }
 
 /// The header that carries a Rebilly secret API key.

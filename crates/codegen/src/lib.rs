@@ -61,7 +61,8 @@ fn credential_schema() -> schemars::schema::SchemaObject {
 pub struct Generated {
     /// The progenitor client and its types.
     pub client: String,
-    /// The operations table ([`operation_table`]).
+    /// The operations table ([`operation_table`]) and the input rules
+    /// ([`input_rules`]).
     pub operations: String,
     /// The flat open enums ([`open_enums::code`]), which the client's types
     /// use in place of their own.
@@ -78,7 +79,7 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
     let enums = open_enums::find(&doc);
     let client = generate_with(&text, &origin, &settings_with_enums(&enums, enums_module))?;
-    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))?;
+    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
     Ok(Generated { client, operations, enums: open_enums::code(&enums) })
 }
 
@@ -147,6 +148,68 @@ pub fn operation_table(text: &str) -> Result<String, String> {
          use crate::transport::Operation;\n\
          &[\n{rows}]\n}};\n"
     ))
+}
+
+/// A Rust table of the rule behind each constrained string type of the
+/// document (`(type name, rule)`), so that a value a builder refuses can be
+/// reported with the rule it broke: progenitor's builders keep only
+/// "conversion to `T` for parameter failed". Types are named as typify names
+/// them: a component by its name, a parameter `<OperationId><Parameter>`, a
+/// property `<Component><Property>`.
+pub fn input_rules(doc: &serde_json::Value) -> String {
+    use heck::ToUpperCamelCase;
+    let mut rules: Vec<(String, String)> = Vec::new();
+    let mut add = |name: String, schema: &serde_json::Value| {
+        if let Some(rule) = rule_of(schema) {
+            if !rules.iter().any(|(n, _)| *n == name) {
+                rules.push((name, rule));
+            }
+        }
+    };
+    let schemas = doc.pointer("/components/schemas").and_then(serde_json::Value::as_object);
+    for (name, schema) in schemas.into_iter().flatten() {
+        add(name.to_upper_camel_case(), schema);
+        for (prop, p) in schema.get("properties").and_then(serde_json::Value::as_object).into_iter().flatten() {
+            add(format!("{}{}", name.to_upper_camel_case(), prop.to_upper_camel_case()), p);
+        }
+    }
+    for item in doc.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten().map(|(_, item)| item) {
+        let shared = item.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
+        for op in item.as_object().into_iter().flatten().filter_map(|(_, op)| op.as_object()) {
+            let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else { continue };
+            let own = op.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
+            for p in shared.iter().chain(own) {
+                let p = match p.get("$ref").and_then(serde_json::Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
+                    Some(target) => target,
+                    None => p,
+                };
+                if let (Some(name), Some(schema)) = (p.get("name").and_then(serde_json::Value::as_str), p.get("schema")) {
+                    add(format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case()), schema);
+                }
+            }
+        }
+    }
+    let rows: String = rules.iter().map(|(name, rule)| format!("    ({name:?}, {rule:?}),\n")).collect();
+    format!("/// `(type, rule)` of each constrained string type, for builder errors.\npub(crate) const INPUT_RULES: &[(&str, &str)] = &[\n{rows}];\n")
+}
+
+/// The constraints of a string schema, in words.
+fn rule_of(schema: &serde_json::Value) -> Option<String> {
+    if schema.get("type").and_then(serde_json::Value::as_str) != Some("string") || schema.get("$ref").is_some() {
+        return None;
+    }
+    let number = |key: &str| schema.get(key).and_then(serde_json::Value::as_u64);
+    let mut parts = Vec::new();
+    match (number("minLength"), number("maxLength")) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters long")),
+        (Some(min), None) => parts.push(format!("at least {min} characters long")),
+        (None, Some(max)) => parts.push(format!("at most {max} characters long")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(serde_json::Value::as_str) {
+        parts.push(format!("match the pattern {pattern}"));
+    }
+    (!parts.is_empty()).then(|| format!("must be {}", parts.join(" and ")).replace("must be match", "must match"))
 }
 
 /// The name progenitor gives an operation: its operationId in snake case,
@@ -370,5 +433,28 @@ mod tests {
         }
         // Monite's token request and response, Layer's QuickBooks configuration.
         assert!(checked >= 3, "{checked}");
+    }
+
+    /// Each input rule names a type the generated code declares, so a
+    /// builder error can always be matched with its rule.
+    #[test]
+    fn input_rules_name_generated_types() {
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let mut rules = 0;
+        for api in apis(&specs).unwrap() {
+            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let code = generate_text(&text, &api).unwrap();
+            let table = input_rules(&doc);
+            for row in table.lines().filter(|l| l.starts_with("    (")) {
+                let name = row.trim_start().trim_start_matches("(\"").split('"').next().unwrap();
+                assert!(code.contains(&format!("pub struct {name}(")), "{api}: {name} is not a generated type");
+                rules += 1;
+            }
+        }
+        assert!(rules > 0);
+        let rule = rule_of(&serde_json::json!({"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[a-z]+$"}));
+        assert_eq!(rule.as_deref(), Some("must be 1 to 50 characters long and match the pattern ^[a-z]+$"));
+        assert_eq!(rule_of(&serde_json::json!({"type": "string", "pattern": "^x$"})).as_deref(), Some("must match the pattern ^x$"));
     }
 }
