@@ -1,7 +1,7 @@
 //! Credentials, and access tokens got with them.
 //!
 //! A static credential (API key, bearer token) becomes a header once. Client
-//! credentials become a [`TokenCache`]: the token is fetched on first use,
+//! credentials become a token cache: the token is fetched on first use,
 //! cached, and fetched again ahead of expiry. However many calls wait, one
 //! fetch is in flight at a time, under its own timeout, and its outcome,
 //! token or failure, is shared with every caller waiting on it. Secrets are

@@ -87,6 +87,8 @@
 //! (`accounting_sync.request`) with vendor, operation, method, path template,
 //! status, attempt and request id.
 #![warn(missing_docs)]
+// docs.rs shows which feature each API module needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // With some API features off, parts of the shared facade go unused (and with
 // none, `VendorBody` has no variant).
 #![cfg_attr(
@@ -125,8 +127,11 @@ pub use uuid;
 pub struct ReadmeDoctests;
 
 #[cfg(feature = "layer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "layer")))]
 pub mod layer;
 #[cfg(feature = "monite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "monite")))]
 pub mod monite;
 #[cfg(feature = "rebilly")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
 pub mod rebilly;

@@ -13,9 +13,9 @@ pub enum ErrorKind {
     /// 404: no such resource.
     NotFound,
     /// 400 or 422: the server rejected the request's data; see
-    /// [`Error::field_errors`].
+    /// [`Error::field_errors`](crate::Error::field_errors).
     Validation,
-    /// 429: too many requests; see [`Error::retry_after`].
+    /// 429: too many requests; see [`Error::retry_after`](crate::Error::retry_after).
     RateLimited,
     /// 409: the request conflicts with the resource's state.
     Conflict,
@@ -38,7 +38,7 @@ pub enum ErrorKind {
     /// does not parse, or is too long).
     InvalidResponse,
     /// The response could not be decoded (malformed, truncated, or not what
-    /// the API documents); see [`Error::raw_body`].
+    /// the API documents); see [`Error::raw_body`](crate::Error::raw_body).
     Decode,
     /// Getting an access token failed (token endpoint error, bad client
     /// credentials).

@@ -49,7 +49,7 @@ pub mod types {
 // `accounting_sync::Error`, into which `?` converts every call's error.
 pub use crate::Error;
 /// The error type the generated methods return, before `?` turns it into
-/// [`Error`](crate::Error).
+/// [`Error`].
 pub type GeneratedError<E = types::ApiErrorEnvelope> = progenitor_client::Error<E>;
 
 include!(concat!(env!("OUT_DIR"), "/layer_operations.rs"));

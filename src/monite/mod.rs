@@ -2,7 +2,7 @@
 //!
 //! [`Client`] and [`types`] are generated at build time from
 //! `specs/monite/openapi.json`. The client sets Monite's two context headers
-//! itself: `x-monite-version` (the document's version, [`API_VERSION`],
+//! itself: `x-monite-version` (the document's version, [`api_version`],
 //! unless [`Client::with_api_version`] says otherwise) and
 //! `x-monite-entity-id` (from [`Client::for_entity`]). Every error status
 //! decodes into [`types::ErrorBody`]: `error.message` for most, `detail` for
@@ -50,7 +50,7 @@ pub mod types {
 // `accounting_sync::Error`, into which `?` converts every call's error.
 pub use crate::Error;
 /// The error type the generated methods return, before `?` turns it into
-/// [`Error`](crate::Error).
+/// [`Error`].
 pub type GeneratedError<E = types::ErrorBody> = progenitor_client::Error<E>;
 
 include!(concat!(env!("OUT_DIR"), "/monite_operations.rs"));
