@@ -107,6 +107,7 @@ mod secret;
 pub mod settings;
 pub mod transport;
 mod vendor;
+pub mod webhooks;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};

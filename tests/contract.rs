@@ -246,6 +246,23 @@ async fn monite_against_its_own_document() {
                 .client_secret("secret")
                 .grant_type(monite::types::GrantType::ClientCredentials);
             ok("post_auth_token", c.post_auth_token().body(token).send().await.map_err(Error::from));
+            let subscription = monite::types::CreateWebhookSubscriptionRequest::builder()
+                .object_type(monite::types::WebhookObjectType::AccountingConnection)
+                .url("https://books.example.com/webhooks/monite");
+            ok("post_webhook_subscriptions", c.post_webhook_subscriptions().body(subscription).send().await.map_err(Error::from));
+            ok("get_webhook_subscriptions", c.get_webhook_subscriptions().send().await.map_err(Error::from));
+            ok(
+                "get_webhook_subscriptions_id",
+                c.get_webhook_subscriptions_id().webhook_subscription_id(id).send().await.map_err(Error::from),
+            );
+            ok(
+                "delete_webhook_subscriptions_id",
+                c.delete_webhook_subscriptions_id().webhook_subscription_id(id).send().await.map_err(Error::from),
+            );
+            ok(
+                "post_webhook_subscriptions_id_regenerate_secret",
+                c.post_webhook_subscriptions_id_regenerate_secret().webhook_subscription_id(id).send().await.map_err(Error::from),
+            );
         }
     }
     // The statuses Monite's document declares (the push's 401 and 429 come from its docs page, not the document).

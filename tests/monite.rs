@@ -416,3 +416,65 @@ async fn an_entity_call_without_for_entity_is_refused_before_sending() {
         types::ObtainTokenPayload::builder().client_id(uuid(ENTITY)).client_secret("s").grant_type(types::GrantType::ClientCredentials);
     partner(&token).post_auth_token().body(payload).send().await.unwrap();
 }
+
+const SUBSCRIPTION: &str = "7e209570-afd5-4078-ac33-b8e7409fa790";
+
+fn subscription(with_secret: bool) -> Value {
+    let mut v = json!({
+        "id": SUBSCRIPTION,
+        "event_types": ["updated"],
+        "object_type": "accounting_connection",
+        "status": "enabled",
+        "url": "https://books.example.com/webhooks/monite"
+    });
+    if with_secret {
+        v["secret"] = json!("whsec_subscription-secret-value");
+    }
+    v
+}
+
+/// The webhook-subscription operations: partner-level (no entity header),
+/// the secret typed as a `Secret` that never prints.
+#[tokio::test]
+async fn webhook_subscriptions() {
+    let server = serve(201, subscription(true)).await;
+    let body = types::CreateWebhookSubscriptionRequest::builder()
+        .object_type(types::WebhookObjectType::AccountingConnection)
+        .url("https://books.example.com/webhooks/monite")
+        .event_types(vec!["updated".to_string()]);
+    let created = partner(&server).post_webhook_subscriptions().body(body).send().await.unwrap().into_inner();
+    let request = assert_request(&server, "POST", "/v1/webhook_subscriptions", &[], false).await;
+    assert_eq!(
+        json_body(&request),
+        json!({"object_type": "accounting_connection", "url": "https://books.example.com/webhooks/monite", "event_types": ["updated"]})
+    );
+    assert_eq!(created.secret.expose(), "whsec_subscription-secret-value");
+    assert!(!format!("{created:?}").contains("whsec_subscription"), "{created:?}");
+    assert_eq!(reencoded(&created), subscription(true));
+
+    let server = serve(200, json!({"data": [subscription(false)], "next_pagination_token": null})).await;
+    let page = partner(&server).get_webhook_subscriptions().object_type("accounting_connection").send().await.unwrap().into_inner();
+    assert_request(&server, "GET", "/v1/webhook_subscriptions", &[("object_type", "accounting_connection")], false).await;
+    assert_eq!((page.data.len(), page.data[0].status.clone()), (1, types::WebhookSubscriptionStatus::Enabled));
+
+    let server = serve(200, subscription(false)).await;
+    let one = partner(&server).get_webhook_subscriptions_id().webhook_subscription_id(uuid(SUBSCRIPTION)).send().await.unwrap();
+    assert_request(&server, "GET", &format!("/v1/webhook_subscriptions/{SUBSCRIPTION}"), &[], false).await;
+    assert_eq!(reencoded(&*one), subscription(false));
+
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    partner(&server).delete_webhook_subscriptions_id().webhook_subscription_id(uuid(SUBSCRIPTION)).send().await.unwrap();
+    assert_request(&server, "DELETE", &format!("/v1/webhook_subscriptions/{SUBSCRIPTION}"), &[], false).await;
+
+    let server = serve(200, subscription(true)).await;
+    let renewed = partner(&server)
+        .post_webhook_subscriptions_id_regenerate_secret()
+        .webhook_subscription_id(uuid(SUBSCRIPTION))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_request(&server, "POST", &format!("/v1/webhook_subscriptions/{SUBSCRIPTION}/regenerate_secret"), &[], false).await;
+    assert_eq!(renewed.secret.expose(), "whsec_subscription-secret-value");
+}
