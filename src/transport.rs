@@ -113,7 +113,7 @@ impl ClientContext {
         operations: OperationTable,
     ) -> Result<(Self, reqwest::Client), ConfigError> {
         #[cfg(feature = "rustls")]
-        install_ring_provider();
+        crate::install_crypto_provider();
         let http = reqwest::Client::builder()
             .user_agent(concat!("accounting-sync/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
@@ -405,20 +405,6 @@ impl ClientContext {
         copy.extensions_mut().insert(stash.clone());
         Some(Response::from(copy))
     }
-}
-
-/// With the `rustls` feature, reqwest's rustls has no crypto provider of its
-/// own: ring becomes the process's default unless the application installed
-/// one before (its choice is kept).
-#[cfg(feature = "rustls")]
-fn install_ring_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // Err means another thread installed one first: also fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
-    });
 }
 
 fn millis(d: Duration) -> u64 {
