@@ -4,6 +4,7 @@
 //! it, and the table of operations the transport reads. The tooling under
 //! `crates/verify` generates standalone clients with [`generate_with`].
 
+mod docs;
 pub mod open_enums;
 
 use openapiv3::OpenAPI;
@@ -78,7 +79,7 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
     let origin = spec_path.display().to_string();
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
     let enums = open_enums::find(&doc);
-    let client = generate_with(&text, &origin, &settings_with_enums(&enums, enums_module))?;
+    let client = document(&generate_with(&text, &origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
     let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
     Ok(Generated { client, operations, enums: open_enums::code(&enums) })
 }
@@ -98,7 +99,14 @@ fn settings_with_enums(enums: &[open_enums::OpenEnum], enums_module: &str) -> Ge
 /// enums taken from `crate::enums`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
-    generate_with(text, origin, &settings_with_enums(&open_enums::find(&doc), "crate::enums"))
+    document(&generate_with(text, origin, &settings_with_enums(&open_enums::find(&doc), "crate::enums"))?, &doc)
+}
+
+/// `code` with every builder setter documented from `doc` (see `docs.rs`).
+fn document(code: &str, doc: &serde_json::Value) -> Result<String, String> {
+    let mut file = syn::parse_file(code).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    docs::document_setters(&mut file, doc);
+    Ok(prettyplease::unparse(&file))
 }
 
 /// [`generate_text`] with other settings.
@@ -456,5 +464,41 @@ mod tests {
         let rule = rule_of(&serde_json::json!({"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[a-z]+$"}));
         assert_eq!(rule.as_deref(), Some("must be 1 to 50 characters long and match the pattern ^[a-z]+$"));
         assert_eq!(rule_of(&serde_json::json!({"type": "string", "pattern": "^x$"})).as_deref(), Some("must match the pattern ^x$"));
+    }
+
+    /// Every setter of every request and model builder of our three
+    /// documents has documentation (from the document's descriptions).
+    #[test]
+    fn every_builder_setter_is_documented() {
+        fn undocumented(items: &[syn::Item], in_builder: bool, out: &mut Vec<String>) {
+            for item in items {
+                match item {
+                    syn::Item::Mod(m) => {
+                        let inner = in_builder || m.ident == "builder";
+                        undocumented(m.content.as_ref().map_or(&[][..], |(_, i)| i), inner, out);
+                    }
+                    syn::Item::Impl(block) if in_builder && block.trait_.is_none() => {
+                        for member in &block.items {
+                            if let syn::ImplItem::Fn(f) = member {
+                                let public = matches!(f.vis, syn::Visibility::Public(_));
+                                if public && !f.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                                    out.push(format!("{}::{}", block.self_ty.to_token_stream(), f.sig.ident));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        use quote::ToTokens;
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        for api in apis(&specs).unwrap() {
+            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+            let file = syn::parse_file(&generate_text(&text, &api).unwrap()).unwrap();
+            let mut missing = Vec::new();
+            undocumented(&file.items, false, &mut missing);
+            assert!(missing.is_empty(), "{api}: {} setters without docs: {missing:?}", missing.len());
+        }
     }
 }
