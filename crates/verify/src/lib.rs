@@ -26,4 +26,6 @@ pub mod sweep;
 pub mod upstream;
 
 #[cfg(test)]
+mod construct_tests;
+#[cfg(test)]
 mod semantics_tests;

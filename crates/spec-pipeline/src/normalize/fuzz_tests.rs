@@ -3,7 +3,7 @@
 //! removed, text cut short), and each must normalize or fail with an error,
 //! never a panic. Deterministic: the seeds are fixed.
 
-use super::{envelope::Envelope, normalize, Config};
+use super::{normalize, Config};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -73,17 +73,46 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
     }
 }
 
+/// Our three sources with their normalizer settings, and a document of the
+/// constructs the normalizer rewrites for progenitor (default responses,
+/// cookie, object and content parameters, a path and a query parameter of one
+/// name, media types without a schema, a property named `$ref`).
 fn sources() -> Vec<(Value, Config)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
-    let monite = Config { client_headers: vec!["x-monite-version".into(), "x-monite-entity-id".into()], ..Config::default() };
-    let layer = Config {
-        response_envelope: Some(Envelope { success: "data".into(), error: "errors".into(), meta: Some("meta".into()) }),
-        ..Config::default()
-    };
-    [("rebilly/source.yaml", Config::default()), ("monite/source.json", monite), ("layer/source.yaml", layer)]
+    let mut out: Vec<(Value, Config)> = ["rebilly/source.yaml", "monite/source.json", "layer/source.yaml"]
         .into_iter()
-        .map(|(file, config)| (crate::document::read(&root.join(file)).expect("our sources parse"), config))
-        .collect()
+        .map(|file| {
+            let settings = root.join(file).with_file_name("normalize.json");
+            let config =
+                std::fs::read_to_string(settings).map(|t| serde_json::from_str(&t).expect("our settings parse")).unwrap_or_default();
+            (crate::document::read(&root.join(file)).expect("our sources parse"), config)
+        })
+        .collect();
+    out.push((constructs(), Config { flat_enums: true, ..Config::default() }));
+    out
+}
+
+fn constructs() -> Value {
+    let thing = json!({"description": "a thing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "constructs", "version": "1"},
+        "paths": {
+            "/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {"operationId": "getA", "parameters": [
+                    {"name": "id", "in": "query", "schema": {"type": "string"}},
+                    {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                    {"name": "where", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["a", "b"]}}}},
+                    {"name": "page", "in": "query", "schema": {"type": "object", "properties": {"limit": {"type": "integer"}}}}
+                ], "responses": {"200": thing, "default": {"description": "error", "content": {"application/json": {}}}}},
+                "post": {"operationId": "postA", "requestBody": {"content": {"application/json": {}, "application/pdf": {}}},
+                    "responses": {"default": thing}}
+            }
+        },
+        "components": {"schemas": {"Thing": {"type": "object", "properties": {"$ref": {"type": "string"}, "kind": {"type": "string", "enum": ["x"]}}}}}
+    })
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 mod client_headers;
 mod const_values;
+mod default_responses;
 mod defaults;
 mod discriminators;
 mod enum_names;
@@ -16,11 +17,13 @@ mod example_formats;
 mod examples;
 mod exclusive_bounds;
 pub(crate) mod media_types;
+mod missing_schemas;
 mod null_unions;
 mod nullable_components;
 pub mod open_enums;
 mod open_objects;
 pub(crate) mod operation_ids;
+mod parameters;
 mod path_segments;
 mod query_lists;
 mod ref_siblings;
@@ -136,14 +139,17 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "scalar_unions", why: "anyOf of scalars decodes wrongly; oneOf, narrowest first, is exact", run: scalar_unions::run },
     Pass { name: "open_objects", why: "additionalProperties: false would reject new server fields", run: open_objects::run },
     Pass { name: "media_types", why: "only application/json bodies are typed", run: media_types::run },
+    Pass { name: "missing_schemas", why: "a media type without a schema makes progenitor panic or refuse", run: missing_schemas::run },
     Pass { name: "envelope", why: "the wire wraps bodies the document describes bare", run: envelope::run },
     Pass { name: "ref_siblings", why: "keys beside $ref are ignored or rejected in 3.0", run: ref_siblings::run },
     Pass { name: "defaults", why: "a default that breaks its schema fails the whole document", run: defaults::run },
     Pass { name: "enum_names", why: "enum values without distinct Rust names panic", run: enum_names::run },
     Pass { name: "required_fields", why: "readOnly/writeOnly fields must not be required one way", run: required_fields::run },
     Pass { name: "request_bodies", why: "multipart and unknown request types are rejected", run: request_bodies::run },
+    Pass { name: "default_responses", why: "a default response beside a 2xx makes progenitor panic", run: default_responses::run },
     Pass { name: "success_responses", why: "progenitor needs one success type per operation", run: success_responses::run },
     Pass { name: "error_responses", why: "progenitor needs one error type per operation", run: error_responses::run },
+    Pass { name: "parameters", why: "cookie, content-described, object and path-clashing parameters are refused", run: parameters::run },
     Pass { name: "query_lists", why: "lists are sent as repeated keys, never comma-separated", run: query_lists::run },
     Pass {
         name: "path_segments",
@@ -230,10 +236,12 @@ pub fn normalize(doc: &mut Value, config: &Config) -> Result<Report, NormalizeEr
 /// Every local `$ref` must point at something, and no chain of refs may
 /// come back to where it started: an error names the `$ref`'s place.
 fn check_refs(doc: &Value) -> Result<(), NormalizeError> {
-    fn visit(doc: &Value, v: &Value, at: &str) -> Result<(), NormalizeError> {
+    // `names`: `v` maps names to schemas (`properties`), so a key `$ref`
+    // in it is a property of that name, not a reference.
+    fn visit(doc: &Value, v: &Value, at: &str, names: bool) -> Result<(), NormalizeError> {
         match v {
             Value::Object(m) => {
-                if let Some(r) = m.get("$ref") {
+                if let Some(r) = m.get("$ref").filter(|_| !names) {
                     let Some(target) = r.as_str() else { return Err(NormalizeError::new(format!("{at}/$ref"), "$ref must be a string")) };
                     if let Some(pointer) = target.strip_prefix('#') {
                         let mut seen = vec![pointer.to_string()];
@@ -260,21 +268,23 @@ fn check_refs(doc: &Value) -> Result<(), NormalizeError> {
                 }
                 for (k, c) in m {
                     // Examples are data, not schema: a "$ref" key in them is just a key.
-                    if k != "example" && k != "examples" && k != "default" && k != "enum" && k != "const" {
-                        visit(doc, c, &format!("{at}/{}", crate::refs::escape(k)))?;
+                    // (In a map of names, those are property names.)
+                    if names || (k != "example" && k != "examples" && k != "default" && k != "enum" && k != "const") {
+                        let is_name_map = !names && (k == "properties" || k == "patternProperties");
+                        visit(doc, c, &format!("{at}/{}", crate::refs::escape(k)), is_name_map)?;
                     }
                 }
             }
             Value::Array(a) => {
                 for (i, c) in a.iter().enumerate() {
-                    visit(doc, c, &format!("{at}/{i}"))?;
+                    visit(doc, c, &format!("{at}/{i}"), false)?;
                 }
             }
             _ => {}
         }
         Ok(())
     }
-    visit(doc, doc, "")
+    visit(doc, doc, "", false)
 }
 
 /// A schema that says nothing of its shape.
@@ -326,6 +336,13 @@ mod check_tests {
         let mut doc = base(json!({"Free": {"description": "anything"}, "Typed": {"type": "string"}}));
         let report = normalize(&mut doc, &Config::default()).unwrap();
         assert_eq!((report.schemas, report.schemas_untyped), (2, 1));
+        // A property named `$ref` is a property; one named `example` is checked like any.
+        let mut named = base(json!({"A": {"properties": {"$ref": {"type": "string"}}}}));
+        assert!(normalize(&mut named, &Config::default()).is_ok());
+        let err =
+            normalize(&mut base(json!({"A": {"properties": {"example": {"$ref": "#/components/schemas/None"}}}})), &Config::default())
+                .unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/A/properties/example/$ref");
         // A recursive schema (through properties) is fine.
         let mut ok = base(json!({"Node": {"properties": {"next": {"$ref": "#/components/schemas/Node"}}}}));
         assert!(normalize(&mut ok, &Config::default()).is_ok());

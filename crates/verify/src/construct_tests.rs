@@ -1,0 +1,93 @@
+//! Every construct the normalizer takes on (issue: documents a user may
+//! bring) goes through normalize and then progenitor without a panic or a
+//! refusal: default responses, cookie parameters, object-valued query
+//! parameters, media types without a schema, parameters described by
+//! `content`, a path and a query parameter of one name, a property named
+//! `$ref`. An external `$ref` stays an error that says to bundle.
+
+use crate::scratch::standalone_settings;
+use serde_json::{json, Value};
+use spec_pipeline::normalize::{normalize, Config};
+
+fn document(paths: Value) -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "constructs", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": {
+            "Thing": {"type": "object", "properties": {"id": {"type": "string"}, "$ref": {"type": "string", "description": "A property named $ref."}}},
+            "Problem": {"type": "object", "properties": {"message": {"type": "string"}}}
+        }}
+    })
+}
+
+fn generates(name: &str, mut doc: Value) {
+    let report = normalize(&mut doc, &Config::default()).unwrap_or_else(|e| panic!("{name}: normalize: {e}"));
+    let text = spec_pipeline::document::to_text(&doc);
+    for interface in [progenitor::InterfaceStyle::Positional, progenitor::InterfaceStyle::Builder] {
+        accounting_sync_codegen::generate_with(&text, name, &standalone_settings(interface))
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{report}"));
+    }
+}
+
+fn thing() -> Value {
+    json!({"description": "a thing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}})
+}
+fn problem() -> Value {
+    json!({"description": "a problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+}
+
+#[test]
+fn default_responses_alone_beside_a_success_and_beside_204() {
+    generates("default alone", document(json!({"/a": {"get": {"operationId": "a", "responses": {"default": thing()}}}})));
+    generates(
+        "default beside 200",
+        document(json!({"/a": {"get": {"operationId": "a", "responses": {"200": thing(), "default": problem()}}}})),
+    );
+    generates(
+        "default beside 204",
+        document(json!({"/a": {"delete": {"operationId": "a", "responses": {"204": {"description": "gone"}, "default": problem()}}}})),
+    );
+}
+
+#[test]
+fn parameters_progenitor_refuses() {
+    let params = json!([
+        {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+        {"name": "id", "in": "query", "schema": {"type": "string"}},
+        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "where", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}},
+        {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "object", "properties": {"status": {"type": "string"}}}},
+        {"name": "page", "in": "query", "schema": {"type": "object", "properties": {"limit": {"type": "integer"}}}},
+        {"name": "deep", "in": "query", "style": "deepObject", "schema": {"type": "object", "properties": {"a": {"type": "object"}}}}
+    ]);
+    generates(
+        "parameters",
+        document(json!({"/a/{id}": {"get": {"operationId": "a", "parameters": params, "responses": {"200": thing()}}}})),
+    );
+}
+
+#[test]
+fn media_types_without_a_schema() {
+    generates(
+        "no schema",
+        document(json!({"/a": {"post": {"operationId": "a",
+            "requestBody": {"content": {"application/json": {}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {}}}, "400": problem()}}}})),
+    );
+}
+
+#[test]
+fn a_property_named_ref_is_a_property() {
+    let mut doc = document(json!({"/a": {"get": {"operationId": "a", "responses": {"200": thing()}}}}));
+    generates("$ref property", doc.clone());
+    normalize(&mut doc, &Config::default()).unwrap();
+    assert_eq!(doc["components"]["schemas"]["Thing"]["properties"]["$ref"]["type"], "string");
+}
+
+#[test]
+fn an_external_ref_is_an_error_that_says_to_bundle() {
+    let mut doc = document(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "responses.yaml#/Thing"}}}}}));
+    let err = normalize(&mut doc, &Config::default()).unwrap_err();
+    assert!(err.message.contains("bundle"), "{err}");
+}
