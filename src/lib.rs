@@ -96,6 +96,10 @@
     allow(dead_code, unused_imports, unused_macros, unreachable_code)
 )]
 
+// Generated code names `accounting_sync::Secret` (typify's x-rust-type):
+// the crate answers to its own name too.
+extern crate self as accounting_sync;
+
 // The facade, in dependency order: each module uses only those above it.
 pub mod auth;
 mod body;

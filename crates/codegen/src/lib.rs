@@ -37,9 +37,9 @@ pub fn settings() -> GenerationSettings {
         // typify leaves untagged enums (the open enums among them) without
         // `PartialEq`; callers compare statuses.
         .with_derive("PartialEq")
-        // A credential field (the normalizer's secret_fields pass writes it
-        // as exactly this schema) never prints in Debug.
-        .with_conversion(credential_schema(), "crate::Secret", std::iter::empty())
+        // Credential fields (`format: password`, see `mark_credentials`) are
+        // `accounting_sync::Secret`, named through the crate's own name.
+        .with_crate("accounting-sync", progenitor::CrateVers::Any, None)
         // Every request passes through the hand-written hooks in
         // src/transport.rs (credentials, client-set headers); Expected makes a
         // missing implementation one clear compile error.
@@ -48,13 +48,33 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// `{type: string, format: password}`: how the normalizer writes a field
-/// that holds a credential.
-fn credential_schema() -> schemars::schema::SchemaObject {
-    schemars::schema::SchemaObject {
-        instance_type: Some(schemars::schema::InstanceType::String.into()),
-        format: Some("password".into()),
-        ..Default::default()
+/// Gives every `format: password` string of `doc` (the normalizer's
+/// secret_fields pass marks credentials so) the `x-rust-type` extension that
+/// makes typify use `accounting_sync::Secret`, whose `Debug` never shows the
+/// value, whatever other keywords the schema has.
+fn mark_credentials(doc: &mut serde_json::Value) {
+    match doc {
+        serde_json::Value::Object(m) => {
+            let is_credential = m.get("format").and_then(serde_json::Value::as_str) == Some("password")
+                && m.get("type").and_then(serde_json::Value::as_str) == Some("string");
+            if is_credential {
+                let rust = serde_json::json!({"crate": "accounting-sync", "version": "*", "path": "accounting_sync::Secret"});
+                if m.remove("nullable") == Some(serde_json::Value::Bool(true)) {
+                    // typify takes an x-rust-type as the whole type, null
+                    // included: the secret goes one level down, optional.
+                    let mut inner = std::mem::take(m);
+                    inner.insert("x-rust-type".into(), rust);
+                    m.insert("nullable".into(), serde_json::Value::Bool(true));
+                    m.insert("allOf".into(), serde_json::json!([inner]));
+                } else {
+                    m.insert("x-rust-type".into(), rust);
+                }
+                return;
+            }
+            m.values_mut().for_each(mark_credentials);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mark_credentials),
+        _ => {}
     }
 }
 
@@ -77,9 +97,11 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
     let origin = spec_path.display().to_string();
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+    let mut doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
     let enums = open_enums::find(&doc);
-    let client = document(&generate_with(&text, &origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
+    mark_credentials(&mut doc);
+    let marked = doc.to_string();
+    let client = document(&generate_with(&marked, &origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
     let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
     Ok(Generated { client, operations, enums: open_enums::code(&enums) })
 }
@@ -98,8 +120,10 @@ fn settings_with_enums(enums: &[open_enums::OpenEnum], enums_module: &str) -> Ge
 /// Generates the client for the document `text` as build.rs does, its open
 /// enums taken from `crate::enums`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
-    document(&generate_with(text, origin, &settings_with_enums(&open_enums::find(&doc), "crate::enums"))?, &doc)
+    let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+    let enums = open_enums::find(&doc);
+    mark_credentials(&mut doc);
+    document(&generate_with(&doc.to_string(), origin, &settings_with_enums(&enums, "crate::enums"))?, &doc)
 }
 
 /// `code` with every builder setter documented from `doc` (see `docs.rs`).
@@ -435,7 +459,7 @@ mod tests {
             let mut found = Vec::new();
             visit(&file.items, &mut found);
             for (field, ty) in &found {
-                assert!(ty.contains("crate::Secret"), "{api}: {field} is {ty}");
+                assert!(ty.contains("accounting_sync::Secret"), "{api}: {field} is {ty}");
             }
             checked += found.len();
         }
@@ -500,5 +524,18 @@ mod tests {
             undocumented(&file.items, false, &mut missing);
             assert!(missing.is_empty(), "{api}: {} setters without docs: {missing:?}", missing.len());
         }
+    }
+
+    /// A credential that may be null is an optional `Secret`.
+    #[test]
+    fn a_nullable_credential_stays_optional() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Login": {"type": "object", "required": ["password", "token"], "properties": {
+            "password": {"type": "string", "format": "password", "minLength": 12},
+            "token": {"type": "string", "format": "password", "nullable": true}
+        }}}}});
+        let code = generate_text(&doc.to_string(), "t").unwrap().replace(' ', "");
+        assert!(code.contains("pubpassword:::accounting_sync::Secret,"), "{code}");
+        assert!(code.contains("pubtoken:::std::option::Option<::accounting_sync::Secret>,"), "{code}");
     }
 }

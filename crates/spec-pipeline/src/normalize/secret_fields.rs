@@ -1,13 +1,13 @@
-//! Fields that hold credentials become `{type: string, format: password}`,
-//! which the crate's code generation maps to `accounting_sync::Secret`: a
-//! string whose `Debug` never shows it. Without this, a model such as a token
-//! request or response prints the secret wherever it is logged with `{:?}`.
+//! Fields that hold credentials are marked `format: password`, which the
+//! crate's code generation maps to `accounting_sync::Secret`: a string whose
+//! `Debug` never shows it. Without this, a model such as a token request or
+//! response prints the secret wherever it is logged with `{:?}`.
 //!
 //! A string property is a credential when the document says
-//! `format: password`, or when its name is one of [`NAMES`] (compared without
-//! case, `_` or `-`). Keywords that constrain the value (`pattern`,
-//! `minLength`, `maxLength`) are dropped, since the mapping matches the exact
-//! schema: lossy, noted; the server still checks them.
+//! `format: password` already, or when its name is one of [`NAMES`]
+//! (compared without case, `_` or `-`). Nothing else changes: the document
+//! keeps the value's constraints (`minLength`…), which the server checks;
+//! the client's `Secret` does not check them.
 
 use super::{Config, NormalizeError, Tally};
 use crate::refs::escape;
@@ -17,10 +17,6 @@ use serde_json::{json, Map, Value};
 /// Property names that hold credentials.
 pub const NAMES: &[&str] =
     &["password", "secret", "clientsecret", "apikey", "accesstoken", "refreshtoken", "idtoken", "privatekey", "secretkey", "webhooksecret"];
-
-/// Keywords kept beside `type` and `format`: they describe, they do not
-/// constrain.
-const KEPT: &[&str] = &["description", "title", "example", "readOnly", "writeOnly", "deprecated", "nullable"];
 
 fn is_credential_name(name: &str) -> bool {
     let folded: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
@@ -36,24 +32,11 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
         for (name, property) in properties.iter_mut() {
             let Value::Object(p) = property else { continue };
-            let marked = p.get("format") == Some(&json!("password"));
-            if !is_plain_string(p) || !(marked || is_credential_name(name)) {
+            if p.get("format") == Some(&json!("password")) || !is_plain_string(p) || !is_credential_name(name) {
                 continue;
             }
-            let dropped: Vec<String> =
-                p.keys().filter(|k| !KEPT.contains(&k.as_str()) && *k != "type" && *k != "format").cloned().collect();
-            let already = marked && dropped.is_empty();
-            if already {
-                continue;
-            }
-            p.retain(|k, _| KEPT.contains(&k.as_str()) || k == "type");
             p.insert("format".into(), json!("password"));
-            let at = format!("{ptr}/properties/{}", escape(name));
-            if dropped.is_empty() {
-                t.note(format!("{at}: a credential, kept out of Debug output"));
-            } else {
-                t.lossy(format!("{at}: a credential, kept out of Debug output; {} no longer checked by the client", dropped.join(", ")));
-            }
+            t.note(format!("{ptr}/properties/{}: a credential, kept out of Debug output", escape(name)));
         }
     });
     Ok(())
@@ -79,7 +62,7 @@ mod tests {
         }}}}});
         let t = run_pass(run, &mut doc, &Config::default());
         let p = &doc["components"]["schemas"]["Token"]["properties"];
-        assert_eq!(p["client_secret"], json!({"type": "string", "description": "The secret.", "format": "password"}));
+        assert_eq!(p["client_secret"], json!({"type": "string", "description": "The secret.", "minLength": 8, "format": "password"}));
         assert_eq!(p["access_token"], json!({"type": "string", "example": "abc", "format": "password"}));
         assert_eq!(p["apiKey"], json!({"type": "string", "nullable": true, "format": "password"}));
         assert_eq!(p["pin"], json!({"type": "string", "format": "password"}));
@@ -87,6 +70,6 @@ mod tests {
         assert_eq!(p["secret"], json!({"type": "integer"}));
         assert_eq!(p["password"], json!({"$ref": "#/components/schemas/Other"}));
         assert_eq!(p["token_type"], json!({"type": "string"}));
-        assert_eq!((t.rewrites, t.lossy), (3, 1), "{:?}", t.notes);
+        assert_eq!((t.rewrites, t.lossy), (3, 0), "{:?}", t.notes);
     }
 }
