@@ -66,8 +66,26 @@ pub(crate) struct Operation {
     pub required_headers: &'static [&'static str],
 }
 
-/// The state a generated client carries (progenitor's "inner type").
-/// Cloning is cheap: clones share the token cache.
+/// The state a generated client carries (progenitor's "inner type"):
+/// credentials and token cache, settings, and the HTTP client every request
+/// goes through (redirects never followed, bounded bodies, timeouts).
+///
+/// Clients are made with each API's constructors (`with_environment`,
+/// `with_settings`). The `Client::new(base_url, context)` that progenitor
+/// generates takes the context of an existing client, to reach another base
+/// URL (a proxy, a regional host) with the same credentials and safeguards:
+///
+/// ```no_run
+/// use accounting_sync::monite::{self, ClientInfo};
+///
+/// # fn run(client: monite::Client) {
+/// let via_proxy = monite::Client::new("https://monite-proxy.internal/v1", client.inner().clone());
+/// # }
+/// ```
+///
+/// Requests of such a client still go through this context's HTTP client,
+/// never through the one progenitor's `new` builds. Cloning is cheap: clones
+/// share the token cache.
 #[derive(Clone)]
 pub struct ClientContext {
     vendor: Vendor,
@@ -75,8 +93,12 @@ pub struct ClientContext {
     token: Option<Arc<TokenCache>>,
     retry: RetryPolicy,
     operations: OperationTable,
-    /// The base URL's path segments, which every request path starts with.
+    /// The base URL the context was made for, and its path segments, which
+    /// every request path starts with.
+    base_url: Arc<str>,
     base_segments: Arc<[String]>,
+    /// The HTTP client of every request: the one built with the settings.
+    http: reqwest::Client,
     max_response_bytes: usize,
     /// The headers the client sets itself (credentials, context headers):
     /// per-call options do not replace them.
@@ -151,7 +173,9 @@ impl ClientContext {
             token,
             retry: settings.retry.clone(),
             operations,
+            base_url: base_url.trim_end_matches('/').into(),
             base_segments,
+            http: http.clone(),
             max_response_bytes: settings.max_response_bytes,
             own_headers: Arc::new(own_headers),
             call: Arc::new(CallOptions::default()),
@@ -195,8 +219,8 @@ impl ClientContext {
     /// The `pre` hook: checks the path, sets this context's headers and
     /// credentials. An error is a response made up to carry the failure to
     /// the caller's [`Error`](crate::Error).
-    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str) -> Result<(), Response> {
-        if let Some(failure) = self.path_changed(request.url(), operation_id).or_else(|| self.header_missing(operation_id)) {
+    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Response> {
+        if let Some(failure) = self.path_changed(request.url(), operation_id, base_url).or_else(|| self.header_missing(operation_id)) {
             return Err(failure.into_response());
         }
         let headers = request.headers_mut();
@@ -243,11 +267,21 @@ impl ClientContext {
     /// per parameter. String parameters are also refused earlier, by the
     /// pattern the normalizer gives them; this catches the rest (an enum's
     /// `Unknown` value).
-    fn path_changed(&self, url: &reqwest::Url, operation_id: &str) -> Option<Failure> {
+    fn path_changed(&self, url: &reqwest::Url, operation_id: &str, base_url: &str) -> Option<Failure> {
         let template = self.operation(operation_id)?.path;
         let actual: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
-        let expected: Vec<&str> =
-            self.base_segments.iter().map(String::as_str).chain(template.trim_start_matches('/').split('/')).collect();
+        // A client made with `Client::new` from this context has a base URL of its own.
+        let other_base: Vec<String>;
+        let base: &[String] = if base_url.trim_end_matches('/') == &*self.base_url {
+            &self.base_segments
+        } else {
+            other_base = reqwest::Url::parse(base_url)
+                .ok()
+                .and_then(|u| u.path_segments().map(|s| s.filter(|s| !s.is_empty()).map(str::to_string).collect()))
+                .unwrap_or_default();
+            &other_base
+        };
+        let expected: Vec<&str> = base.iter().map(String::as_str).chain(template.trim_start_matches('/').split('/')).collect();
         let is_param = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
         let fits =
             actual.len() == expected.len() && expected.iter().zip(&actual).all(|(e, a)| if is_param(e) { !a.is_empty() } else { e == a });
@@ -277,7 +311,7 @@ impl ClientContext {
     /// The `exec` hook: sends `request`, retrying as the policy allows, and
     /// reads the body. Never an `Err`: a failure travels as a stand-in
     /// response that the `post` hook turns into an error.
-    pub(crate) async fn execute(&self, http: &reqwest::Client, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
+    pub(crate) async fn execute(&self, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
         let path = self.operation(operation_id).map_or("", |op| op.path);
         let span = tracing::info_span!(
             "accounting_sync.request",
@@ -289,7 +323,7 @@ impl ClientContext {
             attempt = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        Ok(self.attempts(http, request, &span).instrument(span.clone()).await)
+        Ok(self.attempts(&self.http, request, &span).instrument(span.clone()).await)
     }
 
     async fn attempts(&self, http: &reqwest::Client, request: Request, span: &tracing::Span) -> Response {
@@ -446,14 +480,16 @@ macro_rules! client_hooks {
                 info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
                 progenitor_client::ClientInfo::inner(self)
-                    .prepare(request, info.operation_id)
+                    .prepare(request, info.operation_id, progenitor_client::ClientInfo::baseurl(self))
                     .await
                     .map_err(progenitor_client::Error::UnexpectedResponse)
             }
 
             async fn exec(&self, request: reqwest::Request, info: &progenitor_client::OperationInfo) -> reqwest::Result<reqwest::Response> {
-                let client = progenitor_client::ClientInfo::client(self);
-                progenitor_client::ClientInfo::inner(self).execute(client, request, info.operation_id).await
+                // Every request goes through the context's own HTTP client
+                // (redirects never followed), also for a client made with
+                // progenitor's `Client::new`.
+                progenitor_client::ClientInfo::inner(self).execute(request, info.operation_id).await
             }
 
             async fn post<E>(

@@ -964,3 +964,33 @@ async fn retry_after_in_every_http_date_format() {
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{when}: {wait:?}");
     }
 }
+
+/// A client made with progenitor's `Client::new` from another client's
+/// context keeps the context's safeguards and credentials: its requests go
+/// through the context's HTTP client (a redirect is not followed), under
+/// another base path too.
+#[tokio::test]
+async fn a_client_made_with_new_from_a_context_keeps_its_safeguards() {
+    use accounting_sync::monite::ClientInfo;
+    let elsewhere = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
+    let proxy = MockServer::start().await;
+    Mock::given(path("/redirecting/v1/accounting_synced_records/0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()))
+        .mount(&proxy)
+        .await;
+    Mock::given(path("/api/v1/accounting_synced_records/0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(common::monite::record()))
+        .mount(&proxy)
+        .await;
+    let original = monite_client("http://127.0.0.1:9", Auth::bearer("context-token"), &settings());
+    let via = |base: &str| monite::Client::new(&format!("{}{base}", proxy.uri()), original.inner().clone());
+    let record = via("/api/v1").get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await;
+    assert!(record.is_ok(), "{:?}", record.map_err(Error::from));
+    let redirected =
+        via("/redirecting/v1").get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await;
+    assert_eq!(Error::from(redirected.unwrap_err()).kind(), ErrorKind::Redirect);
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the redirect was followed");
+    let sent = proxy.received_requests().await.unwrap();
+    assert!(sent.iter().all(|r| r.headers.get("authorization").is_some_and(|v| v == "Bearer context-token")));
+}
