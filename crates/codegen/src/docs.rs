@@ -4,6 +4,7 @@
 //! says what `body`, `send` and `new` do), so `cargo doc` documents every
 //! setter. It adds doc attributes only; the code is progenitor's.
 
+use crate::deref;
 use serde_json::Value;
 use syn::{parse_quote, Attribute, ImplItem, Item, ItemMod};
 
@@ -25,37 +26,25 @@ struct Descriptions {
 }
 
 fn descriptions(spec: &Value) -> Descriptions {
-    let resolve = |v: &'_ Value| -> Value {
-        match v.get("$ref").and_then(Value::as_str).and_then(|r| spec.pointer(r.trim_start_matches('#'))) {
-            Some(target) => target.clone(),
-            None => v.clone(),
-        }
-    };
     let text = |v: &Value| v.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
     let mut operations = Vec::new();
-    for item in spec.get("paths").and_then(Value::as_object).into_iter().flatten().map(|(_, i)| i) {
-        let shared: Vec<Value> = item.get("parameters").and_then(Value::as_array).into_iter().flatten().map(&resolve).collect();
-        for op in item.as_object().into_iter().flatten().filter_map(|(_, op)| op.as_object()) {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-            let own: Vec<Value> = op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(&resolve).collect();
-            let mut setters: Vec<(String, String)> = shared
-                .iter()
-                .chain(&own)
-                .filter_map(|p| {
-                    let name = p.get("name")?.as_str()?;
-                    let where_ = p.get("in").and_then(Value::as_str).unwrap_or("request");
-                    let described = text(p).unwrap_or_else(|| format!("The `{name}` parameter."));
-                    Some((folded(name), format!("{described}\n\nSent as the {where_} parameter `{name}`.")))
-                })
-                .collect();
-            let body = op.get("requestBody").map(&resolve);
-            let body_text = body.as_ref().and_then(text).unwrap_or_else(|| "The request body.".into());
-            setters.push(("body".into(), format!("{body_text}\n\nA value of the body's type, or its builder.")));
-            setters.push(("bodymap".into(), "Changes the body through its builder.".into()));
-            setters.push(("send".into(), "Sends the request, with the client's credentials, retries and timeouts.".into()));
-            setters.push(("new".into(), "A request with no parameter set yet; prefer the client's method of the same name.".into()));
-            operations.push((folded(id), setters));
-        }
+    for operation in crate::operations(spec) {
+        let mut setters: Vec<(String, String)> = operation
+            .parameters
+            .iter()
+            .filter_map(|p| {
+                let name = p.get("name")?.as_str()?;
+                let where_ = p.get("in").and_then(Value::as_str).unwrap_or("request");
+                let described = text(p).unwrap_or_else(|| format!("The `{name}` parameter."));
+                Some((folded(name), format!("{described}\n\nSent as the {where_} parameter `{name}`.")))
+            })
+            .collect();
+        let body_text = operation.op.get("requestBody").and_then(|b| text(deref(spec, b))).unwrap_or_else(|| "The request body.".into());
+        setters.push(("body".into(), format!("{body_text}\n\nA value of the body's type, or its builder.")));
+        setters.push(("bodymap".into(), "Changes the body through its builder.".into()));
+        setters.push(("send".into(), "Sends the request, with the client's credentials, retries and timeouts.".into()));
+        setters.push(("new".into(), "A request with no parameter set yet; prefer the client's method of the same name.".into()));
+        operations.push((folded(operation.id), setters));
     }
     let mut models = Vec::new();
     for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
@@ -64,8 +53,8 @@ fn descriptions(spec: &Value) -> Descriptions {
         let setters = properties
             .into_iter()
             .map(|(prop, p)| {
-                let described = text(&p).or_else(|| text(&resolve(&p))).unwrap_or_else(|| format!("The `{prop}` field."));
-                (folded(&prop), format!("{described}\n\nSets the `{prop}` field."))
+                let described = text(p).or_else(|| text(deref(spec, p))).unwrap_or_else(|| format!("The `{prop}` field."));
+                (folded(prop), format!("{described}\n\nSets the `{prop}` field."))
             })
             .collect();
         models.push((folded(name), setters));
@@ -75,17 +64,14 @@ fn descriptions(spec: &Value) -> Descriptions {
 
 /// The properties of `schema`, its own and those of its `allOf` members
 /// (which typify merges into one struct), first one of a name winning.
-fn collect_properties(spec: &Value, schema: &Value, out: &mut Vec<(String, Value)>, depth: usize) {
+fn collect_properties<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>, depth: usize) {
     if depth > 8 {
         return;
     }
-    let schema = match schema.get("$ref").and_then(Value::as_str).and_then(|r| spec.pointer(r.trim_start_matches('#'))) {
-        Some(target) => target,
-        None => schema,
-    };
+    let schema = deref(spec, schema);
     for (prop, p) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
         if !out.iter().any(|(name, _)| name == prop) {
-            out.push((prop.clone(), p.clone()));
+            out.push((prop, p));
         }
     }
     for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {

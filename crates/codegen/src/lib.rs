@@ -78,6 +78,36 @@ fn mark_credentials(doc: &mut serde_json::Value) {
     }
 }
 
+/// `value`, or what its local `$ref` names (one step, as progenitor reads).
+pub(crate) fn deref<'a>(doc: &'a serde_json::Value, value: &'a serde_json::Value) -> &'a serde_json::Value {
+    match value.get("$ref").and_then(serde_json::Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
+        Some(target) => target,
+        None => value,
+    }
+}
+
+/// One operation of a normalized document, as the generation steps read it.
+pub(crate) struct Operation<'a> {
+    pub id: &'a str,
+    pub op: &'a serde_json::Map<String, serde_json::Value>,
+    /// Its parameters, path-level ones first, references followed.
+    pub parameters: Vec<&'a serde_json::Value>,
+}
+
+/// The operations of `doc` that have an operationId.
+pub(crate) fn operations(doc: &serde_json::Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
+    for item in doc.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten().map(|(_, item)| item) {
+        let shared = item.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
+        for op in item.as_object().into_iter().flatten().filter_map(|(_, op)| op.as_object()) {
+            let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else { continue };
+            let own = op.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
+            out.push(Operation { id, op, parameters: shared.iter().chain(own).map(|p| deref(doc, p)).collect() });
+        }
+    }
+    out
+}
+
 /// What build.rs writes for one API.
 pub struct Generated {
     /// The progenitor client and its types.
@@ -97,13 +127,20 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
     let origin = spec_path.display().to_string();
-    let mut doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
+    let (client, enums) = generate_client(doc, &origin, enums_module)?;
+    Ok(Generated { client, operations, enums: open_enums::code(&enums) })
+}
+
+/// The client of a normalized document as build.rs generates it: the open
+/// enums taken from `enums_module`, credentials as `Secret`, every builder
+/// setter documented. Returns the enums too.
+fn generate_client(mut doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<(String, Vec<open_enums::OpenEnum>), String> {
     let enums = open_enums::find(&doc);
     mark_credentials(&mut doc);
-    let marked = doc.to_string();
-    let client = document(&generate_with(&marked, &origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
-    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
-    Ok(Generated { client, operations, enums: open_enums::code(&enums) })
+    let client = document(&generate_with(&doc.to_string(), origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
+    Ok((client, enums))
 }
 
 /// [`settings`], with the flat open `enums` (found in `text`) used in place
@@ -120,10 +157,8 @@ fn settings_with_enums(enums: &[open_enums::OpenEnum], enums_module: &str) -> Ge
 /// Generates the client for the document `text` as build.rs does, its open
 /// enums taken from `crate::enums`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
-    let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
-    let enums = open_enums::find(&doc);
-    mark_credentials(&mut doc);
-    document(&generate_with(&doc.to_string(), origin, &settings_with_enums(&enums, "crate::enums"))?, &doc)
+    let doc = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+    generate_client(doc, origin, "crate::enums").map(|(client, _)| client)
 }
 
 /// `code` with every builder setter documented from `doc` (see `docs.rs`).
@@ -205,19 +240,10 @@ pub fn input_rules(doc: &serde_json::Value) -> String {
             add(format!("{}{}", name.to_upper_camel_case(), prop.to_upper_camel_case()), p);
         }
     }
-    for item in doc.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten().map(|(_, item)| item) {
-        let shared = item.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
-        for op in item.as_object().into_iter().flatten().filter_map(|(_, op)| op.as_object()) {
-            let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else { continue };
-            let own = op.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
-            for p in shared.iter().chain(own) {
-                let p = match p.get("$ref").and_then(serde_json::Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
-                    Some(target) => target,
-                    None => p,
-                };
-                if let (Some(name), Some(schema)) = (p.get("name").and_then(serde_json::Value::as_str), p.get("schema")) {
-                    add(format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case()), schema);
-                }
+    for operation in operations(doc) {
+        for p in &operation.parameters {
+            if let (Some(name), Some(schema)) = (p.get("name").and_then(serde_json::Value::as_str), p.get("schema")) {
+                add(format!("{}{}", operation.id.to_upper_camel_case(), name.to_upper_camel_case()), schema);
             }
         }
     }
@@ -418,28 +444,13 @@ mod tests {
     /// reads names) is an `accounting_sync::Secret`, whose Debug is redacted.
     #[test]
     fn credential_fields_of_every_model_are_secrets() {
-        // The names of spec_pipeline::normalize::secret_fields::NAMES.
-        const NAMES: &[&str] = &[
-            "password",
-            "secret",
-            "clientsecret",
-            "apikey",
-            "accesstoken",
-            "refreshtoken",
-            "idtoken",
-            "privatekey",
-            "secretkey",
-            "webhooksecret",
-        ];
         fn visit(items: &[syn::Item], found: &mut Vec<(String, String)>) {
             for item in items {
                 match item {
                     syn::Item::Struct(s) => {
                         for field in &s.fields {
                             let Some(ident) = &field.ident else { continue };
-                            let folded: String =
-                                ident.to_string().chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
-                            if NAMES.contains(&folded.as_str()) {
+                            if spec_pipeline::normalize::secret_fields::is_credential_name(&ident.to_string()) {
                                 let ty = field.ty.to_token_stream().to_string().replace(' ', "");
                                 found.push((format!("{}.{ident}", s.ident), ty));
                             }

@@ -31,7 +31,7 @@ mod request_bodies;
 mod required_fields;
 mod scalar_unions;
 pub(crate) mod schema_names;
-mod secret_fields;
+pub mod secret_fields;
 mod success_responses;
 mod type_arrays;
 mod version;

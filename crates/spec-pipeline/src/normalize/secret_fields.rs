@@ -18,7 +18,9 @@ use serde_json::{json, Map, Value};
 pub const NAMES: &[&str] =
     &["password", "secret", "clientsecret", "apikey", "accesstoken", "refreshtoken", "idtoken", "privatekey", "secretkey", "webhooksecret"];
 
-fn is_credential_name(name: &str) -> bool {
+/// Whether a property of this name holds a credential: [`NAMES`], compared
+/// without case, `_` or `-`.
+pub fn is_credential_name(name: &str) -> bool {
     let folded: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
     NAMES.contains(&folded.as_str())
 }
