@@ -323,10 +323,10 @@ impl ClientContext {
             attempt = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        Ok(self.attempts(&self.http, request, &span).instrument(span.clone()).await)
+        Ok(self.attempts(request, &span).instrument(span.clone()).await)
     }
 
-    async fn attempts(&self, http: &reqwest::Client, request: Request, span: &tracing::Span) -> Response {
+    async fn attempts(&self, request: Request, span: &tracing::Span) -> Response {
         let repeat_safe = self.call.safe_to_retry || retry::repeat_safe(request.method());
         let mut pending = Some(request);
         let mut attempt = 0;
@@ -348,7 +348,7 @@ impl ClientContext {
                 return Failure::new(ErrorKind::Unexpected, "internal: no request left to send").into_response();
             };
             let used_authorization = sending.headers().get(AUTHORIZATION).cloned();
-            let failure = match http.execute(sending).await {
+            let failure = match self.http.execute(sending).await {
                 Err(e) => Failure::transport(e, "the request failed"),
                 Ok(response) => {
                     let status = response.status();

@@ -14,10 +14,8 @@
 //!   enum, so a generated body still decodes to the right variant;
 //! - `Prefer: dynamic=true` bodies are random: each operation is called
 //!   several times;
-//! - it reads `oneOf` literally, and the open enums of a document normalized
-//!   without `flat_enums` are a `oneOf` whose members overlap: a copy of such
-//!   a document is served with them stated as `anyOf` (`cargo xtask
-//!   contract`). Our own documents list their open enums' values plainly.
+//! - it reads `oneOf` literally; our own documents list their open enums'
+//!   values plainly (`flat_enums`), so Layer's is served as normalized.
 //!
 //! A request Prism finds invalid answers 4xx with an `sl-violations` header:
 //! every success path asserts a 2xx and no such header.

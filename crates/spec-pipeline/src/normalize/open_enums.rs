@@ -34,10 +34,9 @@ const KEPT_OUTSIDE: &[&str] = &["description", "title", "nullable", "default", "
 const KNOWN: &str = "Known";
 const UNKNOWN: &str = "Unknown";
 
-/// Whether `schema` is an enum this pass opened: a validator that reads
-/// `oneOf` literally rejects its listed values, which match both members
-/// (`cargo xtask contract` serves such schemas to Prism as `anyOf`).
-pub fn is_open(schema: &Map<String, Value>) -> bool {
+/// Whether `schema` is an enum this pass opened in the `oneOf` form.
+#[cfg(test)]
+fn is_open(schema: &Map<String, Value>) -> bool {
     schema.get("oneOf").and_then(Value::as_array).is_some_and(|members| {
         members.len() == 2
             && members[0].get("$ref").and_then(Value::as_str).is_some_and(|r| r.ends_with(KNOWN))
@@ -64,28 +63,17 @@ struct Opener<'a> {
 pub const OPEN_ENUM: &str = "x-open-enum";
 
 impl Opener<'_> {
-    /// A base name `b` such that neither `b` nor `<b>Known` names a type yet.
-    fn fresh(&mut self, base: &str) -> String {
-        let free = |b: &str, taken: &HashSet<String>| !taken.contains(&format!("{b}{KNOWN}").to_ascii_lowercase());
+    /// A base name `b` (from `base`, numbered on a clash) such that
+    /// `<b><suffix>` names no type yet, reserved.
+    fn fresh(&mut self, base: &str, suffix: &str) -> String {
+        let taken = |b: &str, taken: &HashSet<String>| taken.contains(&format!("{b}{suffix}").to_ascii_lowercase());
         let mut candidate = base.to_string();
         let mut n = 2;
-        while !free(&candidate, &self.taken) {
+        while taken(&candidate, &self.taken) {
             candidate = format!("{base}{n}");
             n += 1;
         }
-        self.taken.insert(format!("{candidate}{KNOWN}").to_ascii_lowercase());
-        candidate
-    }
-
-    /// A name no type has yet, from `base`.
-    fn fresh_flat(&mut self, base: &str) -> String {
-        let mut candidate = base.to_string();
-        let mut n = 2;
-        while self.taken.contains(&candidate.to_ascii_lowercase()) {
-            candidate = format!("{base}{n}");
-            n += 1;
-        }
-        self.taken.insert(candidate.to_ascii_lowercase());
+        self.taken.insert(format!("{candidate}{suffix}").to_ascii_lowercase());
         candidate
     }
 
@@ -102,7 +90,7 @@ impl Opener<'_> {
         t.rewrite();
         let is_component = self.owner.as_ref().is_some_and(|owner| ptr == format!("/components/schemas/{}", escape(owner)));
         if !is_component {
-            let component = self.fresh_flat(name);
+            let component = self.fresh(name, "");
             let schema = std::mem::replace(value, json!({"$ref": format!("#/components/schemas/{component}")}));
             self.added.push((self.owner.clone(), component, schema));
         }
@@ -124,7 +112,7 @@ impl Opener<'_> {
                 return;
             }
             let had_null = matches!(s.get("enum"), Some(Value::Array(v)) if v.iter().any(Value::is_null));
-            let base = self.fresh(name);
+            let base = self.fresh(name, KNOWN);
             let known = format!("{base}{KNOWN}");
             let mut closed = Map::new();
             for key in s.keys().cloned().collect::<Vec<_>>() {
