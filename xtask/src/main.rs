@@ -19,8 +19,9 @@ Maintainers (the documents in specs/ and the clients generated from them):
                       specs/<api>/source.* → specs/<api>/openapi.json; --check: fail if stale
   normalize --source FILE [--config FILE] --out FILE [--report FILE]
                       normalize any document
-  refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]
-                      fetch, bundle and select a vendor's document, pin it, report what changed
+  refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--all] [--out FILE] [--check] [--json]
+                      fetch, bundle and select a vendor's document, pin it, report what changed;
+                      --all keeps every operation whatever specs/sources.toml selects
   diff OLD NEW [--json]
                       what changed between two documents, breaking changes flagged
   generate NORMALIZED.json [--out FILE.rs]

@@ -1,4 +1,4 @@
-//! `cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check]`
+//! `cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--all] [--out FILE] [--check]`
 //!
 //! Fetches a vendor's current document (bundling a multi-file tree), keeps
 //! the selected tags or operations, pins what it got in `specs/sources.toml`
@@ -118,6 +118,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub check: bool,
     pub json: bool,
+    /// Keep every operation, whatever specs/sources.toml selects.
+    pub all: bool,
 }
 
 /// Runs a refresh of `api` in the workspace at `root`. With `check`, only
@@ -127,7 +129,9 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     let mut sources = read_sources(&sources_path)?;
     let entry = sources.get(api).cloned().ok_or_else(|| anyhow!("specs/sources.toml has no [{api}]"))?;
     let from = source_of(api, &entry, opts)?;
-    let selection = if opts.selection.is_empty() {
+    let selection = if opts.all {
+        Selection::default()
+    } else if opts.selection.is_empty() {
         Selection { tags: entry.tags.clone(), operations: entry.operations.clone() }
     } else {
         opts.selection.clone()
@@ -258,12 +262,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             "--operations" => opts.selection.operations = list(it.next(), "--operations")?,
             "--check" => opts.check = true,
             "--json" => opts.json = true,
+            "--all" => opts.all = true,
             flag if flag.starts_with('-') => bail!("unknown flag {flag}"),
             name => api = Some(name.to_string()),
         }
     }
-    let api = api
-        .context("usage: cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--out FILE] [--check] [--json]")?;
+    let api = api.context(
+        "usage: cargo xtask refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--all] [--out FILE] [--check] [--json]",
+    )?;
     if !refresh(root, &api, &opts)? {
         bail!("{api}: the upstream document no longer matches the pin");
     }
