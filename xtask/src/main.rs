@@ -35,6 +35,8 @@ Verification (test tooling in crates/verify; needs the vendors' documents):
                       every operation of those clients against Prism
   contract [UPSTREAM_DIR]
                       tests/contract.rs against Prism mocks of each API
+  bundle-check [TREE/openapi.yaml] [--write FILE]
+                      a source tree bundled by us and by Redocly CLI, compared
   bench-build [--keep]
                       build time and memory per feature (BENCHMARKS.md P2)";
 
@@ -63,6 +65,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "sweep" => verify::sweep::run(&root(), rest),
         "contract" => verify::contract::run(&root(), rest),
         "bench-build" => verify::bench_build::run(&root(), rest),
+        "bundle-check" => verify::bundle_check::run(&root(), rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

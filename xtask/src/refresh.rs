@@ -18,8 +18,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use spec_pipeline::bundle::{bundle, load_any};
-use spec_pipeline::select::{select, Selection};
+use spec_pipeline::bundle::fetch_document;
+use spec_pipeline::select::Selection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -84,30 +84,6 @@ fn source_url(from: &str) -> Result<Url> {
 
 fn sha256(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Fetches, bundles, checks and selects: the document a refresh pins.
-pub fn fetch_document(from: &Url, selection: &Selection) -> Result<(Value, Vec<String>, usize)> {
-    let bundled = bundle(from, &|url: &Url| {
-        let text = load_any(url)?;
-        if url == from {
-            if let Some(t) = &text {
-                if t.trim_start().starts_with('<') {
-                    bail!("{url}: this is an HTML page, not an OpenAPI document");
-                }
-            }
-        }
-        Ok(text)
-    })?;
-    let mut doc = bundled.doc;
-    match doc.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.") => {}
-        _ => bail!("{from}: not an OpenAPI 3 document (no `openapi: 3.x`)"),
-    }
-    if !selection.is_empty() {
-        select(&mut doc, selection)?;
-    }
-    Ok((doc, bundled.warnings, bundled.files))
 }
 
 /// Options of one refresh.

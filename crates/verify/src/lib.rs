@@ -8,18 +8,24 @@
 //! - [`sweep`]: every operation of those clients called against Prism.
 //! - [`contract`]: `tests/contract.rs` against Prism mocks of each API.
 //! - [`bench_build`]: what building the crate costs per feature.
+//! - [`bundle_check`]: a vendor's source tree bundled by us and by Redocly
+//!   CLI, compared.
 //!
 //! Their plumbing, each in one module: [`prism`] (the mock server),
+//! [`redocly`] (the reference bundler), [`npm`] (installing those two),
 //! [`scratch`] (scratch workspaces of generated clients), [`measure`] (time
 //! and memory of a build), [`upstream`] (where the vendors' documents are),
 //! [`generated_code`] (reading generated code).
 
 pub mod bench_build;
+pub mod bundle_check;
 pub mod contract;
 pub mod corpus;
 pub mod generated_code;
 pub mod measure;
+pub mod npm;
 pub mod prism;
+pub mod redocly;
 pub mod scratch;
 pub mod split;
 pub mod sweep;

@@ -47,22 +47,7 @@ fn free_port() -> Result<u16> {
 
 /// Installs Prism under `dir` unless it is there; returns its executable.
 pub fn install(dir: &Path) -> Result<PathBuf> {
-    let bin = dir.join("node_modules/.bin/prism");
-    if bin.exists() {
-        return Ok(bin);
-    }
-    std::fs::create_dir_all(dir)?;
-    println!("installing {PRISM} into {}", dir.display());
-    let status = Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
-        .arg(dir)
-        .arg(PRISM)
-        .status()
-        .context("cannot run npm (Node.js and npm are needed for the contract tests)")?;
-    if !status.success() || !bin.exists() {
-        bail!("npm install {PRISM} failed");
-    }
-    Ok(bin)
+    crate::npm::install(dir, PRISM, "prism")
 }
 
 /// Starts `prism mock` for `document` on a free loopback port.

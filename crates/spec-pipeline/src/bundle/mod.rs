@@ -383,6 +383,33 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Fetches and bundles the document at `from` (refusing an HTML page),
+/// checks that it is OpenAPI 3, and keeps `selection`: what `refresh` pins
+/// and the tree checks bundle. Returns the document, the warnings and the
+/// number of files read.
+pub fn fetch_document(from: &Url, selection: &crate::select::Selection) -> Result<(Value, Vec<String>, usize)> {
+    let bundled = bundle(from, &|url: &Url| {
+        let text = load_any(url)?;
+        if url == from {
+            if let Some(t) = &text {
+                if t.trim_start().starts_with('<') {
+                    bail!("{url}: this is an HTML page, not an OpenAPI document");
+                }
+            }
+        }
+        Ok(text)
+    })?;
+    let mut doc = bundled.doc;
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => {}
+        _ => bail!("{from}: not an OpenAPI 3 document (no `openapi: 3.x`)"),
+    }
+    if !selection.is_empty() {
+        crate::select::select(&mut doc, selection)?;
+    }
+    Ok((doc, bundled.warnings, bundled.files))
+}
+
 /// Reads `file://` URLs from disk and `http(s)://` ones over the network.
 pub fn load_any(url: &Url) -> Result<Option<String>> {
     match url.scheme() {
