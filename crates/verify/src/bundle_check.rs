@@ -226,7 +226,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let url = url::Url::from_file_path(&entry).map_err(|_| anyhow::anyhow!("cannot use {} as a URL", entry.display()))?;
     let (ours, warnings, files) = spec_pipeline::bundle::fetch_document(&url, &Selection::default())?;
     let redocly = redocly::install(&root.join("target/redocly"))?;
-    let (theirs, problems) = redocly::bundle(&redocly, &entry, &root.join("target/tree"))?;
+    let (theirs, problems) = redocly::bundle(&redocly, &entry, &root.join("target/redocly/bundles"))?;
     let refused: Vec<Problem> = problems.iter().filter(|p| p.is_refused_file()).cloned().collect();
     let c = compare(&ours, &theirs, &refused);
     println!("bundle check of {} ({files} files): ours vs {}", entry.display(), redocly::REDOCLY);

@@ -91,3 +91,16 @@ fn an_external_ref_is_an_error_that_says_to_bundle() {
     let err = normalize(&mut doc, &Config::default()).unwrap_err();
     assert!(err.message.contains("bundle"), "{err}");
 }
+
+#[test]
+fn an_enum_beside_a_composition() {
+    let mut doc = document(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Vaulted"}}}}}}}}));
+    let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+    schemas.insert("Method".into(), json!({"oneOf": [{"type": "string", "enum": ["card", "ach", "cash"]}, {"type": "string"}]}));
+    schemas.insert(
+        "Vaulted".into(),
+        json!({"type": "object", "properties": {"method": {"type": "string", "enum": ["card", "ach"], "allOf": [{"$ref": "#/components/schemas/Method"}]}}}),
+    );
+    generates("enum beside allOf", doc);
+}

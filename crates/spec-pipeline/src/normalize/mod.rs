@@ -10,6 +10,7 @@ mod const_values;
 mod default_responses;
 mod defaults;
 mod discriminators;
+mod enum_compositions;
 mod enum_names;
 mod envelope;
 mod error_responses;
@@ -137,6 +138,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass { name: "exclusive_bounds", why: "numeric exclusive bounds do not parse in 3.0", run: exclusive_bounds::run },
     Pass { name: "scalar_unions", why: "anyOf of scalars decodes wrongly; oneOf, narrowest first, is exact", run: scalar_unions::run },
+    Pass { name: "enum_compositions", why: "an enum beside allOf/oneOf/anyOf makes progenitor panic", run: enum_compositions::run },
     Pass { name: "open_objects", why: "additionalProperties: false would reject new server fields", run: open_objects::run },
     Pass { name: "media_types", why: "only application/json bodies are typed", run: media_types::run },
     Pass { name: "missing_schemas", why: "a media type without a schema makes progenitor panic or refuse", run: missing_schemas::run },
