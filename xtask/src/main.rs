@@ -17,8 +17,8 @@ const USAGE: &str = "usage: cargo xtask <verb> [args]
 Maintainers (the documents in specs/ and the clients generated from them):
   normalize [--check] [--report FILE] [API...]
                       specs/<api>/source.* → specs/<api>/openapi.json; --check: fail if stale
-  normalize --source FILE [--config FILE] --out FILE [--report FILE]
-                      normalize any document
+  normalize --source FILE [--overlay FILE] [--config FILE] --out FILE [--report FILE]
+                      normalize any document (a vendor's, with our overlay of repairs)
   refresh <api> [--from URL|FILE] [--tags T,..] [--operations ID,..] [--all] [--out FILE] [--check] [--json]
                       fetch, bundle and select a vendor's document, pin it, report what changed;
                       --all keeps every operation whatever specs/sources.toml selects
@@ -29,9 +29,10 @@ Maintainers (the documents in specs/ and the clients generated from them):
   apis                the APIs (one per line): the folders of specs/, the crate's features
 
 Verification (test tooling in crates/verify; needs the vendors' documents):
-  corpus DIR [--single] [--builder]
-                      every document under DIR normalized, generated, compiled; measured
-  sweep [UPSTREAM_DIR]
+  corpus DIR [--single] [--builder] [--no-overlays]
+                      every document under DIR repaired (specs/<api>/overlay.yaml), normalized,
+                      generated, compiled; measured
+  sweep [UPSTREAM_DIR] [--no-overlays]
                       every operation of those clients against Prism
   contract [UPSTREAM_DIR]
                       tests/contract.rs against Prism mocks of each API

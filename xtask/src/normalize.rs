@@ -1,9 +1,12 @@
 //! `cargo xtask normalize`: each `specs/<api>/source.{yaml,json}` through
 //! the normalizer (`spec_pipeline::normalize`) into `specs/<api>/openapi.json`,
 //! the document build.rs generates from; `--check` compares instead.
+//! `--source FILE [--overlay FILE]` normalizes any document, our repairs of
+//! a vendor's defects (an Overlay 1.0 document) applied first.
 
 use crate::{root, USAGE};
 use anyhow::{bail, Context, Result};
+use spec_pipeline::overlay::{Applied, Overlay};
 use spec_pipeline::{document, normalize};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +34,12 @@ fn apis(specs: &Path) -> Result<Vec<Api>> {
 
 /// Normalizes one API's source; with `check`, compares instead of writing and
 /// returns the output's name when it is stale.
-fn normalize_api(api: &Api, root: &Path, check: bool) -> Result<(Option<String>, normalize::Report)> {
+fn normalize_api(
+    api: &Api,
+    root: &Path,
+    check: bool,
+    overlay: Option<&Overlay>,
+) -> Result<(Option<String>, normalize::Report, Option<Applied>)> {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let config: normalize::Config = if api.config.is_file() {
         let text = std::fs::read_to_string(&api.config)?;
@@ -41,16 +49,20 @@ fn normalize_api(api: &Api, root: &Path, check: bool) -> Result<(Option<String>,
     };
     let started = std::time::Instant::now();
     let mut doc = document::read(&api.source)?;
+    let applied = overlay.map(|o| o.apply(&mut doc)).transpose()?;
     let report = normalize::normalize(&mut doc, &config).with_context(|| rel(&api.source))?;
     let text = document::to_text(&doc);
     println!("{} ({} → {}, {:.2?})", api.name, rel(&api.source), rel(&api.output), started.elapsed());
+    if let Some(applied) = &applied {
+        print!("{applied}");
+    }
     print!("{report}");
     if check {
         let committed = std::fs::read_to_string(&api.output).unwrap_or_default();
-        return Ok(((committed != text).then(|| rel(&api.output)), report));
+        return Ok(((committed != text).then(|| rel(&api.output)), report, applied));
     }
     document::write_atomically(&api.output, &text)?;
-    Ok((None, report))
+    Ok((None, report, applied))
 }
 
 /// The verb.
@@ -58,7 +70,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut check = false;
     let mut report_file = None;
     let mut only = Vec::new();
-    let (mut source, mut config, mut out) = (None, None, None);
+    let (mut source, mut config, mut out, mut overlay) = (None, None, None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -67,6 +79,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "--source" => source = Some(PathBuf::from(it.next().context("--source needs a file")?)),
             "--config" => config = Some(PathBuf::from(it.next().context("--config needs a file")?)),
             "--out" => out = Some(PathBuf::from(it.next().context("--out needs a file")?)),
+            "--overlay" => overlay = Some(PathBuf::from(it.next().context("--overlay needs a file")?)),
             flag if flag.starts_with('-') => bail!("unknown flag {flag}\n{USAGE}"),
             api => only.push(api.to_string()),
         }
@@ -74,11 +87,17 @@ pub fn run(args: &[String]) -> Result<()> {
     if let Some(source) = source {
         let out = out.context("--source needs --out")?;
         let api = Api { name: "document".into(), source, config: config.unwrap_or_default(), output: out };
-        let report = normalize_api(&api, Path::new(""), false)?.1;
+        let overlay = overlay.map(|o| Overlay::read(&o)).transpose()?;
+        let (_, report, applied) = normalize_api(&api, Path::new(""), false, overlay.as_ref())?;
         if let Some(file) = report_file {
-            std::fs::write(&file, document::to_text(&serde_json::to_value(&report)?))?;
+            let mut value = serde_json::to_value(&report)?;
+            value["overlay"] = serde_json::to_value(&applied)?;
+            std::fs::write(&file, document::to_text(&value))?;
         }
         return Ok(());
+    }
+    if overlay.is_some() {
+        bail!("--overlay goes with --source: our own specs/<api>/source.* need no repair");
     }
     let root = root();
     let mut all = apis(&root.join("specs"))?;
@@ -93,7 +112,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut reports = serde_json::Map::new();
     let mut stale = Vec::new();
     for api in &all {
-        let (stale_file, report) = normalize_api(api, &root, check)?;
+        let (stale_file, report, _) = normalize_api(api, &root, check, None)?;
         stale.extend(stale_file);
         reports.insert(api.name.clone(), serde_json::to_value(&report)?);
     }

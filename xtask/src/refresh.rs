@@ -6,6 +6,10 @@
 //! previous fetch, breaking changes and the generated items they touch
 //! first.
 //!
+//! Our repairs of the vendor's defects (`specs/<api>/overlay.yaml`, an
+//! Overlay 1.0 document) are applied before the selection and reported; the
+//! pin is of the vendor's document without them.
+//!
 //! The fetched document is the vendor's text, so it is kept out of the
 //! repository: it goes to `target/upstream/<api>.json` (or `--out`), and the
 //! previous one is kept beside it for the next report. Our own
@@ -18,7 +22,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use spec_pipeline::bundle::fetch_document;
+use spec_pipeline::bundle::{fetch_document, Bundle};
+use spec_pipeline::overlay::{Applied, Overlay};
 use spec_pipeline::select::Selection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,15 +117,21 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     } else {
         opts.selection.clone()
     };
-    let (doc, warnings, files) = fetch_document(&from, &selection)?;
+    let Bundle { doc: bundled, warnings, files } = fetch_document(&from)?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
+    // The pin is the vendor's document as selected, before our repairs: a
+    // change to the overlay is ours, not upstream's.
+    let vendor_text = spec_pipeline::document::to_text(&selected(bundled.clone(), &selection)?);
+    let mut doc = bundled;
+    let overlay = Overlay::for_api(&root.join("specs"), api)?.map(|o| o.apply(&mut doc)).transpose()?;
+    let doc = selected(doc, &selection)?;
     let text = spec_pipeline::document::to_text(&doc);
     let pin = Pin {
         // As given: a relative path stays relative in the committed pin.
         source: opts.from.clone().unwrap_or_else(|| from.to_string()),
-        sha256: sha256(&text),
+        sha256: sha256(&vendor_text),
         fetched: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default().to_string(),
     };
@@ -131,13 +142,29 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     let report = write_fetched(&out, &doc, &text)?;
     sources.insert(api.to_string(), Source { pin: Some(pin.clone()), ..entry });
     write_sources(&sources_path, &sources)?;
-    let fetched = Fetched { api, from: &from, pin: &pin, operations: spec_pipeline::walk::operations(&doc).len(), files, out: &out };
+    let fetched = Fetched {
+        api,
+        from: &from,
+        pin: &pin,
+        operations: spec_pipeline::walk::operations(&doc).len(),
+        files,
+        out: &out,
+        overlay: overlay.as_ref(),
+    };
     if opts.json {
         fetched.print_json(&warnings, report.as_ref())?;
     } else {
         fetched.print(report.as_ref());
     }
     Ok(true)
+}
+
+/// `doc` with only the selected operations (all when the selection is empty).
+fn selected(mut doc: Value, selection: &Selection) -> Result<Value> {
+    if !selection.is_empty() {
+        spec_pipeline::select::select(&mut doc, selection)?;
+    }
+    Ok(doc)
 }
 
 /// Where to fetch `api` from: `--from`, else the url in specs/sources.toml.
@@ -192,12 +219,14 @@ struct Fetched<'a> {
     operations: usize,
     files: usize,
     out: &'a Path,
+    /// Our repairs (specs/<api>/overlay.yaml), when there are any.
+    overlay: Option<&'a Applied>,
 }
 
 impl Fetched<'_> {
     fn print_json(&self, warnings: &[String], report: Option<&spec_pipeline::diff::Report>) -> Result<()> {
         let mut summary = serde_json::json!({"api": self.api, "pin": self.pin, "operations": self.operations,
-            "files": self.files, "warnings": warnings, "written": self.out});
+            "files": self.files, "warnings": warnings, "written": self.out, "overlay": self.overlay});
         if let Some(r) = report {
             summary["changes"] = serde_json::to_value(r)?;
         }
@@ -210,6 +239,9 @@ impl Fetched<'_> {
         println!("{api}: {} operations from {} file(s) at {}", self.operations, self.files, self.from);
         println!("  pinned sha256 {} (version {}, {}) in specs/sources.toml", pin.sha256, pin.version, pin.fetched);
         println!("  written to {}", self.out.display());
+        if let Some(applied) = self.overlay {
+            print!("{applied}");
+        }
         match report {
             Some(r) => print!("\nChanges since the previous fetch:\n{r}"),
             None => println!("  no previous fetch to compare with"),
@@ -396,6 +428,30 @@ mod tests {
             &Options { selection: Selection { tags: vec!["owners".into()], operations: vec![] }, ..Options::default() },
         );
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn our_overlay_repairs_what_is_written_but_not_the_pin() {
+        let base = serve(fixtures());
+        let ws = workspace(&format!("{base}/tree/openapi.yaml"));
+        refresh(ws.path(), "pets", &Options::default()).unwrap();
+        let pin = |ws: &Path| read_sources(&ws.join("specs/sources.toml")).unwrap()["pets"].pin.clone().unwrap().sha256;
+        let unrepaired = pin(ws.path());
+        std::fs::create_dir_all(ws.path().join("specs/pets")).unwrap();
+        std::fs::write(
+            ws.path().join("specs/pets/overlay.yaml"),
+            "overlay: 1.0.0\ninfo: {title: pets repairs, version: '1'}\nactions:\n  \
+             - target: $.components.schemas.Pet\n    description: every pet has a name\n    update: {required: [name]}\n",
+        )
+        .unwrap();
+        refresh(ws.path(), "pets", &Options::default()).unwrap();
+        let written: Value = serde_json::from_str(&std::fs::read_to_string(ws.path().join("target/upstream/pets.json")).unwrap()).unwrap();
+        assert_eq!(written["components"]["schemas"]["Pet"]["required"], serde_json::json!(["name"]));
+        assert_eq!(pin(ws.path()), unrepaired, "the pin is the vendor's document");
+        // A broken overlay stops the refresh before anything is written.
+        std::fs::write(ws.path().join("specs/pets/overlay.yaml"), "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: []\n").unwrap();
+        let err = refresh(ws.path(), "pets", &Options::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("at least one action"), "{err:#}");
     }
 
     fn copy_dir(from: &Path, to: &Path) {

@@ -9,6 +9,7 @@
 //! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
 //! - [`select`]: the operations (tags) a client keeps, and what they reach.
 //! - [`normalize`]: the named passes that make a document progenitor-ready.
+//! - [`overlay`]: our repairs of vendor defects, as Overlay 1.0 documents.
 //! - [`diff`]: what changed between two documents, breaking changes flagged.
 //!
 //! Modules depend downwards only: `document`, `refs`, `naming` and `walk`
@@ -20,6 +21,7 @@ pub mod document;
 pub mod fetch;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
 pub mod refs;
 pub mod select;
 pub mod walk;

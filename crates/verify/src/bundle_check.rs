@@ -13,7 +13,6 @@
 use crate::redocly::{self, Problem};
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
-use spec_pipeline::select::Selection;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -224,7 +223,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let entry = entry(root, given);
     let entry = std::fs::canonicalize(&entry).with_context(|| format!("no source tree at {} (set SPECS_TREES)", entry.display()))?;
     let url = url::Url::from_file_path(&entry).map_err(|_| anyhow::anyhow!("cannot use {} as a URL", entry.display()))?;
-    let (ours, warnings, files) = spec_pipeline::bundle::fetch_document(&url, &Selection::default())?;
+    let spec_pipeline::bundle::Bundle { doc: ours, warnings, files } = spec_pipeline::bundle::fetch_document(&url)?;
     let redocly = redocly::install(&root.join("target/redocly"))?;
     let (theirs, problems) = redocly::bundle(&redocly, &entry, &root.join("target/redocly/bundles"))?;
     let refused: Vec<Problem> = problems.iter().filter(|p| p.is_refused_file()).cloned().collect();

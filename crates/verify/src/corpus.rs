@@ -1,5 +1,7 @@
-//! `cargo xtask corpus DIR [--single] [--builder]`: every OpenAPI document
-//! under DIR (JSON or YAML, any depth) normalized, generated with progenitor
+//! `cargo xtask corpus DIR [--single] [--builder] [--no-overlays]`: every
+//! OpenAPI document under DIR (JSON or YAML, any depth), repaired by our
+//! overlay for its API (`specs/<folder>/overlay.yaml`; `--no-overlays`
+//! leaves them out), normalized, generated with progenitor
 //! and compiled under `target/corpus/`, with per document: operations
 //! generated/total, schemas typed/total, and the time of each step, and the
 //! peak memory of the whole build (every rustc at once). Fails when a
@@ -46,6 +48,8 @@ struct Options {
     interface: InterfaceStyle,
     /// One crate instead of one per tag.
     single: bool,
+    /// Leave our overlays of repairs out.
+    no_overlays: bool,
 }
 
 /// Builds the largest tag's crate alone (with the shared crate, both cleaned
@@ -188,13 +192,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let options = Options {
         interface: if builder { InterfaceStyle::Builder } else { InterfaceStyle::Positional },
         single: builder || args.iter().any(|a| a == "--single"),
+        no_overlays: args.iter().any(|a| a == crate::upstream::NO_OVERLAYS),
     };
-    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--single] [--builder]")?;
+    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--single] [--builder] [--no-overlays]")?;
     let scratch = Scratch::new(root)?;
     scratch.build_dependencies()?;
     let mut rows = Vec::new();
-    for (file, doc) in crate::upstream::documents(Path::new(dir))? {
+    for (file, mut doc) in crate::upstream::documents(Path::new(dir))? {
         let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();
+        if let Some(applied) = crate::upstream::repair(root, &name, &mut doc, options.no_overlays)? {
+            print!("{name}:\n{applied}");
+        }
         rows.push(measure_document(&scratch, name, doc, &options));
     }
     if rows.is_empty() {

@@ -27,6 +27,23 @@ pub fn documents(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
         .collect())
 }
 
+/// `doc` with our repairs of its vendor's defects applied: the overlay of
+/// the API its folder is named after (`rebilly/openapi.yaml` →
+/// `specs/rebilly/overlay.yaml`), unless `skip`. Returns what was applied.
+pub fn repair(root: &Path, name: &str, doc: &mut Value, skip: bool) -> Result<Option<spec_pipeline::overlay::Applied>> {
+    let api = name.split(['/', '\\']).next().unwrap_or_default();
+    if skip || api.is_empty() {
+        return Ok(None);
+    }
+    match spec_pipeline::overlay::Overlay::for_api(&root.join("specs"), api)? {
+        Some(overlay) => overlay.apply(doc).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The flag that leaves the overlays out (to measure what they repair).
+pub const NO_OVERLAYS: &str = "--no-overlays";
+
 fn list(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();

@@ -383,11 +383,9 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Fetches and bundles the document at `from` (refusing an HTML page),
-/// checks that it is OpenAPI 3, and keeps `selection`: what `refresh` pins
-/// and the tree checks bundle. Returns the document, the warnings and the
-/// number of files read.
-pub fn fetch_document(from: &Url, selection: &crate::select::Selection) -> Result<(Value, Vec<String>, usize)> {
+/// Fetches and bundles the document at `from` (refusing an HTML page) and
+/// checks that it is OpenAPI 3: what `refresh` and the tree check read.
+pub fn fetch_document(from: &Url) -> Result<Bundle> {
     let bundled = bundle(from, &|url: &Url| {
         let text = load_any(url)?;
         if url == from {
@@ -399,15 +397,10 @@ pub fn fetch_document(from: &Url, selection: &crate::select::Selection) -> Resul
         }
         Ok(text)
     })?;
-    let mut doc = bundled.doc;
-    match doc.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.") => {}
+    match bundled.doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => Ok(bundled),
         _ => bail!("{from}: not an OpenAPI 3 document (no `openapi: 3.x`)"),
     }
-    if !selection.is_empty() {
-        crate::select::select(&mut doc, selection)?;
-    }
-    Ok((doc, bundled.warnings, bundled.files))
 }
 
 /// Reads `file://` URLs from disk and `http(s)://` ones over the network.

@@ -1,10 +1,11 @@
-//! `cargo xtask sweep [UPSTREAM_DIR]`: every operation of the whole-document
+//! `cargo xtask sweep [UPSTREAM_DIR] [--no-overlays]`: every operation of the whole-document
 //! clients (those of `cargo xtask corpus`: one crate per tag, built by corpus
 //! when it ran first) called once against Prism serving the vendor's own
 //! document.
 //!
 //! For each OpenAPI document under UPSTREAM_DIR (`$UPSTREAM_SPECS`,
-//! `../shared/specs-upstream` by default): the document is normalized and
+//! `../shared/specs-upstream` by default): the document is repaired by our
+//! overlay for its API, as in `corpus` (Prism serves it repaired), normalized and
 //! generated as in `corpus`, each operation's inputs are built from the
 //! document (`inputs`), a program calling every client method with them is
 //! written beside the client (`program`) and run against `prism mock`. Per
@@ -43,11 +44,18 @@ struct Tally {
     example_breaks_schema: usize,
 }
 
-fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value) -> Result<Tally> {
+fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value, no_overlays: bool) -> Result<Tally> {
     let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
-    normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
     let crate_name = crate_name(&name);
     let scratch = Scratch::new(root)?;
+    // Prism serves the document as repaired (its examples are the answers).
+    let mut served = file.to_path_buf();
+    if let Some(applied) = crate::upstream::repair(root, &name, &mut doc, no_overlays)? {
+        print!("{name}:\n{applied}");
+        served = scratch.dir.join(format!("{crate_name}_served.json"));
+        write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
+    }
+    normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
     // The split client, as corpus writes it (unchanged crates keep their build).
     let parts = scratch.write_split(&doc, &name, &scratch.dir.join(format!("{crate_name}_split")), &crate_name, true)?;
     let dir = scratch.dir.join(format!("{crate_name}_sweep"));
@@ -70,7 +78,7 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     if !status.success() {
         bail!("{name}: the sweep program does not compile");
     }
-    let mut mock = prism::start("sweep", prism, file, &root.join("target/prism"))?;
+    let mut mock = prism::start("sweep", prism, &served, &root.join("target/prism"))?;
     prism::wait_ready(&mut mock, Duration::from_secs(180))?;
     let output = Command::new(target.join("debug/sweep")).arg(&mock.url).arg(&inputs).output().context("cannot run the sweep program")?;
     prism::stop_all(vec![mock])?;
@@ -101,9 +109,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         bail!("no OpenAPI document under {}", upstream.display());
     }
     let prism = prism::install(&root.join("target/prism"))?;
+    let no_overlays = args.iter().any(|a| a == crate::upstream::NO_OVERLAYS);
     let mut tallies = Vec::new();
     for (file, doc) in documents {
-        tallies.push(sweep_document(root, &prism, &upstream, &file, doc)?);
+        tallies.push(sweep_document(root, &prism, &upstream, &file, doc, no_overlays)?);
     }
     for t in &tallies {
         let total: usize = t.counts.values().sum();
