@@ -1,6 +1,7 @@
 //! String enums whose values cannot become distinct Rust variant names
 //! (`["/", "-", "|", ".", ""]`, or `a-b` beside `a_b`) make progenitor panic.
-//! They become plain strings; the allowed values move into the description.
+//! They become plain strings; the allowed values move into the description,
+//! and stay listed in `x-enum-values` for tools (the sweep sends one of them).
 //! Lossy: the type no longer lists the values.
 
 use super::{Config, NormalizeError, Tally};
@@ -28,8 +29,9 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
             Some(d) => format!("{d} One of: {listed}."),
             None => format!("One of: {listed}."),
         };
-        s.remove("enum");
+        let values = s.remove("enum").unwrap_or_default();
         s.insert("description".into(), json!(description));
+        s.insert("x-enum-values".into(), values);
         t.lossy(format!("{ptr}: enum [{listed}] has no distinct Rust names; now a string"));
     });
     Ok(())
@@ -49,7 +51,10 @@ mod tests {
         }}});
         let t = run_pass(run, &mut doc, &Config::default());
         let s = &doc["components"]["schemas"];
-        assert_eq!(s["Separators"], json!({"type": "string", "description": "One of: \"/\", \"-\", \"|\", \".\", \"\"."}));
+        assert_eq!(
+            s["Separators"],
+            json!({"type": "string", "description": "One of: \"/\", \"-\", \"|\", \".\", \"\".", "x-enum-values": ["/", "-", "|", ".", ""]})
+        );
         assert!(s["Clash"].get("enum").is_none());
         assert_eq!(s["Fine"]["enum"], json!(["sales_count", "Refund", "0"]));
         assert_eq!(t.lossy, 2);

@@ -106,7 +106,9 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(given) = s.get("example").or_else(|| s.get("default")) {
         return Some(given.clone());
     }
-    if let Some(first) = s.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
+    // `x-enum-values`: an enum the normalizer had to make a plain string.
+    let listed = s.get("enum").or_else(|| s.get("x-enum-values"));
+    if let Some(first) = listed.and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
         return Some(first.clone());
     }
     if let Some(members) = s.get("allOf").and_then(Value::as_array) {
@@ -210,20 +212,21 @@ mod tests {
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
                 "tags": {"type": "array", "minItems": 1, "items": {"type": "string", "example": "t"}},
                 "size": {"type": "integer", "minimum": 5},
                 "secret": {"type": "string", "writeOnly": true, "example": "pw"},
-                "note": {"type": "string"}}},
+                "note": {"type": "string"},
+                "code": {"type": "string", "x-enum-values": ["00", "0"]}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
         assert_eq!(
             inputs["postthing"],
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b",
-                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "secret": "pw"}})
+                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }
