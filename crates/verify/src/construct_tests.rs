@@ -3,7 +3,8 @@
 //! refusal: default responses, cookie parameters, object-valued query
 //! parameters, media types without a schema, parameters described by
 //! `content`, a path and a query parameter of one name, a property named
-//! `$ref`. An external `$ref` stays an error that says to bundle.
+//! `$ref`, an enum beside `allOf`, an `anyOf` of a string and a ref to an
+//! enum. An external `$ref` stays an error that says to bundle.
 
 use crate::scratch::standalone_settings;
 use serde_json::{json, Value};
@@ -100,7 +101,10 @@ fn an_enum_beside_a_composition() {
     schemas.insert("Method".into(), json!({"oneOf": [{"type": "string", "enum": ["card", "ach", "cash"]}, {"type": "string"}]}));
     schemas.insert(
         "Vaulted".into(),
-        json!({"type": "object", "properties": {"method": {"type": "string", "enum": ["card", "ach"], "allOf": [{"$ref": "#/components/schemas/Method"}]}}}),
+        json!({"type": "object", "properties": {
+            "method": {"type": "string", "enum": ["card", "ach"], "allOf": [{"$ref": "#/components/schemas/Method"}]},
+            "metric": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Metric"}]}}}),
     );
-    generates("enum beside allOf", doc);
+    schemas.insert("Metric".into(), json!({"type": "string", "enum": ["approvalRate", "salesCount"]}));
+    generates("enum beside allOf; anyOf of a string and an enum", doc);
 }

@@ -76,7 +76,8 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
 /// Our three sources with their normalizer settings, and a document of the
 /// constructs the normalizer rewrites for progenitor (default responses,
 /// cookie, object and content parameters, a path and a query parameter of one
-/// name, media types without a schema, a property named `$ref`).
+/// name, media types without a schema, a property named `$ref`, an enum
+/// beside allOf, an anyOf of a string and a ref to an enum).
 fn sources() -> Vec<(Value, Config)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
     let mut out: Vec<(Value, Config)> = ["rebilly/source.yaml", "monite/source.json", "layer/source.yaml"]
@@ -111,7 +112,12 @@ fn constructs() -> Value {
                     "responses": {"default": thing}}
             }
         },
-        "components": {"schemas": {"Thing": {"type": "object", "properties": {"$ref": {"type": "string"}, "kind": {"type": "string", "enum": ["x"]}}}}}
+        "components": {"schemas": {
+            "Thing": {"type": "object", "properties": {"$ref": {"type": "string"}, "kind": {"type": "string", "enum": ["x"]},
+                "method": {"type": "string", "enum": ["card"], "allOf": [{"$ref": "#/components/schemas/Method"}]},
+                "metric": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Method"}]}}},
+            "Method": {"type": "string", "enum": ["card", "ach"]}
+        }}
     })
 }
 
