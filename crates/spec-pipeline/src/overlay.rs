@@ -11,6 +11,9 @@
 //! top of the specification: every action has a `description`, the reason.
 //! An action that selects nothing is reported, not an error: the vendor
 //! may have fixed the defect, and the maintainer should drop the action.
+//!
+//! `x-not-repaired` (our extension) lists the operations the sweep still
+//! finds not ok, and why their cause is left as it is.
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
@@ -30,6 +33,16 @@ pub struct Action {
     pub remove: bool,
 }
 
+/// Operations a sweep of the vendor's document is known to find not ok,
+/// and why the cause is not repaired (a mock server's limitation, a defect
+/// we chose not to repair): the overlay's `x-not-repaired` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRepaired {
+    /// operationIds.
+    pub operations: Vec<String>,
+    pub why: String,
+}
+
 /// An overlay document, checked.
 #[derive(Debug, Clone)]
 pub struct Overlay {
@@ -37,6 +50,7 @@ pub struct Overlay {
     pub origin: String,
     pub title: String,
     pub actions: Vec<Action>,
+    pub not_repaired: Vec<NotRepaired>,
 }
 
 /// What applying an overlay did.
@@ -88,7 +102,16 @@ impl Overlay {
         let raw = raw.ok_or_else(|| anyhow!("{origin}: `actions` must be a list of at least one action"))?;
         let actions =
             raw.iter().enumerate().map(|(i, a)| action(a).with_context(|| format!("{origin}: action {}", i + 1))).collect::<Result<_>>()?;
-        Ok(Overlay { origin: origin.to_string(), title: title.to_string(), actions })
+        let not_repaired = match doc.get("x-not-repaired") {
+            None => Vec::new(),
+            Some(Value::Array(entries)) => entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| not_repaired(e).with_context(|| format!("{origin}: x-not-repaired entry {}", i + 1)))
+                .collect::<Result<_>>()?,
+            Some(other) => bail!("{origin}: x-not-repaired must be a list, not {}", kind(other)),
+        };
+        Ok(Overlay { origin: origin.to_string(), title: title.to_string(), actions, not_repaired })
     }
 
     /// Reads and checks the overlay file at `path`.
@@ -172,6 +195,16 @@ fn merge(target: &mut Map<String, Value>, with: &Map<String, Value>) {
     }
 }
 
+fn not_repaired(e: &Value) -> Result<NotRepaired> {
+    let operations: Vec<String> =
+        e.get("operations").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+    if operations.is_empty() {
+        bail!("`operations` must list at least one operationId");
+    }
+    let why = e.get("why").and_then(Value::as_str).filter(|w| !w.trim().is_empty()).ok_or_else(|| anyhow!("`why` is required"))?;
+    Ok(NotRepaired { operations, why: why.to_string() })
+}
+
 fn action(a: &Value) -> Result<Action> {
     let target = a.get("target").and_then(Value::as_str).ok_or_else(|| anyhow!("`target` (a JSONPath) is required"))?;
     let path = JsonPath::parse(target).map_err(|e| anyhow!("target {target:?} is not a JSONPath: {e}"))?;
@@ -242,6 +275,19 @@ mod tests {
             let err = format!("{:#}", overlay(actions).unwrap_err());
             assert!(err.contains(words), "{err}");
         }
+        let known = Overlay::parse(
+            &json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$.a", "description": "d", "remove": true}],
+                    "x-not-repaired": [{"operations": ["PostPlan", "PutPlan"], "why": "the mock's limit"}]}),
+            "k.yaml",
+        )
+        .unwrap();
+        assert_eq!(
+            known.not_repaired,
+            [NotRepaired { operations: vec!["PostPlan".into(), "PutPlan".into()], why: "the mock's limit".into() }]
+        );
+        let no_why = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$.a", "description": "d", "remove": true}],
+                            "x-not-repaired": [{"operations": ["PostPlan"]}]});
+        assert!(format!("{:#}", Overlay::parse(&no_why, "k.yaml").unwrap_err()).contains("`why` is required"));
         let not_overlay = Overlay::parse(&json!({"openapi": "3.1.0"}), "x.yaml").unwrap_err();
         assert!(not_overlay.to_string().contains("not an overlay"));
         // An update aimed at a string is refused with its place.

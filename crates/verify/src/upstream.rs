@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use serde_json::Value;
+use spec_pipeline::overlay::{Applied, Overlay};
 use std::path::{Path, PathBuf};
 
 /// The vendors' documents: the first argument, `$UPSTREAM_SPECS`, or
@@ -27,18 +28,20 @@ pub fn documents(dir: &Path) -> Result<Vec<(PathBuf, Value)>> {
         .collect())
 }
 
-/// `doc` with our repairs of its vendor's defects applied: the overlay of
-/// the API its folder is named after (`rebilly/openapi.yaml` →
-/// `specs/rebilly/overlay.yaml`), unless `skip`. Returns what was applied.
-pub fn repair(root: &Path, name: &str, doc: &mut Value, skip: bool) -> Result<Option<spec_pipeline::overlay::Applied>> {
+/// Our repairs of a vendor document's defects: the overlay of the API the
+/// document's folder is named after (`rebilly/openapi.yaml` →
+/// `specs/rebilly/overlay.yaml`), unless `skip`.
+pub fn overlay_for(root: &Path, name: &str, skip: bool) -> Result<Option<Overlay>> {
     let api = name.split(['/', '\\']).next().unwrap_or_default();
     if skip || api.is_empty() {
         return Ok(None);
     }
-    match spec_pipeline::overlay::Overlay::for_api(&root.join("specs"), api)? {
-        Some(overlay) => overlay.apply(doc).map(Some),
-        None => Ok(None),
-    }
+    Overlay::for_api(&root.join("specs"), api)
+}
+
+/// `doc` repaired by [`overlay_for`]; returns what was applied.
+pub fn repair(root: &Path, name: &str, doc: &mut Value, skip: bool) -> Result<Option<Applied>> {
+    overlay_for(root, name, skip)?.map(|o| o.apply(doc)).transpose()
 }
 
 /// The flag that leaves the overlays out (to measure what they repair).

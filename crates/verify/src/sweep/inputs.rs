@@ -185,14 +185,18 @@ fn sample_string(s: &Value) -> String {
     }
 }
 
-/// The schema's minimum (1 without one), capped by its maximum.
+/// The schema's minimum (1 without one; just above it when exclusive),
+/// capped by its maximum.
 fn sample_number(s: &Value, integer: bool) -> Value {
     let number = |key: &str| s.get(key).and_then(Value::as_f64);
+    // OpenAPI 3.0's exclusive bounds are flags beside minimum and maximum.
+    let exclusive = |key: &str| s.get(key) == Some(&json!(true));
     if integer {
-        let low = number("minimum").map(|m| m.ceil() as i64).unwrap_or(1);
-        json!(number("maximum").map_or(low, |max| low.min(max as i64)))
+        let low = number("minimum").map(|m| m.ceil() as i64 + i64::from(exclusive("exclusiveMinimum"))).unwrap_or(1);
+        let high = number("maximum").map(|m| m.floor() as i64 - i64::from(exclusive("exclusiveMaximum")));
+        json!(high.map_or(low, |max| low.min(max)))
     } else {
-        let low = number("minimum").unwrap_or(1.0);
+        let low = number("minimum").map(|m| if exclusive("exclusiveMinimum") { m + 1.0 } else { m }).unwrap_or(1.0);
         json!(number("maximum").map_or(low, |max| low.min(max)))
     }
 }
@@ -212,7 +216,7 @@ mod tests {
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
@@ -220,13 +224,14 @@ mod tests {
                 "size": {"type": "integer", "minimum": 5},
                 "secret": {"type": "string", "writeOnly": true, "example": "pw"},
                 "note": {"type": "string"},
-                "code": {"type": "string", "x-enum-values": ["00", "0"]}}},
+                "code": {"type": "string", "x-enum-values": ["00", "0"]},
+                "year": {"type": "integer", "minimum": 2001, "exclusiveMinimum": true}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
         assert_eq!(
             inputs["postthing"],
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b",
-                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "secret": "pw"}})
+                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }

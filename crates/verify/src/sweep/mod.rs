@@ -12,7 +12,9 @@
 //! document it prints how many calls were ok, rejected by Prism (an invalid
 //! request), undecodable (a response or a document example our types do not
 //! accept), skipped (no value for a required input) or failed otherwise, and
-//! lists every call that was not ok with its reason.
+//! lists every call that was not ok with its reason, and with why it is
+//! left so when the API's overlay lists it under `x-not-repaired` (or
+//! UNEXPLAINED when it does not).
 //!
 //! Prism's limits: it ignores the servers' base path (the clients are given
 //! Prism's root, which is where it serves the document's paths) and it does
@@ -27,6 +29,7 @@ use crate::scratch::{crate_name, write_text, Scratch};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use spec_pipeline::normalize;
+use spec_pipeline::overlay::NotRepaired;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -42,6 +45,21 @@ struct Tally {
     /// Calls that decoded although Prism found the document's own example
     /// breaking the document's schema.
     example_breaks_schema: usize,
+    /// The overlay's list of operations known not to be ok, and why.
+    known: Vec<NotRepaired>,
+}
+
+impl Tally {
+    /// Why `operation` (a client method) is known not to be ok, if it is.
+    fn known_reason(&self, operation: &str) -> Option<&str> {
+        self.known.iter().find(|k| k.operations.iter().any(|o| inputs::key(o) == inputs::key(operation))).map(|k| k.why.as_str())
+    }
+
+    /// Operations listed as known not ok that were ok this time.
+    fn stale_known(&self) -> Vec<&str> {
+        let not_ok: Vec<String> = self.not_ok.iter().map(|(_, op, _)| inputs::key(op)).collect();
+        self.known.iter().flat_map(|k| &k.operations).filter(|o| !not_ok.contains(&inputs::key(o))).map(String::as_str).collect()
+    }
 }
 
 fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value, no_overlays: bool) -> Result<Tally> {
@@ -50,8 +68,9 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     let scratch = Scratch::new(root)?;
     // Prism serves the document as repaired (its examples are the answers).
     let mut served = file.to_path_buf();
-    if let Some(applied) = crate::upstream::repair(root, &name, &mut doc, no_overlays)? {
-        print!("{name}:\n{applied}");
+    let overlay = crate::upstream::overlay_for(root, &name, no_overlays)?;
+    if let Some(overlay) = &overlay {
+        print!("{name}:\n{}", overlay.apply(&mut doc)?);
         served = scratch.dir.join(format!("{crate_name}_served.json"));
         write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
     }
@@ -85,7 +104,8 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     if !output.status.success() {
         bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
     }
-    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new(), example_breaks_schema: 0 };
+    let known = overlay.map(|o| o.not_repaired).unwrap_or_default();
+    let mut tally = Tally { name, counts: BTreeMap::new(), not_ok: Vec::new(), example_breaks_schema: 0, known };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let v: Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
         let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
@@ -125,9 +145,40 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
                 t.example_breaks_schema
             );
         }
+        let mut unexplained = 0;
         for (outcome, op, reason) in &t.not_ok {
             println!("    {outcome:<11} {op}: {reason}");
+            match t.known_reason(op) {
+                Some(why) => println!("                known, not repaired: {why}"),
+                None => {
+                    unexplained += 1;
+                    println!("                UNEXPLAINED: neither repaired by the overlay nor listed in its x-not-repaired");
+                }
+            }
+        }
+        println!("    not ok: {}, of which {unexplained} unexplained", t.not_ok.len());
+        for op in t.stale_known() {
+            println!("    listed in x-not-repaired but ok now (drop it from the list): {op}");
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_not_ok_calls_are_matched_by_operation_and_stale_ones_found() {
+        let tally = Tally {
+            name: "rebilly/openapi.yaml".into(),
+            counts: BTreeMap::new(),
+            not_ok: vec![("rejected".into(), "post_plan".into(), "422".into()), ("undecodable".into(), "get_thing".into(), "x".into())],
+            example_breaks_schema: 0,
+            known: vec![NotRepaired { operations: vec!["PostPlan".into(), "PutPlan".into()], why: "the mock's limit".into() }],
+        };
+        assert_eq!(tally.known_reason("post_plan"), Some("the mock's limit"));
+        assert_eq!(tally.known_reason("get_thing"), None);
+        assert_eq!(tally.stale_known(), ["PutPlan"]);
+    }
 }
