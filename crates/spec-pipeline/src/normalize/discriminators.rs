@@ -40,11 +40,17 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
                 // Without a mapping entry the value is the schema's name.
                 values.push(reference.rsplit('/').next().unwrap_or(&reference).to_string());
             }
-            // A variant whose tag is already an enum of exactly these values
-            // (Layer's identifiers) decodes right as it is.
-            let pinned = crate::refs::resolve(&snapshot, &reference)
-                .and_then(|v| v.pointer(&format!("/properties/{}/enum", escape(&tag))))
-                .is_some_and(|e| *e == json!(values));
+            // A variant whose tag is already a required enum of exactly these
+            // values (Layer's identifiers) decodes right as it is. One whose
+            // tag is optional (Rebilly's quote items) is pinned like any:
+            // a body without the tag fits every such variant.
+            let variant = crate::refs::resolve(&snapshot, &reference);
+            let required = variant
+                .and_then(|v| v.get("required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(tag.as_str())));
+            let pinned = required
+                && variant.and_then(|v| v.pointer(&format!("/properties/{}/enum", escape(&tag)))).is_some_and(|e| *e == json!(values));
             if pinned {
                 continue;
             }
@@ -83,7 +89,9 @@ mod tests {
                     "anyOf": [{"$ref": "#/components/schemas/Identity"}, {"$ref": "#/components/schemas/Address"}, {"$ref": "#/components/schemas/Other"}]},
             "Identity": {"type": "object"}, "Address": {"type": "object"}, "Other": {"type": "object"},
             "Pinned": {"oneOf": [{"$ref": "#/components/schemas/Card"}], "discriminator": {"propertyName": "type"}},
-            "Card": {"type": "object", "properties": {"type": {"type": "string", "enum": ["Card"]}}},
+            "Card": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["Card"]}}},
+            "Loose": {"oneOf": [{"$ref": "#/components/schemas/Item"}], "discriminator": {"propertyName": "type"}},
+            "Item": {"type": "object", "properties": {"type": {"type": "string", "enum": ["Item"]}}},
             "Base": {"type": "object", "discriminator": {"propertyName": "kind"}}
         }}});
         let t = run_pass(run, &mut doc, &Config::default());
@@ -97,6 +105,9 @@ mod tests {
         assert_eq!(s["DocAddressProof"]["allOf"][1]["properties"]["documentType"]["enum"], json!(["address-proof"]));
         assert_eq!(s["DocOther"]["allOf"][1]["properties"]["documentType"]["enum"], json!(["Other"]), "no mapping: the schema name");
         assert_eq!(s["Pinned"]["oneOf"], json!([{"$ref": "#/components/schemas/Card"}]), "already pinned: left alone");
-        assert_eq!((t.rewrites, t.lossy), (4, 1));
+        // An optional tag, though an enum of the right value, is pinned (made required).
+        assert_eq!(s["Loose"]["oneOf"], json!([{"$ref": "#/components/schemas/LooseItem"}]));
+        assert_eq!(s["LooseItem"]["allOf"][1]["required"], json!(["type"]));
+        assert_eq!((t.rewrites, t.lossy), (5, 1));
     }
 }

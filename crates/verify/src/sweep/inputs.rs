@@ -38,7 +38,7 @@ fn inputs<'a>(doc: &'a Value, params: impl Iterator<Item = &'a Value>, body: Opt
             continue;
         }
         let value = first_example(p)
-            .or_else(|| p.get("schema").and_then(|s| sample(doc, s, 0)))
+            .or_else(|| p.get("schema").and_then(|s| sample_parameter(doc, s)))
             .ok_or_else(|| format!("no value for the required parameter {name:?}"))?;
         inputs.insert(key(name), value);
     }
@@ -136,8 +136,23 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     }
 }
 
-/// The members' samples merged (objects), or the one member's.
+/// A required parameter's value: a list has one item, since an empty list
+/// in a query string is no parameter at all.
+fn sample_parameter(doc: &Value, schema: &Value) -> Option<Value> {
+    match sample(doc, schema, 0)? {
+        Value::Array(items) if items.is_empty() => Some(Value::Array(vec![sample(doc, deref(doc, schema).get("items")?, 1)?])),
+        value => Some(value),
+    }
+}
+
+/// The members' samples merged (objects), or the one member's. Members
+/// that are plain objects or bare constraints (`{required: [...]}`) are
+/// merged into one object schema first, so a member's `required` draws on
+/// another's properties.
 fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> {
+    if let Some(object) = merged_object(doc, members) {
+        return sample_object(doc, &object, depth);
+    }
     let mut merged = Map::new();
     for m in members {
         match sample(doc, m, depth + 1)? {
@@ -147,6 +162,24 @@ fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> 
         }
     }
     Some(Value::Object(merged))
+}
+
+/// One object schema of `members` (properties and required lists joined),
+/// when each is a plain object or a bare constraint; `None` otherwise.
+fn merged_object(doc: &Value, members: &[Value]) -> Option<Value> {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for m in members {
+        let m = deref(doc, m);
+        let shaped = ["oneOf", "anyOf", "allOf", "enum", "items", "example", "default"].iter().any(|k| m.get(*k).is_some());
+        let object = matches!(m.get("type").and_then(Value::as_str), None | Some("object"));
+        if shaped || !object {
+            return None;
+        }
+        properties.extend(m.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
+        required.extend(m.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+    }
+    Some(json!({"type": "object", "properties": properties, "required": required}))
 }
 
 /// An object with its required fields (and its write-only ones).
@@ -180,9 +213,25 @@ fn sample_string(s: &Value) -> String {
         _ => {
             let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
             let max = s.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-            "sample".chars().cycle().take(min.max(6).min(max)).collect()
+            let patterned = s.get("pattern").and_then(Value::as_str).and_then(|p| matching(p, min, max));
+            patterned.unwrap_or_else(|| "sample".chars().cycle().take(min.max(6).min(max)).collect())
         }
     }
+}
+
+/// A string `pattern` matches, within the length bounds: generated from the
+/// regex (classes read as ASCII, as JSON Schema's ECMA-262 regexes do),
+/// with a fixed seed so the sweep is repeatable. `None` for a pattern the
+/// generator cannot take (look-around, inner anchors).
+fn matching(pattern: &str, min: usize, max: usize) -> Option<String> {
+    use rand::distr::Distribution;
+    use rand::SeedableRng;
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    let hir = regex_syntax::ParserBuilder::new().unicode(false).build().parse(body).ok()?;
+    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5EED);
+    (0..32).map(|_| -> String { generator.sample(&mut rng) }).find(|s| (min..=max).contains(&s.chars().count()))
 }
 
 /// The schema's minimum (1 without one; just above it when exclusive),
@@ -211,12 +260,13 @@ mod tests {
             "parameters": [{"$ref": "#/components/parameters/Version"}],
             "post": {"operationId": "post-thing", "parameters": [
                 {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                {"name": "with", "in": "query", "required": true, "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}},
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
@@ -225,13 +275,19 @@ mod tests {
                 "secret": {"type": "string", "writeOnly": true, "example": "pw"},
                 "note": {"type": "string"},
                 "code": {"type": "string", "x-enum-values": ["00", "0"]},
-                "year": {"type": "integer", "minimum": 2001, "exclusiveMinimum": true}}},
+                "year": {"type": "integer", "minimum": 2001, "exclusiveMinimum": true},
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "owner": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"required": ["name"]}]}}},
+              "Person": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 4}, "age": {"type": "integer"}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
+        let country = inputs["postthing"]["body"]["country"].clone();
+        assert!(country.as_str().is_some_and(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())), "{country}");
         assert_eq!(
             inputs["postthing"],
-            json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b",
-                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002, "secret": "pw"}})
+            json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b", "with": ["big"],
+                   "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002,
+                            "country": country, "owner": {"name": "samp"}, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }
