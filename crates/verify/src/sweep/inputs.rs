@@ -150,6 +150,16 @@ fn sample_parameter(doc: &Value, schema: &Value) -> Option<Value> {
 /// merged into one object schema first, so a member's `required` draws on
 /// another's properties.
 fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> {
+    // `{not: {enum: [...]}}` members rule values out of the others' enum
+    // (Rebilly: "an event type, but not one of these").
+    let excluded: Vec<&Value> =
+        members.iter().filter_map(|m| deref(doc, m).pointer("/not/enum")).filter_map(Value::as_array).flatten().collect();
+    if !excluded.is_empty() {
+        let rest: Vec<&Value> = members.iter().filter(|m| deref(doc, m).get("not").is_none()).collect();
+        if let [only] = rest.as_slice() {
+            return enum_values(doc, only, depth)?.into_iter().find(|v| !excluded.contains(&v));
+        }
+    }
     if let Some(object) = merged_object(doc, members) {
         return sample_object(doc, &object, depth);
     }
@@ -162,6 +172,23 @@ fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> 
         }
     }
     Some(Value::Object(merged))
+}
+
+/// The values an enum schema lists, through refs and the members of an open
+/// enum's union (`oneOf: [Known, string]`).
+fn enum_values(doc: &Value, schema: &Value, depth: usize) -> Option<Vec<Value>> {
+    if depth > 12 {
+        return None;
+    }
+    let s = deref(doc, schema);
+    if let Some(values) = s.get("enum").or_else(|| s.get("x-enum-values")).and_then(Value::as_array) {
+        return Some(values.clone());
+    }
+    ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .filter_map(|k| s.get(*k).and_then(Value::as_array))
+        .flatten()
+        .find_map(|m| enum_values(doc, m, depth + 1))
 }
 
 /// One object schema of `members` (properties and required lists joined),
@@ -266,7 +293,7 @@ mod tests {
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner", "event"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
@@ -277,7 +304,8 @@ mod tests {
                 "code": {"type": "string", "x-enum-values": ["00", "0"]},
                 "year": {"type": "integer", "minimum": 2001, "exclusiveMinimum": true},
                 "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
-                "owner": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"required": ["name"]}]}}},
+                "owner": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"required": ["name"]}]},
+                "event": {"allOf": [{"oneOf": [{"$ref": "#/components/schemas/Kind"}, {"type": "string"}]}, {"not": {"enum": ["big"]}}]}}},
               "Person": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 4}, "age": {"type": "integer"}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
@@ -287,7 +315,7 @@ mod tests {
             inputs["postthing"],
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b", "with": ["big"],
                    "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002,
-                            "country": country, "owner": {"name": "samp"}, "secret": "pw"}})
+                            "country": country, "owner": {"name": "samp"}, "event": "small", "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }
