@@ -116,7 +116,16 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(members) = s.get(key).and_then(Value::as_array) {
-            return members.iter().find_map(|m| sample(doc, m, depth + 1));
+            let member = members.iter().find_map(|m| sample(doc, m, depth + 1))?;
+            // Properties beside the union are the object's too (Rebilly:
+            // "a payment for a transaction, by token or by instrument").
+            return match (s.get("properties").map(|_| sample_object(doc, s, depth)), member) {
+                (Some(Some(Value::Object(mut own))), Value::Object(chosen)) => {
+                    own.extend(chosen);
+                    Some(Value::Object(own))
+                }
+                (_, member) => Some(member),
+            };
         }
     }
     match s.get("type").and_then(Value::as_str) {
@@ -293,7 +302,7 @@ mod tests {
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner", "event"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner", "event", "pay"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
@@ -305,7 +314,9 @@ mod tests {
                 "year": {"type": "integer", "minimum": 2001, "exclusiveMinimum": true},
                 "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
                 "owner": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"required": ["name"]}]},
-                "event": {"allOf": [{"oneOf": [{"$ref": "#/components/schemas/Kind"}, {"type": "string"}]}, {"not": {"enum": ["big"]}}]}}},
+                "event": {"allOf": [{"oneOf": [{"$ref": "#/components/schemas/Kind"}, {"type": "string"}]}, {"not": {"enum": ["big"]}}]},
+                "pay": {"type": "object", "required": ["for"], "properties": {"for": {"type": "string", "example": "tx"}},
+                        "oneOf": [{"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "example": "tok"}}}]}}},
               "Person": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 4}, "age": {"type": "integer"}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
@@ -315,7 +326,8 @@ mod tests {
             inputs["postthing"],
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b", "with": ["big"],
                    "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002,
-                            "country": country, "owner": {"name": "samp"}, "event": "small", "secret": "pw"}})
+                            "country": country, "owner": {"name": "samp"}, "event": "small",
+                            "pay": {"for": "tx", "token": "tok"}, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }
