@@ -102,6 +102,16 @@ fn is_reference(value: &str) -> bool {
     value.starts_with('#') || value.contains('/') || lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
 }
 
+/// Where a `$ref` leads: the file, the pointer in it, and what is there.
+struct Target {
+    file: Url,
+    /// JSON pointer in `file` (empty: the whole file).
+    fragment: String,
+    /// `file#fragment`, the target's identity.
+    key: String,
+    content: Value,
+}
+
 /// The keys beside a `$ref`.
 fn siblings(node: &Value) -> Map<String, Value> {
     node.as_object().map(|m| m.iter().filter(|(k, _)| *k != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
@@ -275,41 +285,33 @@ impl Bundler<'_> {
                 .cloned()
                 .ok_or_else(|| anyhow!("{from}: $ref {reference:?}: {} has nothing at {fragment}", display(&file_url)))?
         };
+        let target = Target { file: file_url, fragment, key, content };
         match section {
-            Some(section) => self.hoist(node, section, &key, content, &file_url, &fragment, position),
-            None => self.inline(node, &from, key, content, &file_url, &fragment, position),
+            Some(section) => self.hoist(node, section, target, position),
+            None => self.inline(node, &from, target, position),
         }
     }
 
     /// Makes the target a component of `section` and `node` a ref to it.
-    #[allow(clippy::too_many_arguments)]
-    fn hoist(
-        &mut self,
-        node: &mut Value,
-        section: &str,
-        key: &str,
-        mut content: Value,
-        file: &Url,
-        fragment: &str,
-        position: Position,
-    ) -> Result<()> {
+    fn hoist(&mut self, node: &mut Value, section: &str, target: Target, position: Position) -> Result<()> {
+        let Target { file, fragment, key, mut content } = target;
         let hoisted_key = format!("{section}|{key}");
         if self.hoisting.contains(&hoisted_key) {
             // A recursive schema: named now, its content arrives when the
             // outer resolution ends.
-            let name = self.component_name(section, key, file, fragment, &Value::Null);
+            let name = self.component_name(section, &key, &file, &fragment, &Value::Null);
             self.reserve(section, &name);
             self.hoisted.insert(hoisted_key, name.clone());
             *node = reference_with(&format!("#/components/{section}/{}", escape(&name)), siblings(node));
             return Ok(());
         }
         self.hoisting.insert(hoisted_key.clone());
-        let resolved = self.resolve(&mut content, file, fragment, position);
+        let resolved = self.resolve(&mut content, &file, &fragment, position);
         self.hoisting.remove(&hoisted_key);
         resolved?;
         let name = match self.hoisted.get(&hoisted_key) {
             Some(reserved) => reserved.clone(),
-            None => self.component_name(section, key, file, fragment, &content),
+            None => self.component_name(section, &key, &file, &fragment, &content),
         };
         self.components
             .entry(section)
@@ -333,23 +335,14 @@ impl Bundler<'_> {
     }
 
     /// Puts the target in place of `node`, the keys beside the ref over it.
-    #[allow(clippy::too_many_arguments)]
-    fn inline(
-        &mut self,
-        node: &mut Value,
-        from: &str,
-        key: String,
-        mut content: Value,
-        file: &Url,
-        fragment: &str,
-        position: Position,
-    ) -> Result<()> {
+    fn inline(&mut self, node: &mut Value, from: &str, target: Target, position: Position) -> Result<()> {
+        let Target { file, fragment, key, mut content } = target;
         if let Some(start) = self.inlining.iter().position(|k| *k == key) {
             let chain: Vec<&str> = self.inlining[start..].iter().map(String::as_str).chain([key.as_str()]).collect();
             bail!("{from}: $ref cycle: {}", chain.join(" → "));
         }
         self.inlining.push(key);
-        let result = self.resolve(&mut content, file, fragment, position);
+        let result = self.resolve(&mut content, &file, &fragment, position);
         self.inlining.pop();
         result?;
         if let (Value::Object(target), siblings) = (&mut content, siblings(node)) {
