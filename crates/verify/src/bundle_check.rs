@@ -53,7 +53,8 @@ fn operation_keys(doc: &Value) -> BTreeSet<String> {
         .map(|o| format!("{} {} ({})", o.method.to_uppercase(), o.path, o.id().unwrap_or("no operationId")))
         .collect();
     for (name, item) in doc.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
-        for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
+        const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+        for method in item.as_object().into_iter().flat_map(|m| m.keys()).filter(|k| METHODS.contains(&k.as_str())) {
             keys.insert(format!("webhook {name} {method}"));
         }
     }
