@@ -116,6 +116,20 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(members) = s.get(key).and_then(Value::as_array) {
+            // An object whose union members add fields or bare constraints
+            // (Rebilly's risk-score bracket: "start or end is required"):
+            // the object and the first member that fits, as one.
+            if s.get("properties").is_some() {
+                let mut own = s.clone();
+                if let Some(o) = own.as_object_mut() {
+                    o.remove("oneOf");
+                    o.remove("anyOf");
+                }
+                let joined = members.iter().find_map(|m| sample_object(doc, &merged_object(doc, &[own.clone(), m.clone()])?, depth));
+                if joined.is_some() {
+                    return joined;
+                }
+            }
             let member = members.iter().find_map(|m| sample(doc, m, depth + 1))?;
             // Properties beside the union are the object's too (Rebilly:
             // "a payment for a transaction, by token or by instrument").
@@ -302,7 +316,7 @@ mod tests {
             "get": {"operationId": "getThing", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {}}]}}},
           "components": {
             "parameters": {"Version": {"name": "x-version", "in": "header", "required": true, "example": "2024-01-31", "schema": {"type": "string"}}},
-            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner", "event", "pay"], "properties": {
+            "schemas": {"Thing": {"type": "object", "required": ["id", "name", "kind", "tags", "size", "code", "year", "country", "owner", "event", "pay", "bracket"], "properties": {
                 "id": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "minLength": 2, "maxLength": 3},
                 "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
@@ -316,7 +330,9 @@ mod tests {
                 "owner": {"allOf": [{"$ref": "#/components/schemas/Person"}, {"required": ["name"]}]},
                 "event": {"allOf": [{"oneOf": [{"$ref": "#/components/schemas/Kind"}, {"type": "string"}]}, {"not": {"enum": ["big"]}}]},
                 "pay": {"type": "object", "required": ["for"], "properties": {"for": {"type": "string", "example": "tx"}},
-                        "oneOf": [{"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "example": "tok"}}}]}}},
+                        "oneOf": [{"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "example": "tok"}}}]},
+                "bracket": {"type": "object", "required": ["value"], "properties": {"value": {"type": "integer"}, "start": {"type": "integer", "minimum": 0}},
+                            "anyOf": [{"required": ["start"]}, {"required": ["end"]}]}}},
               "Person": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 4}, "age": {"type": "integer"}}},
               "Kind": {"type": "string", "enum": ["big", "small"]}}}});
         let inputs = build(&doc);
@@ -327,7 +343,7 @@ mod tests {
             json!({"xversion": "2024-01-31", "id": "0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b", "with": ["big"],
                    "body": {"name": "sam", "kind": "big", "tags": ["t"], "size": 5, "code": "00", "year": 2002,
                             "country": country, "owner": {"name": "samp"}, "event": "small",
-                            "pay": {"for": "tx", "token": "tok"}, "secret": "pw"}})
+                            "pay": {"for": "tx", "token": "tok"}, "bracket": {"value": 1, "start": 0}, "secret": "pw"}})
         );
         assert_eq!(inputs["getthing"], json!("no value for the required parameter \"id\""));
     }
