@@ -123,15 +123,21 @@ pub fn refresh(root: &Path, api: &str, opts: &Options) -> Result<bool> {
     }
     // The pin is the vendor's document as selected, before our repairs: a
     // change to the overlay is ours, not upstream's.
-    let vendor_text = spec_pipeline::document::to_text(&selected(bundled.clone(), &selection)?);
-    let mut doc = bundled;
-    let overlay = Overlay::for_api(&root.join("specs"), api)?.map(|o| o.apply(&mut doc)).transpose()?;
-    let doc = selected(doc, &selection)?;
+    // Without an overlay the two are one document, selected once.
+    let (doc, overlay, vendor_text) = match Overlay::for_api(&root.join("specs"), api)? {
+        None => (selected(bundled, &selection)?, None, None),
+        Some(overlay) => {
+            let vendor_text = spec_pipeline::document::to_text(&selected(bundled.clone(), &selection)?);
+            let mut doc = bundled;
+            let applied = overlay.apply(&mut doc)?;
+            (selected(doc, &selection)?, Some(applied), Some(vendor_text))
+        }
+    };
     let text = spec_pipeline::document::to_text(&doc);
     let pin = Pin {
         // As given: a relative path stays relative in the committed pin.
         source: opts.from.clone().unwrap_or_else(|| from.to_string()),
-        sha256: sha256(&vendor_text),
+        sha256: sha256(vendor_text.as_deref().unwrap_or(&text)),
         fetched: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default().to_string(),
     };

@@ -53,8 +53,8 @@ fn operation_keys(doc: &Value) -> BTreeSet<String> {
         .map(|o| format!("{} {} ({})", o.method.to_uppercase(), o.path, o.id().unwrap_or("no operationId")))
         .collect();
     for (name, item) in doc.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
-        const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-        for method in item.as_object().into_iter().flat_map(|m| m.keys()).filter(|k| METHODS.contains(&k.as_str())) {
+        let methods = item.as_object().into_iter().flat_map(|m| m.keys()).filter(|k| spec_pipeline::walk::METHODS.contains(&k.as_str()));
+        for method in methods {
             keys.insert(format!("webhook {name} {method}"));
         }
     }
@@ -75,14 +75,19 @@ fn short(v: Option<&Value>) -> String {
     }
 }
 
+/// A file's name without folders or extension: `a/b/K.yaml` → `K`.
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
 /// The file stem a `$ref` to a file names, if it is one.
 fn referenced_stem(v: &Value) -> Option<String> {
     let r = v.get("$ref")?.as_str()?;
     if r.starts_with('#') {
         return None;
     }
-    let file = r.split('#').next()?.rsplit('/').next()?;
-    Some(file.rsplit_once('.').map_or(file, |(s, _)| s).to_string())
+    Some(stem(r.split('#').next()?).to_string())
 }
 
 /// A key js-yaml reads as a number (`03` → 3): what it becomes.
@@ -157,13 +162,7 @@ impl Differ<'_> {
 /// Compares our bundle with Redocly's; `refused` are the files Redocly
 /// could not read.
 pub fn compare(ours: &Value, theirs: &Value, refused: &[Problem]) -> Comparison {
-    let refused: BTreeMap<String, String> = refused
-        .iter()
-        .map(|p| {
-            let name = p.file.rsplit('/').next().unwrap_or(&p.file);
-            (name.rsplit_once('.').map_or(name, |(s, _)| s).to_string(), format!("{}:{}", p.file, p.line))
-        })
-        .collect();
+    let refused: BTreeMap<String, String> = refused.iter().map(|p| (stem(&p.file).to_string(), format!("{}:{}", p.file, p.line))).collect();
     let mut c = Comparison::default();
     let (a, b) = (operation_keys(ours), operation_keys(theirs));
     c.operations = (a.len(), b.len());

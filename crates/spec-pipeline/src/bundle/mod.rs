@@ -84,6 +84,15 @@ pub fn bundle(root: &Url, load: &Loader) -> Result<Bundle> {
     Ok(Bundle { doc, warnings: b.warnings, files: b.files.len() })
 }
 
+/// Where a resolved `$ref` URL points: the file, the pointer in it, and
+/// `file#pointer`, the target's identity.
+fn located(target: &Url) -> (Url, String, String) {
+    let file = without_fragment(target);
+    let fragment = target.fragment().map(percent_decode).unwrap_or_default();
+    let key = format!("{file}#{fragment}");
+    (file, fragment, key)
+}
+
 fn without_fragment(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
@@ -160,7 +169,7 @@ impl Bundler<'_> {
         });
         let refers_here = |existing: &Value| {
             let target = existing.get("$ref").and_then(Value::as_str).and_then(|r| self.root.join(r).ok());
-            target.is_some_and(|t| format!("{}#{}", without_fragment(&t), t.fragment().map(percent_decode).unwrap_or_default()) == key)
+            target.is_some_and(|t| located(&t).2 == key)
         };
         let free = |name: &str| match self.existing(section, name) {
             None => true,
@@ -253,9 +262,7 @@ impl Bundler<'_> {
     fn follow(&mut self, node: &mut Value, base: &Url, pointer: &str, reference: &str, position: Position) -> Result<()> {
         let from = format!("{}#{pointer}", display(base));
         let target = base.join(reference).with_context(|| format!("{from}: bad $ref {reference:?}"))?;
-        let fragment = target.fragment().map(percent_decode).unwrap_or_default();
-        let file_url = without_fragment(&target);
-        let key = format!("{file_url}#{fragment}");
+        let (file_url, fragment, key) = located(&target);
         let section = position.component_section();
         // A component of the root document, reached from another file.
         if let Some(section) = section {

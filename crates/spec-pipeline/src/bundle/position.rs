@@ -76,8 +76,6 @@ impl Kind {
     }
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 impl Position {
     /// The `components` section a referenced object of this position is
     /// hoisted into; `None`: it is inlined. Redocly's rule: path items and
@@ -131,7 +129,7 @@ impl Position {
             },
             P::PathItem => match key {
                 "parameters" => P::ListOf(Kind::Parameter),
-                m if METHODS.contains(&m) => P::Operation,
+                m if crate::walk::METHODS.contains(&m) => P::Operation,
                 _ => P::Other,
             },
             P::Operation => match key {

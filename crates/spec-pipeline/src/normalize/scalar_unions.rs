@@ -17,10 +17,10 @@ const SCALARS: &[&str] = &["string", "integer", "number", "boolean"];
 
 pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
     let snapshot = doc.clone();
-    let named = |m: &Value| deref(&snapshot, m).clone();
     for_each_schema(doc, &mut |s, _| {
         let Some(Value::Array(members)) = s.get("anyOf") else { return };
-        let types: Vec<String> = members.iter().filter_map(|m| named(m).get("type").and_then(Value::as_str).map(str::to_string)).collect();
+        let types: Vec<String> =
+            members.iter().filter_map(|m| deref(&snapshot, m).get("type").and_then(Value::as_str).map(str::to_string)).collect();
         let all_scalar = types.len() == members.len() && types.iter().all(|ty| SCALARS.contains(&ty.as_str()));
         if all_scalar {
             let Some(Value::Array(mut members)) = s.remove("anyOf") else { unreachable!("checked above") };
@@ -28,7 +28,7 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
             let strings = types.iter().filter(|t| **t == "string").count();
             let has_integer = types.iter().any(|t| t == "integer");
             let broad = |m: &Value| {
-                let m = &named(m);
+                let m = deref(&snapshot, m);
                 let plain = ["format", "pattern", "enum"].iter().all(|k| m.get(*k).is_none());
                 let ty = m.get("type").and_then(Value::as_str);
                 (ty == Some("string") && plain && strings > 1) || (ty == Some("number") && has_integer)

@@ -106,9 +106,7 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(given) = s.get("example").or_else(|| s.get("default")) {
         return Some(given.clone());
     }
-    // `x-enum-values`: an enum the normalizer had to make a plain string.
-    let listed = s.get("enum").or_else(|| s.get("x-enum-values"));
-    if let Some(first) = listed.and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
+    if let Some(first) = listed(s).and_then(|e| e.iter().find(|v| !v.is_null())) {
         return Some(first.clone());
     }
     if let Some(members) = s.get("allOf").and_then(Value::as_array) {
@@ -197,6 +195,12 @@ fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> 
     Some(Value::Object(merged))
 }
 
+/// The values a schema lists: its `enum`, or the `x-enum-values` of an enum
+/// the normalizer had to make a plain string.
+fn listed(s: &Value) -> Option<&Vec<Value>> {
+    s.get("enum").or_else(|| s.get("x-enum-values")).and_then(Value::as_array)
+}
+
 /// The values an enum schema lists, through refs and the members of an open
 /// enum's union (`oneOf: [Known, string]`).
 fn enum_values(doc: &Value, schema: &Value, depth: usize) -> Option<Vec<Value>> {
@@ -204,7 +208,7 @@ fn enum_values(doc: &Value, schema: &Value, depth: usize) -> Option<Vec<Value>> 
         return None;
     }
     let s = deref(doc, schema);
-    if let Some(values) = s.get("enum").or_else(|| s.get("x-enum-values")).and_then(Value::as_array) {
+    if let Some(values) = listed(s) {
         return Some(values.clone());
     }
     ["oneOf", "anyOf", "allOf"]
