@@ -118,7 +118,8 @@ impl Scratch {
             let member = format!("{crate_name}_{}", part.name);
             let member_dir = dir.join(&member);
             std::fs::create_dir_all(&member_dir)?;
-            let mut manifest = self.manifest(&member).replace("\n[workspace]\n", "\n");
+            // A member: the workspace and its profile are the root's.
+            let mut manifest = self.manifest(&member).replace(&format!("\n[workspace]\n{SCRATCH_PROFILE}"), "\n");
             if !is_shared {
                 // The dependency table is the manifest's last.
                 manifest.push_str(&format!("{shared_crate} = {{ path = \"../{shared_crate}\" }}\n"));
@@ -131,10 +132,17 @@ impl Scratch {
             members.push(format!("{member:?}"));
             written.push((code, member));
         }
-        write_text(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")), true)?;
+        let root_manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n{SCRATCH_PROFILE}", members.join(", "));
+        write_text(&dir.join("Cargo.toml"), &root_manifest, true)?;
         Ok(written)
     }
 }
+
+/// The scratch crates' build profile. Generated clients are hundreds of
+/// thousands of lines built once: debug info and incremental caches would be
+/// most of the disk a CI run writes (a full run once died with the disk full)
+/// and nothing reads them.
+const SCRATCH_PROFILE: &str = "\n[profile.dev]\ndebug = false\nincremental = false\n";
 
 /// The manifest template, with each dependency's version read from the
 /// workspace manifest at `root`.
@@ -156,6 +164,7 @@ fn manifest_template(root: &Path) -> Result<String> {
         }
     }
     out.push_str("\n[workspace]\n");
+    out.push_str(SCRATCH_PROFILE);
     Ok(out)
 }
 
