@@ -119,7 +119,7 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
         .and_then(|code| scratch.write_crate(&crate_dir, &crate_name, &code).map(|_| (code, 1)))
     } else {
         scratch
-            .write_split(&doc, &row.name, &crate_dir, &crate_name, false)
+            .write_split(&doc, &row.name, &crate_dir, &crate_name, false, &[])
             .map(|parts| (parts.iter().map(|(code, _)| code.as_str()).collect::<String>(), parts.len()))
     };
     let code = match generated {

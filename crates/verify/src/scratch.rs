@@ -59,6 +59,13 @@ impl Scratch {
         self.manifest.replace("NAME", name)
     }
 
+    /// The manifest of a library crate `name` that is a member of a
+    /// workspace: the workspace and its profile are the root's. Its
+    /// dependency table is the last, for the caller to append to.
+    pub fn member_manifest(&self, name: &str) -> String {
+        self.manifest(name).replace(&format!("\n[workspace]\n{SCRATCH_PROFILE}"), "\n")
+    }
+
     /// Writes the scratch crate of one client.
     pub fn write_crate(&self, dir: &Path, crate_name: &str, code: &str) -> Result<()> {
         std::fs::create_dir_all(dir)?;
@@ -90,11 +97,21 @@ impl Scratch {
     }
 
     /// Generates a split document (see `split.rs`) as a workspace under
-    /// `dir`: one crate per part (`keep`: see [`write_text`]). Returns each
-    /// part's code and crate name.
-    pub fn write_split(&self, doc: &Value, name: &str, dir: &Path, crate_name: &str, keep: bool) -> Result<Vec<(String, String)>> {
+    /// `dir`: one crate per part (`keep`: see [`write_text`]), and
+    /// `own_members`, folders of `dir` the caller writes itself. Returns
+    /// each part's code and crate name.
+    pub fn write_split(
+        &self,
+        doc: &Value,
+        name: &str,
+        dir: &Path,
+        crate_name: &str,
+        keep: bool,
+        own_members: &[&str],
+    ) -> Result<Vec<(String, String)>> {
         let parts = split::split(doc);
-        let wanted: Vec<String> = parts.iter().map(|p| format!("{crate_name}_{}", p.name)).collect();
+        let mut wanted: Vec<String> = parts.iter().map(|p| format!("{crate_name}_{}", p.name)).collect();
+        wanted.extend(own_members.iter().map(|m| m.to_string()));
         // Crates of an earlier split may no longer be parts.
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let member = entry.file_name().to_string_lossy().into_owned();
@@ -118,10 +135,8 @@ impl Scratch {
             let member = format!("{crate_name}_{}", part.name);
             let member_dir = dir.join(&member);
             std::fs::create_dir_all(&member_dir)?;
-            // A member: the workspace and its profile are the root's.
-            let mut manifest = self.manifest(&member).replace(&format!("\n[workspace]\n{SCRATCH_PROFILE}"), "\n");
+            let mut manifest = self.member_manifest(&member);
             if !is_shared {
-                // The dependency table is the manifest's last.
                 manifest.push_str(&format!("{shared_crate} = {{ path = \"../{shared_crate}\" }}\n"));
             }
             write_text(&member_dir.join("Cargo.toml"), &manifest, true)?;
@@ -132,6 +147,7 @@ impl Scratch {
             members.push(format!("{member:?}"));
             written.push((code, member));
         }
+        members.extend(own_members.iter().map(|m| format!("{m:?}")));
         let root_manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n{SCRATCH_PROFILE}", members.join(", "));
         write_text(&dir.join("Cargo.toml"), &root_manifest, true)?;
         Ok(written)

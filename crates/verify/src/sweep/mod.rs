@@ -99,13 +99,18 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
         write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
     }
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
-    // The split client, as corpus writes it (unchanged crates keep their build).
-    let parts = scratch.write_split(&doc, &name, &scratch.dir.join(format!("{crate_name}_split")), &crate_name, true)?;
-    let dir = scratch.dir.join(format!("{crate_name}_sweep"));
+    // The split client, as corpus writes it (unchanged crates keep their
+    // build), with the sweep program as one more member: cargo tells a
+    // crate's builds apart by its path from the workspace root, so from a
+    // workspace of its own the program would compile the client again.
+    let split_dir = scratch.dir.join(format!("{crate_name}_split"));
+    let program_crate = format!("{crate_name}_sweep");
+    let parts = scratch.write_split(&doc, &name, &split_dir, &crate_name, true, &[&program_crate])?;
+    let dir = split_dir.join(&program_crate);
     std::fs::create_dir_all(&dir)?;
-    let mut manifest = scratch.manifest("sweep").replace("[lib]\npath = \"lib.rs\"\n", "[[bin]]\nname = \"sweep\"\npath = \"main.rs\"\n");
-    let deps: String = parts.iter().map(|(_, member)| format!("{member} = {{ path = \"../{crate_name}_split/{member}\" }}\n")).collect();
-    manifest = manifest.replace("\n[workspace]\n", &format!("{deps}\n[workspace]\n"));
+    let mut manifest =
+        scratch.member_manifest(&program_crate).replace("[lib]\npath = \"lib.rs\"\n", "[[bin]]\nname = \"sweep\"\npath = \"main.rs\"\n");
+    manifest.extend(parts.iter().map(|(_, member)| format!("{member} = {{ path = \"../{member}\" }}\n")));
     write_text(&dir.join("Cargo.toml"), &manifest, true)?;
     write_text(&dir.join("main.rs"), &program::write(&parts).map_err(anyhow::Error::msg)?, true)?;
     let inputs = dir.join("inputs.json");
@@ -113,8 +118,8 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     println!("{name}: building the sweep program and the client's {} crates", parts.len());
     let target = &scratch.target;
     let status = Command::new("cargo")
-        .current_dir(&dir)
-        .args(["build", "--quiet", "--bin", "sweep"])
+        .current_dir(&split_dir)
+        .args(["build", "--quiet", "-p", &program_crate, "--bin", "sweep"])
         .env("CARGO_TARGET_DIR", target)
         .status()
         .context("cannot run cargo")?;
