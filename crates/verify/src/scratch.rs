@@ -214,4 +214,40 @@ mod tests {
         assert_eq!(deps["reqwest"]["version"].as_str(), Some("0.13"));
         assert_eq!(deps.len(), DEPENDENCIES.len());
     }
+
+    /// The split workspace keeps a member its caller writes (the sweep
+    /// program) across rewrites, and only its root carries the profile: cargo
+    /// ignores a member's profile, with a warning.
+    #[test]
+    fn a_split_workspace_keeps_the_callers_member_and_the_root_has_the_profile() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let tmp = tempfile::tempdir().unwrap();
+        let scratch = Scratch { dir: tmp.path().to_path_buf(), target: tmp.path().join("target"), ..Scratch::new(&root).unwrap() };
+        let doc = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "getA", "tags": ["a"],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}}}}
+        });
+        let dir = tmp.path().join("split");
+        let program = tmp.path().join("split/x_program");
+        assert!(!scratch.write_split(&doc, "t", &dir, "x", true, &["x_program"]).unwrap().is_empty());
+        std::fs::create_dir_all(&program).unwrap();
+        std::fs::write(program.join("Cargo.toml"), scratch.member_manifest("x_program")).unwrap();
+        // A rewrite removes folders that are not parts, but not the caller's.
+        std::fs::create_dir_all(dir.join("x_stale")).unwrap();
+        scratch.write_split(&doc, "t", &dir, "x", true, &["x_program"]).unwrap();
+        assert!(program.join("Cargo.toml").exists() && !dir.join("x_stale").exists());
+        let root_manifest: toml::Table = toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
+        let members: Vec<&str> = root_manifest["workspace"]["members"].as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+        assert!(members.contains(&"x_program") && members.len() >= 2, "{members:?}");
+        assert_eq!(root_manifest["profile"]["dev"]["debug"].as_bool(), Some(false));
+        assert_eq!(root_manifest["profile"]["dev"]["incremental"].as_bool(), Some(false));
+        for member in members {
+            let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(dir.join(member).join("Cargo.toml")).unwrap()).unwrap();
+            assert!(!manifest.contains_key("profile") && !manifest.contains_key("workspace"), "{member}: {manifest:?}");
+        }
+        // A standalone scratch crate is its own root, so it has the profile.
+        let alone: toml::Table = toml::from_str(&scratch.manifest("x_alone")).unwrap();
+        assert!(alone.contains_key("workspace") && alone.contains_key("profile"));
+    }
 }
