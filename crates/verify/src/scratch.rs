@@ -42,7 +42,8 @@ pub struct Scratch {
     pub dir: PathBuf,
     /// The target directory all scratch builds share.
     pub target: PathBuf,
-    /// A crate manifest with `NAME` for the crate's name.
+    /// A workspace member's manifest with `NAME` for the crate's name,
+    /// ending with its dependency table.
     manifest: String,
 }
 
@@ -56,14 +57,14 @@ impl Scratch {
     /// The manifest of a library crate `name` (lib.rs beside it), in a
     /// workspace of its own.
     pub fn manifest(&self, name: &str) -> String {
-        self.manifest.replace("NAME", name)
+        format!("{}\n[workspace]\n{SCRATCH_PROFILE}", self.member_manifest(name))
     }
 
     /// The manifest of a library crate `name` that is a member of a
     /// workspace: the workspace and its profile are the root's. Its
     /// dependency table is the last, for the caller to append to.
     pub fn member_manifest(&self, name: &str) -> String {
-        self.manifest(name).replace(&format!("\n[workspace]\n{SCRATCH_PROFILE}"), "\n")
+        self.manifest.replace("NAME", name)
     }
 
     /// Writes the scratch crate of one client.
@@ -121,7 +122,6 @@ impl Scratch {
         }
         let shared_crate = format!("{crate_name}_{}", split::SHARED);
         let mut written = Vec::new();
-        let mut members = Vec::new();
         let mut replacements = Vec::new();
         for part in &parts {
             let mut settings = standalone_settings(InterfaceStyle::Positional);
@@ -144,10 +144,9 @@ impl Scratch {
             if is_shared {
                 replacements = split::shared_replacements(&part.doc, &shared_crate, &code);
             }
-            members.push(format!("{member:?}"));
             written.push((code, member));
         }
-        members.extend(own_members.iter().map(|m| format!("{m:?}")));
+        let members: Vec<String> = wanted.iter().map(|m| format!("{m:?}")).collect();
         let root_manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n{SCRATCH_PROFILE}", members.join(", "));
         write_text(&dir.join("Cargo.toml"), &root_manifest, true)?;
         Ok(written)
@@ -160,8 +159,8 @@ impl Scratch {
 /// and nothing reads them.
 const SCRATCH_PROFILE: &str = "\n[profile.dev]\ndebug = false\nincremental = false\n";
 
-/// The manifest template, with each dependency's version read from the
-/// workspace manifest at `root`.
+/// The member manifest template, with each dependency's version read from
+/// the workspace manifest at `root`.
 fn manifest_template(root: &Path) -> Result<String> {
     let path = root.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -179,8 +178,6 @@ fn manifest_template(root: &Path) -> Result<String> {
             out.push_str(&format!("{name} = {{ version = \"{version}\", {extra} }}\n"));
         }
     }
-    out.push_str("\n[workspace]\n");
-    out.push_str(SCRATCH_PROFILE);
     Ok(out)
 }
 
