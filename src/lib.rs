@@ -104,6 +104,7 @@ extern crate self as accounting_sync;
 pub mod auth;
 mod body;
 pub mod error;
+pub mod fleet;
 pub mod paging;
 mod redact;
 pub mod retry;
@@ -115,8 +116,9 @@ pub mod webhooks;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
+pub use fleet::{ClientStats, Pacing, RateLimit};
 pub use paging::Page;
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
 pub use vendor::Vendor;

@@ -26,6 +26,45 @@ pub struct RetryPolicy {
     /// Longest total waiting over all retries of one call; a retry that would
     /// pass it is not made.
     pub max_total_delay: Duration,
+    /// Retries of all calls of one client draw from this budget, so that a
+    /// vendor in trouble is not sent every call several times; `None`: every
+    /// call retries on its own, without a limit across calls.
+    pub budget: Option<RetryBudget>,
+}
+
+/// A retry budget shared by every call of one client (its clones, its
+/// `with_options` and `for_entity` copies too): a bucket of tokens that the
+/// retries the client decides on itself draw from and successes refill, as
+/// in aws-sdk's standard retry mode. When it is empty, a failure that would
+/// have been retried is returned at once, still
+/// [retryable](crate::Error::is_retryable), and
+/// [`Error::retry_budget_spent`](crate::Error::retry_budget_spent) says why.
+///
+/// Retries the server asked for with a wait (429, and 503 with
+/// `Retry-After`) do not draw from it: the whole client already holds off
+/// for that long (see [`Pacing`](crate::Pacing)).
+///
+/// The costs are aws-sdk's; the bucket is smaller (100 tokens, where aws-sdk
+/// has 500) because a sync job's client makes hundreds of calls, not the
+/// many thousands of a long-lived service's: during an outage of 400 calls,
+/// 20 retries are made instead of 800.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryBudget {
+    /// Tokens in a full bucket, which is where it starts.
+    pub capacity: u32,
+    /// Tokens a retry takes after a 5xx or a lost connection.
+    pub retry_cost: u32,
+    /// Tokens a retry takes after a timeout (a slow server is the one
+    /// most hurt by more load).
+    pub timeout_cost: u32,
+    /// Tokens a successful response puts back (up to `capacity`).
+    pub success_refill: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget { capacity: 100, retry_cost: 5, timeout_cost: 10, success_refill: 1 }
+    }
 }
 
 impl Default for RetryPolicy {
@@ -35,6 +74,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(20),
             max_total_delay: Duration::from_secs(30),
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -245,6 +285,7 @@ mod tests {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             max_total_delay: Duration::from_secs(2),
+            budget: None,
         };
         for retry in 1..=10 {
             let d = p.backoff(retry);

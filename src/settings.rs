@@ -1,6 +1,7 @@
 //! What a client is built from besides its credential: timeouts, limits,
 //! retries, extra headers; and why a client could not be built.
 
+use crate::fleet::Pacing;
 use crate::retry::RetryPolicy;
 use crate::vendor::Vendor;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -10,8 +11,11 @@ use std::time::Duration;
 /// How a client connects, waits, retries, and how much it reads.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Retries of failed requests.
+    /// Retries of failed requests, and the retry budget the calls of one
+    /// client share.
     pub retry: RetryPolicy,
+    /// Pacing of the client's calls from the vendor's rate limits.
+    pub pacing: Pacing,
     /// Time allowed to open a connection.
     pub connect_timeout: Duration,
     /// Time allowed for one attempt, response body included.
@@ -34,6 +38,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             retry: RetryPolicy::default(),
+            pacing: Pacing::default(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             token_timeout: Duration::from_secs(30),

@@ -23,6 +23,7 @@ fn fast_retries() -> Settings {
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_secs(2),
             max_total_delay: Duration::from_secs(5),
+            ..RetryPolicy::default()
         },
         ..Settings::default()
     }

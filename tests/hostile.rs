@@ -828,7 +828,7 @@ async fn nothing_a_server_sends_panics_the_client() {
         let body = hostile_body(&mut rng);
         let mut head = format!("HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-type: application/json\r\n");
         let pick = |rng: &mut fastrand::Rng| HOSTILE_NUMBERS[rng.usize(0..HOSTILE_NUMBERS.len())];
-        for name in ["retry-after", "x-ratelimit-retry-after", "location", "x-request-id"] {
+        for name in ["retry-after", "x-ratelimit-retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "location", "x-request-id"] {
             if rng.bool() {
                 head.push_str(&format!("{name}: {}\r\n", pick(&mut rng)));
             }

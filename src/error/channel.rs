@@ -30,6 +30,8 @@ pub(crate) struct Failure {
     pub message: String,
     pub raw_body: Bytes,
     pub source: Option<Arc<reqwest::Error>>,
+    /// A retry it would have had was refused by the client's retry budget.
+    pub budget_spent: bool,
 }
 
 impl Failure {
@@ -43,6 +45,7 @@ impl Failure {
             message: scrub_text(message.as_ref()),
             raw_body: Bytes::new(),
             source: None,
+            budget_spent: false,
         }
     }
 
@@ -121,6 +124,8 @@ pub(crate) struct StashedBody {
     pub read_error: Option<Failure>,
     /// Whether the request could be repeated without harm.
     pub repeat_safe: bool,
+    /// A retry it would have had was refused by the client's retry budget.
+    pub budget_spent: bool,
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

@@ -147,6 +147,7 @@ struct Inner {
     request_id: Option<String>,
     body: Option<VendorBody>,
     raw_body: Option<Bytes>,
+    budget_spent: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -163,6 +164,7 @@ impl Error {
             request_id: None,
             body: None,
             raw_body: None,
+            budget_spent: false,
             source: None,
         }))
     }
@@ -201,6 +203,7 @@ impl Error {
     fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
         let mut e = Error::new(failure.kind, vendor).with_message(&failure.message);
         e.0.retryable = failure.retryable;
+        e.0.budget_spent = failure.budget_spent;
         e.0.status = failure.status;
         if !failure.raw_body.is_empty() {
             e = e.with_raw_body(&failure.raw_body);
@@ -259,6 +262,14 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
     }
+    /// Whether the client returned this failure without the retry it would
+    /// have had, because the client's
+    /// [`RetryBudget`](crate::RetryBudget) was spent (the vendor has been
+    /// failing many calls). The call is still [retryable](Self::is_retryable):
+    /// a job may try it again later, once the vendor recovers.
+    pub fn retry_budget_spent(&self) -> bool {
+        self.0.budget_spent
+    }
 
     fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap) -> Self {
         let kind = match ErrorKind::from_status(status) {
@@ -290,6 +301,7 @@ impl Error {
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
             let mut e = Error::from_vendor_body(body, status, headers);
             e.0.retryable = retryable;
+            e.0.budget_spent = stash.budget_spent;
             if e.0.message.is_some() {
                 return e;
             }
@@ -306,6 +318,7 @@ impl Error {
         } else if stash.read_error.is_none() && e.0.message.is_none() {
             e = e.with_message(summary(&stash.bytes));
         }
+        e.0.budget_spent = stash.budget_spent;
         e.with_raw_body(&stash.bytes)
     }
 }
@@ -415,6 +428,9 @@ impl fmt::Display for Error {
         if let Some(wait) = self.0.retry_after {
             write!(f, " (retry after {}s)", wait.as_secs())?;
         }
+        if self.0.budget_spent {
+            f.write_str(" (not retried: the client's retry budget is spent)")?;
+        }
         if let Some(id) = &self.0.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -427,6 +443,7 @@ impl fmt::Debug for Error {
         f.debug_struct("Error")
             .field("kind", &self.0.kind)
             .field("retryable", &self.0.retryable)
+            .field("retry_budget_spent", &self.0.budget_spent)
             .field("vendor", &self.0.vendor)
             .field("status", &self.0.status)
             .field("message", &self.0.message)

@@ -153,7 +153,7 @@ impl Client {
             Auth::None => Credential::None,
             _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),
         };
-        let (context, http) = ClientContext::new(Vendor::Layer, credential, settings, &url, OPERATIONS)?;
+        let (context, http) = ClientContext::new(Vendor::Layer, credential, settings, &url, &TABLES)?;
         Ok(Client::new_with_client(&url, http, context))
     }
 }

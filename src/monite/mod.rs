@@ -132,7 +132,7 @@ impl Client {
                 })
             }
         };
-        let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, &url, OPERATIONS)?;
+        let (context, http) = ClientContext::new(Vendor::Monite, credential, settings, &url, &TABLES)?;
         let context = context.with_header(VERSION_HEADER, api_version())?.with_header_hints(HEADER_HINTS);
         Ok(Client::new_with_client(&url, http, context))
     }

@@ -124,7 +124,7 @@ impl Client {
     /// not (a mock server that ignores the document's base path).
     pub fn with_base_url(base_url: &str, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
         let url = settings::base_url(base_url)?;
-        let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, &url, OPERATIONS)?;
+        let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, &url, &TABLES)?;
         Ok(Client::new_with_client(&url, http, context))
     }
 }

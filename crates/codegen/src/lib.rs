@@ -6,6 +6,7 @@
 
 mod docs;
 pub mod open_enums;
+pub mod rate_limits;
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -128,7 +129,9 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
         .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
     let origin = spec_path.display().to_string();
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
-    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))? + &input_rules(&doc);
+    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))?
+        + &input_rules(&doc)
+        + &rate_limits::code(&doc).map_err(|e| format!("{origin}: {e}"))?;
     let (client, enums) = generate_client(doc, &origin, enums_module)?;
     Ok(Generated { client, operations, enums: open_enums::code(&enums) })
 }
