@@ -4,8 +4,9 @@
 //! says what `body`, `send` and `new` do), so `cargo doc` documents every
 //! setter. It adds doc attributes only; the code is progenitor's.
 
-use crate::deref;
 use serde_json::Value;
+use spec_core::refs::deref;
+use spec_core::walk;
 use syn::{parse_quote, Attribute, ImplItem, Item, ItemMod};
 
 /// Letters and digits, lower case: how names are compared across the
@@ -28,10 +29,10 @@ struct Descriptions {
 fn descriptions(spec: &Value) -> Descriptions {
     let text = |v: &Value| v.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
     let mut operations = Vec::new();
-    for operation in crate::operations(spec) {
+    for operation in walk::operations(spec) {
+        let Some(id) = operation.id() else { continue };
         let mut setters: Vec<(String, String)> = operation
-            .parameters
-            .iter()
+            .parameters(spec)
             .filter_map(|p| {
                 let name = p.get("name")?.as_str()?;
                 let where_ = p.get("in").and_then(Value::as_str).unwrap_or("request");
@@ -44,7 +45,7 @@ fn descriptions(spec: &Value) -> Descriptions {
         setters.push(("bodymap".into(), "Changes the body through its builder.".into()));
         setters.push(("send".into(), "Sends the request, with the client's credentials, retries and timeouts.".into()));
         setters.push(("new".into(), "A request with no parameter set yet; prefer the client's method of the same name.".into()));
-        operations.push((folded(operation.id), setters));
+        operations.push((folded(id), setters));
     }
     let mut models = Vec::new();
     for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
