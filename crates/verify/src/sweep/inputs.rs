@@ -4,6 +4,7 @@
 //! Only what an operation requires is sent; optional parameters are left out.
 
 use serde_json::{json, Map, Value};
+use spec_pipeline::extensions::{ENUM_VALUES, FORM};
 use spec_pipeline::refs::{body_media, deref, escape};
 use spec_pipeline::walk;
 
@@ -42,7 +43,7 @@ fn inputs<'a>(doc: &'a Value, params: impl Iterator<Item = &'a Value>, body: Opt
             .ok_or_else(|| format!("no value for the required parameter {name:?}"))?;
         inputs.insert(key(name), value);
     }
-    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get("x-form")).and_then(Value::as_object) {
+    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get(FORM)).and_then(Value::as_object) {
         // A body the normalizer left raw: encoded here as the operation's
         // Content-Type parameter says.
         let content_type = inputs.get("contenttype").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -198,7 +199,7 @@ fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> 
 /// The values a schema lists: its `enum`, or the `x-enum-values` of an enum
 /// the normalizer had to make a plain string.
 fn listed(s: &Value) -> Option<&Vec<Value>> {
-    s.get("enum").or_else(|| s.get("x-enum-values")).and_then(Value::as_array)
+    s.get("enum").or_else(|| s.get(ENUM_VALUES)).and_then(Value::as_array)
 }
 
 /// The values an enum schema lists, through refs and the members of an open
