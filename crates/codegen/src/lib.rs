@@ -6,10 +6,11 @@
 
 mod docs;
 pub mod open_enums;
+mod wire_names;
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
-use spec_core::extensions::{REQUIRED_CLIENT_HEADERS, RUST_TYPE};
+use spec_core::extensions::{REQUIRED_CLIENT_HEADERS, RUST_TYPE, WIRE_NAMES};
 use spec_core::naming::method_name;
 use spec_core::walk;
 use std::panic::{self, AssertUnwindSafe};
@@ -141,14 +142,20 @@ fn document(code: &str, doc: &serde_json::Value) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// [`generate_text`] with other settings.
+/// [`generate_text`] with other settings. Properties the normalizer renamed
+/// (`x-wire-names`) keep their wire names as serde names.
 pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
     let tokens = match try_generate(&spec, settings) {
         Ok(tokens) => tokens,
         Err(message) => return Err(format!("{origin}: {}", locate(&spec, message, settings))),
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    // Most documents rename nothing: no second parse for them.
+    if text.contains(WIRE_NAMES) {
+        let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+        wire_names::restore(&mut file, &wire_names::find(&mut doc));
+    }
     Ok(prettyplease::unparse(&file))
 }
 

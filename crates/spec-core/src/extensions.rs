@@ -30,6 +30,11 @@ pub const ENUM_VALUES: &str = "x-enum-values";
 /// response envelope (normalize.json's `envelope`).
 pub const RESPONSE_ENVELOPE: &str = "x-response-envelope";
 
+/// On an object schema: renamed property key → the property's name on the
+/// wire. Written by the property_names pass for properties whose Rust names
+/// clash; codegen makes the wire name the field's serde name again.
+pub const WIRE_NAMES: &str = "x-wire-names";
+
 /// On a schema: the Rust type typify uses for it instead of generating one
 /// (typify's own extension; codegen writes it for credentials).
 pub const RUST_TYPE: &str = "x-rust-type";
