@@ -5,6 +5,7 @@
 //! setter. It adds doc attributes only; the code is progenitor's.
 
 use serde_json::Value;
+use spec_core::extensions::WIRE_NAMES;
 use spec_core::refs::deref;
 use spec_core::walk;
 use syn::{parse_quote, Attribute, ImplItem, Item, ItemMod};
@@ -53,9 +54,9 @@ fn descriptions(spec: &Value) -> Descriptions {
         collect_properties(spec, schema, &mut properties, 0);
         let setters = properties
             .into_iter()
-            .map(|(prop, p)| {
-                let described = text(p).or_else(|| text(deref(spec, p))).unwrap_or_else(|| format!("The `{prop}` field."));
-                (folded(prop), format!("{described}\n\nSets the `{prop}` field."))
+            .map(|(prop, wire, p)| {
+                let described = text(p).or_else(|| text(deref(spec, p))).unwrap_or_else(|| format!("The `{wire}` field."));
+                (folded(prop), format!("{described}\n\nSets the `{wire}` field."))
             })
             .collect();
         models.push((folded(name), setters));
@@ -64,15 +65,18 @@ fn descriptions(spec: &Value) -> Descriptions {
 }
 
 /// The properties of `schema`, its own and those of its `allOf` members
-/// (which typify merges into one struct), first one of a name winning.
-fn collect_properties<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>, depth: usize) {
+/// (which typify merges into one struct), first one of a name winning: key,
+/// name on the wire (see `wire_names`), schema.
+fn collect_properties<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a str, &'a Value)>, depth: usize) {
     if depth > 8 {
         return;
     }
     let schema = deref(spec, schema);
+    let wire_names = schema.get(WIRE_NAMES);
     for (prop, p) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        if !out.iter().any(|(name, _)| name == prop) {
-            out.push((prop, p));
+        if !out.iter().any(|(name, ..)| name == prop) {
+            let wire = wire_names.and_then(|w| w.get(prop)).and_then(Value::as_str).unwrap_or(prop);
+            out.push((prop, wire, p));
         }
     }
     for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {

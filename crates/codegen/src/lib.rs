@@ -497,6 +497,21 @@ mod tests {
         }
     }
 
+    /// A property the normalizer renamed (property_names) keeps its wire
+    /// name as the serde name, and its setter's doc names it so.
+    #[test]
+    fn renamed_properties_keep_their_wire_names() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Pet": {"type": "object", "x-wire-names": {"Pet#2": "Pet"}, "properties": {
+            "Pet#2": {"type": "string"}, "pet": {"type": "string"}
+        }}}}});
+        let code = generate_text(&doc.to_string(), "t").unwrap();
+        assert!(code.contains("#[serde(rename = \"Pet\""), "{code}");
+        assert!(code.contains("pub pet_2: "), "{code}");
+        assert!(code.contains("Sets the `Pet` field."), "{code}");
+        assert!(!code.contains("Pet#2"), "{code}");
+    }
+
     /// A credential that may be null is an optional `Secret`.
     #[test]
     fn a_nullable_credential_stays_optional() {
