@@ -718,7 +718,7 @@ async fn every_path_parameter_stays_one_segment() {
             let before = server.received_requests().await.unwrap().len();
             let err = call(value.to_string()).await.expect_err(&case);
             assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{case} {value:?}: {err}");
-            let snake = heck_snake(&name);
+            let snake = spec_core::naming::method_name(&name);
             assert!(err.to_string().contains(&snake) || err.to_string().contains(&name), "{case} {value:?}: names the parameter: {err}");
             assert_eq!(server.received_requests().await.unwrap().len(), before, "{case} {value:?}: nothing sent");
         }
@@ -768,19 +768,6 @@ async fn every_path_parameter_stays_one_segment() {
         assert!(err.to_string().contains("resource"), "{err}");
         assert_eq!(server.received_requests().await.unwrap().len(), before, "{value:?}: nothing sent");
     }
-}
-
-fn heck_snake(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 // ------------------------------------------------- no panic, whatever is sent

@@ -4,8 +4,10 @@
 //! says what `body`, `send` and `new` do), so `cargo doc` documents every
 //! setter. It adds doc attributes only; the code is progenitor's.
 
-use crate::deref;
 use serde_json::Value;
+use spec_core::extensions::WIRE_NAMES;
+use spec_core::refs::deref;
+use spec_core::walk;
 use syn::{parse_quote, Attribute, ImplItem, Item, ItemMod};
 
 /// Letters and digits, lower case: how names are compared across the
@@ -28,10 +30,10 @@ struct Descriptions {
 fn descriptions(spec: &Value) -> Descriptions {
     let text = |v: &Value| v.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
     let mut operations = Vec::new();
-    for operation in crate::operations(spec) {
+    for operation in walk::operations(spec) {
+        let Some(id) = operation.id() else { continue };
         let mut setters: Vec<(String, String)> = operation
-            .parameters
-            .iter()
+            .parameters(spec)
             .filter_map(|p| {
                 let name = p.get("name")?.as_str()?;
                 let where_ = p.get("in").and_then(Value::as_str).unwrap_or("request");
@@ -44,7 +46,7 @@ fn descriptions(spec: &Value) -> Descriptions {
         setters.push(("bodymap".into(), "Changes the body through its builder.".into()));
         setters.push(("send".into(), "Sends the request, with the client's credentials, retries and timeouts.".into()));
         setters.push(("new".into(), "A request with no parameter set yet; prefer the client's method of the same name.".into()));
-        operations.push((folded(operation.id), setters));
+        operations.push((folded(id), setters));
     }
     let mut models = Vec::new();
     for (name, schema) in spec.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
@@ -52,9 +54,9 @@ fn descriptions(spec: &Value) -> Descriptions {
         collect_properties(spec, schema, &mut properties, 0);
         let setters = properties
             .into_iter()
-            .map(|(prop, p)| {
-                let described = text(p).or_else(|| text(deref(spec, p))).unwrap_or_else(|| format!("The `{prop}` field."));
-                (folded(prop), format!("{described}\n\nSets the `{prop}` field."))
+            .map(|(prop, wire, p)| {
+                let described = text(p).or_else(|| text(deref(spec, p))).unwrap_or_else(|| format!("The `{wire}` field."));
+                (folded(prop), format!("{described}\n\nSets the `{wire}` field."))
             })
             .collect();
         models.push((folded(name), setters));
@@ -63,15 +65,18 @@ fn descriptions(spec: &Value) -> Descriptions {
 }
 
 /// The properties of `schema`, its own and those of its `allOf` members
-/// (which typify merges into one struct), first one of a name winning.
-fn collect_properties<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>, depth: usize) {
+/// (which typify merges into one struct), first one of a name winning: key,
+/// name on the wire (see `wire_names`), schema.
+fn collect_properties<'a>(spec: &'a Value, schema: &'a Value, out: &mut Vec<(&'a str, &'a str, &'a Value)>, depth: usize) {
     if depth > 8 {
         return;
     }
     let schema = deref(spec, schema);
+    let wire_names = schema.get(WIRE_NAMES);
     for (prop, p) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        if !out.iter().any(|(name, _)| name == prop) {
-            out.push((prop, p));
+        if !out.iter().any(|(name, ..)| name == prop) {
+            let wire = wire_names.and_then(|w| w.get(prop)).and_then(Value::as_str).unwrap_or(prop);
+            out.push((prop, wire, p));
         }
     }
     for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {

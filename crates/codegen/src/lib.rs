@@ -7,9 +7,13 @@
 mod docs;
 pub mod open_enums;
 pub mod rate_limits;
+mod wire_names;
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use spec_core::extensions::{REQUIRED_CLIENT_HEADERS, RUST_TYPE, WIRE_NAMES};
+use spec_core::naming::method_name;
+use spec_core::walk;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -64,11 +68,11 @@ fn mark_credentials(doc: &mut serde_json::Value) {
                     // typify takes an x-rust-type as the whole type, null
                     // included: the secret goes one level down, optional.
                     let mut inner = std::mem::take(m);
-                    inner.insert("x-rust-type".into(), rust);
+                    inner.insert(RUST_TYPE.into(), rust);
                     m.insert("nullable".into(), serde_json::Value::Bool(true));
                     m.insert("allOf".into(), serde_json::json!([inner]));
                 } else {
-                    m.insert("x-rust-type".into(), rust);
+                    m.insert(RUST_TYPE.into(), rust);
                 }
                 return;
             }
@@ -77,36 +81,6 @@ fn mark_credentials(doc: &mut serde_json::Value) {
         serde_json::Value::Array(a) => a.iter_mut().for_each(mark_credentials),
         _ => {}
     }
-}
-
-/// `value`, or what its local `$ref` names (one step, as progenitor reads).
-pub(crate) fn deref<'a>(doc: &'a serde_json::Value, value: &'a serde_json::Value) -> &'a serde_json::Value {
-    match value.get("$ref").and_then(serde_json::Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
-        Some(target) => target,
-        None => value,
-    }
-}
-
-/// One operation of a normalized document, as the generation steps read it.
-pub(crate) struct Operation<'a> {
-    pub id: &'a str,
-    pub op: &'a serde_json::Map<String, serde_json::Value>,
-    /// Its parameters, path-level ones first, references followed.
-    pub parameters: Vec<&'a serde_json::Value>,
-}
-
-/// The operations of `doc` that have an operationId.
-pub(crate) fn operations(doc: &serde_json::Value) -> Vec<Operation<'_>> {
-    let mut out = Vec::new();
-    for item in doc.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten().map(|(_, item)| item) {
-        let shared = item.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
-        for op in item.as_object().into_iter().flatten().filter_map(|(_, op)| op.as_object()) {
-            let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else { continue };
-            let own = op.get("parameters").and_then(serde_json::Value::as_array).map_or(&[][..], Vec::as_slice);
-            out.push(Operation { id, op, parameters: shared.iter().chain(own).map(|p| deref(doc, p)).collect() });
-        }
-    }
-    out
 }
 
 /// What build.rs writes for one API.
@@ -171,14 +145,20 @@ fn document(code: &str, doc: &serde_json::Value) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// [`generate_text`] with other settings.
+/// [`generate_text`] with other settings. Properties the normalizer renamed
+/// (`x-wire-names`) keep their wire names as serde names.
 pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
     let tokens = match try_generate(&spec, settings) {
         Ok(tokens) => tokens,
         Err(message) => return Err(format!("{origin}: {}", locate(&spec, message, settings))),
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    // Most documents rename nothing: no second parse for them.
+    if text.contains(WIRE_NAMES) {
+        let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
+        wire_names::restore(&mut file, &wire_names::find(&mut doc));
+    }
     Ok(prettyplease::unparse(&file))
 }
 
@@ -186,8 +166,8 @@ pub fn generate_with(text: &str, origin: &str, settings: &GenerationSettings) ->
 /// name, path template, the client-set headers it requires), which
 /// the hand-written transport uses to label requests, check their paths and
 /// refuse calls without a required header. The name is progenitor's (the
-/// method name and `OperationInfo::operation_id`), not the document's
-/// operationId; the headers come from the normalizer's
+/// method name and `OperationInfo::operation_id`, see
+/// [`spec_core::naming::method_name`]), not the document's operationId; the headers come from the normalizer's
 /// `x-required-client-headers`.
 pub fn operation_table(text: &str) -> Result<String, String> {
     let spec: OpenAPI = serde_json::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
@@ -198,7 +178,7 @@ pub fn operation_table(text: &str) -> Result<String, String> {
             let id = op.operation_id.as_deref().ok_or_else(|| format!("{} {path} has no operationId", method.to_uppercase()))?;
             let headers: Vec<String> = op
                 .extensions
-                .get("x-required-client-headers")
+                .get(REQUIRED_CLIENT_HEADERS)
                 .and_then(serde_json::Value::as_array)
                 .into_iter()
                 .flatten()
@@ -207,7 +187,7 @@ pub fn operation_table(text: &str) -> Result<String, String> {
                 .collect();
             rows.push_str(&format!(
                 "    Operation {{ name: {:?}, path: {path:?}, required_headers: &[{}] }},\n",
-                progenitor_name(id),
+                method_name(id),
                 headers.join(", ")
             ));
         }
@@ -243,10 +223,11 @@ pub fn input_rules(doc: &serde_json::Value) -> String {
             add(format!("{}{}", name.to_upper_camel_case(), prop.to_upper_camel_case()), p);
         }
     }
-    for operation in operations(doc) {
-        for p in &operation.parameters {
+    for operation in walk::operations(doc) {
+        let Some(id) = operation.id() else { continue };
+        for p in operation.parameters(doc) {
             if let (Some(name), Some(schema)) = (p.get("name").and_then(serde_json::Value::as_str), p.get("schema")) {
-                add(format!("{}{}", operation.id.to_upper_camel_case(), name.to_upper_camel_case()), schema);
+                add(format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case()), schema);
             }
         }
     }
@@ -271,27 +252,6 @@ fn rule_of(schema: &serde_json::Value) -> Option<String> {
         parts.push(format!("match the pattern {pattern}"));
     }
     (!parts.is_empty()).then(|| format!("must be {}", parts.join(" and ")).replace("must be match", "must match"))
-}
-
-/// The name progenitor gives an operation: its operationId in snake case,
-/// with what cannot be in an identifier made a word break (progenitor's
-/// `sanitize`, which is private; `operation_names_match_progenitor` in the
-/// xtask checks the two agree on every operation of our documents).
-pub fn progenitor_name(operation_id: &str) -> String {
-    use heck::ToSnakeCase;
-    let words = operation_id.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-");
-    let name = words.to_snake_case();
-    let name = match name.chars().next() {
-        None => "x".into(),
-        Some(c) if unicode_ident::is_xid_start(c) => name,
-        Some(_) => format!("_{name}"),
-    };
-    // A keyword gets a trailing underscore.
-    if syn::parse_str::<syn::Ident>(&name).is_ok() {
-        name
-    } else {
-        format!("{name}_")
-    }
 }
 
 /// Runs progenitor, turning a panic into an error message.
@@ -538,6 +498,21 @@ mod tests {
             undocumented(&file.items, false, &mut missing);
             assert!(missing.is_empty(), "{api}: {} setters without docs: {missing:?}", missing.len());
         }
+    }
+
+    /// A property the normalizer renamed (property_names) keeps its wire
+    /// name as the serde name, and its setter's doc names it so.
+    #[test]
+    fn renamed_properties_keep_their_wire_names() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Pet": {"type": "object", "x-wire-names": {"Pet#2": "Pet"}, "properties": {
+            "Pet#2": {"type": "string"}, "pet": {"type": "string"}
+        }}}}});
+        let code = generate_text(&doc.to_string(), "t").unwrap();
+        assert!(code.contains("#[serde(rename = \"Pet\""), "{code}");
+        assert!(code.contains("pub pet_2: "), "{code}");
+        assert!(code.contains("Sets the `Pet` field."), "{code}");
+        assert!(!code.contains("Pet#2"), "{code}");
     }
 
     /// A credential that may be null is an optional `Secret`.

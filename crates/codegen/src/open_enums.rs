@@ -8,9 +8,7 @@
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// The extension the normalizer's open_enums pass writes (`flat_enums`).
-const OPEN_ENUM: &str = "x-open-enum";
+use spec_core::extensions::OPEN_ENUM;
 
 /// One flat open enum of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]

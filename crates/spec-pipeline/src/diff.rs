@@ -391,6 +391,17 @@ mod tests {
         }})
     }
 
+    /// Operations are labelled with the method progenitor generates.
+    #[test]
+    fn operations_are_labelled_with_progenitors_method_names() {
+        let op = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+        let new = json!({"openapi": "3.0.3", "paths": {"/a": op("GetHTTPThing"), "/b": op("type")}});
+        let r = diff(&json!({"openapi": "3.0.3", "paths": {}}), &new);
+        let mut labels: Vec<&str> = r.operations_added.iter().map(|p| p.rust.as_str()).collect();
+        labels.sort_unstable();
+        assert_eq!(labels, ["Client::get_http_thing", "Client::type_"]);
+    }
+
     #[test]
     fn identical_documents_have_no_changes() {
         let r = diff(&pet_api(pet(), None), &pet_api(pet(), None));

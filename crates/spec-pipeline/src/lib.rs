@@ -6,22 +6,23 @@
 //! - [`walk`]: the operations and the schemas of a document, visited.
 //! - [`refs`]: `$ref`s resolved, followed, and the components they reach.
 //! - [`naming`]: the Rust names typify and progenitor give.
+//! - [`extensions`]: the `x-…` names the normalizer writes and codegen reads.
 //! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
 //! - [`select`]: the operations (tags) a client keeps, and what they reach.
 //! - [`normalize`]: the named passes that make a document progenitor-ready.
 //! - [`overlay`]: our repairs of vendor defects, as Overlay 1.0 documents.
 //! - [`diff`]: what changed between two documents, breaking changes flagged.
 //!
-//! Modules depend downwards only: `document`, `refs`, `naming` and `walk`
-//! depend on nothing here but each other in that order; the rest use them.
+//! `walk`, `refs`, `naming` and `extensions` live in the `spec-core` crate,
+//! which build.rs's code generation uses too, and are re-exported here.
+//! Modules depend downwards only: `document` and those four depend on
+//! nothing here; the rest use them.
 
 pub mod bundle;
 pub mod diff;
 pub mod document;
 pub mod fetch;
-pub mod naming;
 pub mod normalize;
 pub mod overlay;
-pub mod refs;
 pub mod select;
-pub mod walk;
+pub use spec_core::{extensions, naming, refs, walk};

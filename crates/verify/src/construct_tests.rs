@@ -108,3 +108,80 @@ fn an_enum_beside_a_composition() {
     schemas.insert("Metric".into(), json!({"type": "string", "enum": ["approvalRate", "salesCount"]}));
     generates("enum beside allOf; anyOf of a string and an enum", doc);
 }
+
+/// Each struct of `code`: its name and its fields as (Rust name, serde
+/// name), the serde name being the `rename` or else the Rust name.
+fn struct_fields(code: &str) -> Vec<(String, Vec<(String, String)>)> {
+    fn visit(items: &[syn::Item], out: &mut Vec<(String, Vec<(String, String)>)>) {
+        for item in items {
+            match item {
+                syn::Item::Mod(m) => visit(m.content.as_ref().map_or(&[][..], |(_, inner)| inner), out),
+                syn::Item::Struct(s) => {
+                    let fields = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| {
+                            let name = f.ident.as_ref()?.to_string();
+                            let mut wire = name.clone();
+                            for attr in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                                attr.parse_nested_meta(|meta| {
+                                    if meta.path.is_ident("rename") {
+                                        wire = meta.value()?.parse::<syn::LitStr>()?.value();
+                                    } else if let Ok(value) = meta.value() {
+                                        value.parse::<syn::Expr>()?;
+                                    }
+                                    Ok(())
+                                })
+                                .unwrap();
+                            }
+                            Some((name, wire))
+                        })
+                        .collect();
+                    out.push((s.ident.to_string(), fields));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(&syn::parse_file(code).unwrap().items, &mut out);
+    out
+}
+
+/// Properties that are one Rust field name (`fooBar` and `foo_bar`, `pet`
+/// and `Pet`, `ref` and `$ref`, in a component and in an inline object)
+/// become distinct fields whose serde names are the wire names. Without the
+/// property_names pass the struct declares a field twice (E0124).
+#[test]
+fn properties_of_one_rust_name() {
+    let mut doc = document(json!({"/a": {"post": {"operationId": "a",
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clash"}}}},
+        "responses": {"200": thing()}}}}));
+    doc["components"]["schemas"]["Clash"] = json!({"type": "object", "required": ["fooBar", "Pet"], "properties": {
+        "fooBar": {"type": "string"}, "foo_bar": {"type": "integer"},
+        "pet": {"type": "string"}, "Pet": {"type": "boolean"},
+        "ref": {"type": "string"}, "$ref": {"type": "string"},
+        "inner": {"type": "object", "properties": {"a-b": {"type": "string"}, "a_b": {"type": "string"}}}
+    }});
+    let report = normalize(&mut doc, &Config::default()).unwrap();
+    let text = spec_pipeline::document::to_text(&doc);
+    for interface in [progenitor::InterfaceStyle::Positional, progenitor::InterfaceStyle::Builder] {
+        let code = accounting_sync_codegen::generate_with(&text, "clash", &standalone_settings(interface)).unwrap();
+        let structs = struct_fields(&code);
+        for (name, fields) in &structs {
+            let mut rust: Vec<&String> = fields.iter().map(|(r, _)| r).collect();
+            rust.sort();
+            rust.dedup();
+            assert_eq!(rust.len(), fields.len(), "{name} declares a field twice: {fields:?}");
+        }
+        let wire = |name: &str| {
+            let (_, fields) = structs.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no struct {name}"));
+            let mut wire: Vec<&str> = fields.iter().map(|(_, w)| w.as_str()).collect();
+            wire.sort_unstable();
+            wire
+        };
+        assert_eq!(wire("Clash"), ["$ref", "Pet", "fooBar", "foo_bar", "inner", "pet", "ref"]);
+        assert_eq!(wire("ClashInner"), ["a-b", "a_b"]);
+    }
+    assert!(report.to_string().contains("property_names      4 rewrites,   0 lossy"), "{report}");
+}

@@ -34,4 +34,6 @@ pub mod upstream;
 #[cfg(test)]
 mod construct_tests;
 #[cfg(test)]
+mod naming_tests;
+#[cfg(test)]
 mod semantics_tests;

@@ -32,7 +32,9 @@ fn generated_types_keep_the_documents_semantics() {
                 "name": {"type": ["string", "null"]},
                 "password": {"type": "string", "writeOnly": true},
                 "status": {"type": "string", "enum": ["active", "closed"]},
-                "document": {"$ref": "#/components/schemas/Doc"}}}
+                "document": {"$ref": "#/components/schemas/Doc"}}},
+            "Clash": {"type": "object", "properties": {
+                "fooBar": {"type": "string"}, "foo_bar": {"type": "integer"}, "$ref": {"type": "string"}, "ref": {"type": "string"}}}
         }}
     });
     normalize(&mut doc, &Config::default()).unwrap();
@@ -70,6 +72,10 @@ fn main() {
     println!("known={}", matches!(known.status, Some(CustomerStatus::Known(CustomerStatusKnown::Closed))));
     let later: Customer = serde_json::from_str(r#"{"name": null, "status": "frozen"}"#).unwrap();
     println!("unknown={:?} back={}", later.status, serde_json::to_string(&later).unwrap());
+    // Properties of one Rust name (property_names): distinct fields, wire names kept.
+    let sent = r#"{"fooBar": "a", "foo_bar": 1, "$ref": "r", "ref": "s"}"#;
+    let clash: Clash = serde_json::from_str(sent).unwrap();
+    println!("clash={} {:?} {:?}", serde_json::to_string(&clash).unwrap(), clash.foo_bar_2, clash.ref_2);
 }
 "##,
     )
@@ -92,6 +98,7 @@ fn main() {
             r#"request={"name":"Ada","password":"pw"}"#,
             "known=true",
             r#"unknown=Some(Unknown("frozen")) back={"name":null,"status":"frozen"}"#,
+            r#"clash={"foo_bar":1,"fooBar":"a","$ref":"r","ref":"s"} Some("a") Some("s")"#,
         ]
     );
 }

@@ -8,6 +8,7 @@
 //! (a Monite call on an entity's data without `x-monite-entity-id`).
 
 use super::{Config, NormalizeError, Tally};
+use crate::extensions::{BODY_MEDIA_TYPE, CLIENT_HEADERS, REQUIRED_CLIENT_HEADERS};
 use crate::refs::resolve;
 use crate::walk::{operations_mut, OperationMut};
 use serde_json::{json, Value};
@@ -24,7 +25,7 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
             None => p,
         };
         // The body's own media type, which the request_bodies pass asks for, stays.
-        p.get(super::request_bodies::BODY_TYPE).is_none()
+        p.get(BODY_MEDIA_TYPE).is_none()
             && p.get("in").and_then(Value::as_str) == Some("header")
             && p.get("name").and_then(Value::as_str).is_some_and(|n| wanted.contains(&n.to_ascii_lowercase()))
     };
@@ -69,11 +70,11 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
         required.sort();
         required.dedup();
         if !required.is_empty() {
-            op.insert("x-required-client-headers".into(), json!(required));
+            op.insert(REQUIRED_CLIENT_HEADERS.into(), json!(required));
         }
     }
     if !removed.is_empty() {
-        doc["x-client-headers"] = json!(removed);
+        doc[CLIENT_HEADERS] = json!(removed);
     }
     Ok(())
 }

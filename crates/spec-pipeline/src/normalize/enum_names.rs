@@ -5,6 +5,7 @@
 //! Lossy: the type no longer lists the values.
 
 use super::{Config, NormalizeError, Tally};
+use crate::extensions::ENUM_VALUES;
 use crate::naming::snake_words;
 use crate::walk::for_each_schema;
 use serde_json::{json, Value};
@@ -31,7 +32,7 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         };
         let values = s.remove("enum").unwrap_or_default();
         s.insert("description".into(), json!(description));
-        s.insert("x-enum-values".into(), values);
+        s.insert(ENUM_VALUES.into(), values);
         t.lossy(format!("{ptr}: enum [{listed}] has no distinct Rust names; now a string"));
     });
     Ok(())

@@ -5,6 +5,7 @@
 //! wrapped says so with `x-response-envelope: false`.
 
 use super::{Config, NormalizeError, Tally};
+use crate::extensions::RESPONSE_ENVELOPE;
 use crate::refs::escape;
 use crate::walk::{operations_mut, OperationMut};
 use serde::Deserialize;
@@ -31,7 +32,7 @@ pub fn run(doc: &mut Value, config: &Config, t: &mut Tally) -> Result<(), Normal
     let existing: Vec<String> =
         doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
     for OperationMut { pointer: ptr, op, .. } in operations_mut(doc) {
-        if op.get("x-response-envelope") == Some(&Value::Bool(false)) {
+        if op.get(RESPONSE_ENVELOPE) == Some(&Value::Bool(false)) {
             continue;
         }
         let Some(Value::Object(responses)) = op.get_mut("responses") else { continue };

@@ -26,6 +26,7 @@ mod open_objects;
 pub(crate) mod operation_ids;
 mod parameters;
 mod path_segments;
+mod property_names;
 mod query_lists;
 mod ref_siblings;
 mod request_bodies;
@@ -124,7 +125,8 @@ pub struct Pass {
 
 /// The passes, in the order they run. Order matters: unions with `null` are
 /// read before type arrays lose their `null`, the envelope is added before
-/// error bodies are unified, and operation ids are fixed last.
+/// error bodies are unified, operation ids are fixed late, and property
+/// keys are renamed last (no pass after it sees the new keys).
 pub const PASSES: &[Pass] = &[
     Pass { name: "version", why: "progenitor reads only OpenAPI 3.0", run: version::run },
     Pass { name: "null_unions", why: "anyOf/oneOf [X, null] becomes a nullable X", run: null_unions::run },
@@ -165,6 +167,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "open_enums", why: "an enum value added by the server would fail the whole response", run: open_enums::run },
     Pass { name: "nullable_components", why: "a nullable component becomes two types of one name", run: nullable_components::run },
     Pass { name: "schema_names", why: "names that clash as Rust types do not compile or pick the wrong type", run: schema_names::run },
+    Pass { name: "property_names", why: "properties that are one Rust field name do not compile", run: property_names::run },
 ];
 
 /// What normalization did to one document.

@@ -21,6 +21,7 @@
 //! keeps an unknown value unchanged. The document still lists the values.
 
 use super::{Config, NormalizeError, Tally};
+use crate::extensions::OPEN_ENUM;
 use crate::naming::type_name;
 use crate::refs::escape;
 use crate::walk::{operations_mut, OperationMut};
@@ -58,9 +59,6 @@ struct Opener<'a> {
     /// `flat_enums`: see the module docs.
     flat: bool,
 }
-
-/// The extension that marks a flat open enum.
-pub const OPEN_ENUM: &str = "x-open-enum";
 
 impl Opener<'_> {
     /// A base name `b` (from `base`, numbered on a clash) such that

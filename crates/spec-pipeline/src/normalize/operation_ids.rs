@@ -5,12 +5,27 @@
 //! Each rename is noted: it changes a generated method name.
 
 use super::{Config, NormalizeError, Tally};
-use crate::naming::method_name as snake;
+use crate::naming::method_name;
 use crate::walk::{operations_mut, OperationMut};
 use serde_json::{json, Value};
 
+/// What progenitor names the method of `id`: ids clash when these do.
+fn snake(id: &str) -> String {
+    method_name(id)
+}
+
+/// `text` (a path or a segment) as snake-case words for a new id: the word
+/// breaks of [`method_name`], without the `_` it adds after a keyword or
+/// before a digit, which the middle of an id does not need (`by_type`).
+fn words(text: &str) -> String {
+    if !text.chars().any(char::is_alphanumeric) {
+        return String::new();
+    }
+    method_name(text).trim_matches('_').to_string()
+}
+
 fn from_path(method: &str, path: &str) -> String {
-    format!("{method}_{}", snake(&path.replace(['{', '}'], "")))
+    format!("{method}_{}", words(&path.replace(['{', '}'], "")))
 }
 
 /// A suffix naming what `path` has that `first` does not.
@@ -21,8 +36,8 @@ fn suffix(first: &str, path: &str, method: &str, first_method: &str) -> String {
         .iter()
         .filter(|s| !s.is_empty())
         .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => format!("by_{}", snake(param)),
-            None => snake(s),
+            Some(param) => format!("by_{}", words(param)),
+            None => words(s),
         })
         .collect();
     if !words.is_empty() {
@@ -74,7 +89,10 @@ mod tests {
         let mut doc = json!({"paths": {
             "/b/{businessId}/accounts": {"get": {"operationId": "accounts.get"}},
             "/b/{businessId}/accounts/{accountId}": {"get": {"operationId": "accounts.get"}, "delete": {}},
-            "/x": {"get": {"operationId": "GetX"}, "put": {"operationId": "get_x"}}
+            "/x": {"get": {"operationId": "GetX"}, "put": {"operationId": "get_x"}},
+            "/kinds": {"get": {"operationId": "kinds"}},
+            "/kinds/{type}": {"get": {"operationId": "kinds"}},
+            "/HTTPThings": {"get": {"operationId": "GetHTTPThings"}, "post": {"operationId": "get_http_things"}}
         }});
         let t = run_pass(run, &mut doc, &Config::default());
         let p = &doc["paths"];
@@ -82,6 +100,10 @@ mod tests {
         assert_eq!(p["/b/{businessId}/accounts/{accountId}"]["get"]["operationId"], "accounts.get_by_account_id");
         assert_eq!(p["/b/{businessId}/accounts/{accountId}"]["delete"]["operationId"], "delete_b_business_id_accounts_account_id");
         assert_eq!(p["/x"]["put"]["operationId"], "get_x_put");
-        assert_eq!(t.rewrites, 3);
+        // A keyword segment reads as a word; acronyms break as progenitor
+        // breaks them, so these two clash.
+        assert_eq!(p["/kinds/{type}"]["get"]["operationId"], "kinds_by_type");
+        assert_eq!(p["/HTTPThings"]["post"]["operationId"], "get_http_things_post");
+        assert_eq!(t.rewrites, 5);
     }
 }

@@ -11,13 +11,10 @@
 
 use super::media_types::is_json;
 use super::{Config, NormalizeError, Tally};
+use crate::extensions::{BODY_MEDIA_TYPE, FORM};
 use crate::refs::escape;
 use crate::walk::{operations_mut, OperationMut};
 use serde_json::{json, Value};
-
-/// Marks the `Content-Type` parameter this pass adds, which the
-/// `client_headers` pass must keep.
-pub const BODY_TYPE: &str = "x-body-media-type";
 
 const ACCEPTED: &[&str] = &["application/octet-stream", "application/x-www-form-urlencoded", "text/plain"];
 
@@ -36,9 +33,9 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
             content.insert("application/octet-stream".into(), json!({"schema": {"type": "string", "format": "binary"}}));
             let media = unsupported.join(", ");
             let body = op.get_mut("requestBody").expect("has content");
-            body["x-form"] = Value::Object(original);
+            body[FORM] = Value::Object(original);
             let example = if media.contains("multipart/") { format!("{media}; boundary=form-boundary") } else { media.clone() };
-            let parameter = json!({"name": "Content-Type", "in": "header", "required": true, BODY_TYPE: true,
+            let parameter = json!({"name": "Content-Type", "in": "header", "required": true, BODY_MEDIA_TYPE: true,
                 "description": format!("The media type of the encoded body ({media}), with its parameters."),
                 "schema": {"type": "string", "example": example}});
             match op.get_mut("parameters") {

@@ -4,6 +4,7 @@
 //! Only what an operation requires is sent; optional parameters are left out.
 
 use serde_json::{json, Map, Value};
+use spec_pipeline::extensions::{ENUM_VALUES, FORM, WIRE_NAMES};
 use spec_pipeline::refs::{body_media, deref, escape};
 use spec_pipeline::walk;
 
@@ -42,7 +43,7 @@ fn inputs<'a>(doc: &'a Value, params: impl Iterator<Item = &'a Value>, body: Opt
             .ok_or_else(|| format!("no value for the required parameter {name:?}"))?;
         inputs.insert(key(name), value);
     }
-    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get("x-form")).and_then(Value::as_object) {
+    if let Some(form) = body.map(|b| deref(doc, b)).and_then(|b| b.get(FORM)).and_then(Value::as_object) {
         // A body the normalizer left raw: encoded here as the operation's
         // Content-Type parameter says.
         let content_type = inputs.get("contenttype").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -198,7 +199,7 @@ fn sample_all_of(doc: &Value, members: &[Value], depth: usize) -> Option<Value> 
 /// The values a schema lists: its `enum`, or the `x-enum-values` of an enum
 /// the normalizer had to make a plain string.
 fn listed(s: &Value) -> Option<&Vec<Value>> {
-    s.get("enum").or_else(|| s.get("x-enum-values")).and_then(Value::as_array)
+    s.get("enum").or_else(|| s.get(ENUM_VALUES)).and_then(Value::as_array)
 }
 
 /// The values an enum schema lists, through refs and the members of an open
@@ -223,6 +224,7 @@ fn enum_values(doc: &Value, schema: &Value, depth: usize) -> Option<Vec<Value>> 
 fn merged_object(doc: &Value, members: &[Value]) -> Option<Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
+    let mut wire_names = Map::new();
     for m in members {
         let m = deref(doc, m);
         let shaped = ["oneOf", "anyOf", "allOf", "enum", "items", "example", "default"].iter().any(|k| m.get(*k).is_some());
@@ -232,11 +234,13 @@ fn merged_object(doc: &Value, members: &[Value]) -> Option<Value> {
         }
         properties.extend(m.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
         required.extend(m.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+        wire_names.extend(m.get(WIRE_NAMES).and_then(Value::as_object).cloned().unwrap_or_default());
     }
-    Some(json!({"type": "object", "properties": properties, "required": required}))
+    Some(json!({"type": "object", "properties": properties, "required": required, WIRE_NAMES: wire_names}))
 }
 
-/// An object with its required fields (and its write-only ones).
+/// An object with its required fields (and its write-only ones), under
+/// their wire names (a key the normalizer renamed is not one).
 fn sample_object(doc: &Value, s: &Value, depth: usize) -> Option<Value> {
     let mut out = Map::new();
     let props = s.get("properties").and_then(Value::as_object);
@@ -250,7 +254,8 @@ fn sample_object(doc: &Value, s: &Value, depth: usize) -> Option<Value> {
         if deref(doc, p).get("readOnly") == Some(&json!(true)) || out.contains_key(name) {
             continue;
         }
-        out.insert(name.to_string(), sample(doc, p, depth + 1)?);
+        let wire = s.get(WIRE_NAMES).and_then(|w| w.get(name)).and_then(Value::as_str).unwrap_or(name);
+        out.insert(wire.to_string(), sample(doc, p, depth + 1)?);
     }
     Some(Value::Object(out))
 }
@@ -307,6 +312,16 @@ fn sample_number(s: &Value, integer: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_property_is_sent_under_its_wire_name() {
+        let schema = json!({"type": "object", "required": ["fooBar#2", "foo_bar"], WIRE_NAMES: {"fooBar#2": "fooBar"},
+            "properties": {"fooBar#2": {"type": "string", "example": "a"}, "foo_bar": {"type": "integer", "example": 1}}});
+        assert_eq!(sample(&json!({}), &schema, 0), Some(json!({"fooBar": "a", "foo_bar": 1})));
+        let merged =
+            json!({"allOf": [schema, {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "example": "x"}}}]});
+        assert_eq!(sample(&json!({}), &merged, 0), Some(json!({"fooBar": "a", "foo_bar": 1, "id": "x"})));
+    }
 
     #[test]
     fn inputs_come_from_examples_then_from_schemas() {
