@@ -20,7 +20,7 @@ struct Api {
 
 /// The APIs (the list build.rs reads) with their files.
 fn apis(specs: &Path) -> Result<Vec<Api>> {
-    let names = accounting_sync_codegen::apis(specs).map_err(anyhow::Error::msg)?;
+    let names = spec_files::Specs::at(specs).api_names().map_err(anyhow::Error::msg)?;
     names
         .into_iter()
         .map(|name| {

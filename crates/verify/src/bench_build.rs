@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// The feature sets measured: none (the floor), each API alone, all of
 /// them, named as in BENCHMARKS.md.
 fn feature_sets(root: &Path) -> Result<Vec<(String, Vec<String>)>> {
-    let apis = accounting_sync_codegen::apis(&root.join("specs")).map_err(anyhow::Error::msg)?;
+    let apis = spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?;
     let mut sets = vec![("floor (no API)".to_string(), Vec::new())];
     sets.extend(apis.iter().map(|api| (api.clone(), vec![api.clone()])));
     sets.push((format!("all {}", apis.len()), apis));
