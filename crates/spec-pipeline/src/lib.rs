@@ -9,8 +9,12 @@
 //! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
 //! - [`select`]: the operations (tags) a client keeps, and what they reach.
 //! - [`normalize`]: the named passes that make a document progenitor-ready.
+//! - [`normalize_files`]: a source file normalized into its output file
+//!   (an API's under `specs/`, or any), or checked against it.
 //! - [`overlay`]: our repairs of vendor defects, as Overlay 1.0 documents.
 //! - [`diff`]: what changed between two documents, breaking changes flagged.
+//! - [`refresh`]: a vendor's document fetched, selected, pinned in
+//!   `specs/sources.toml` ([`refresh::sources`]) and compared with the last.
 //!
 //! Modules depend downwards only: `document`, `refs`, `naming` and `walk`
 //! depend on nothing here but each other in that order; the rest use them.
@@ -21,7 +25,9 @@ pub mod document;
 pub mod fetch;
 pub mod naming;
 pub mod normalize;
+pub mod normalize_files;
 pub mod overlay;
+pub mod refresh;
 pub mod refs;
 pub mod select;
 pub mod walk;

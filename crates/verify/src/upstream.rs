@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use serde_json::Value;
+use spec_files::Specs;
 use spec_pipeline::overlay::{Applied, Overlay};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +37,7 @@ pub fn overlay_for(root: &Path, name: &str, skip: bool) -> Result<Option<Overlay
     if skip || api.is_empty() {
         return Ok(None);
     }
-    Overlay::for_api(&root.join("specs"), api)
+    Overlay::for_api(&Specs::of_workspace(root).api(api))
 }
 
 /// `doc` repaired by [`overlay_for`]; returns what was applied.
