@@ -1,7 +1,7 @@
 //! The layout of `specs/`, in one place: which APIs there are and where each
-//! one's files live. build.rs, `crates/codegen`, `crates/spec-pipeline`,
-//! `crates/verify` and the xtask ask it rather than joining paths of their
-//! own.
+//! one's files live. build.rs, `crates/codegen`'s tests,
+//! `crates/spec-pipeline` (overlays, normalizing, refresh), `crates/verify`
+//! and the xtask ask it rather than joining paths of their own.
 //!
 //! ```text
 //! specs/sources.toml               where each API's document comes from, and the pin of the last refresh
