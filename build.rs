@@ -1,26 +1,29 @@
 //! Generates one typed client per enabled API feature from the normalized
 //! document `specs/<api>/openapi.json` (written by `cargo xtask normalize`),
 //! into `$OUT_DIR/<api>.rs`, with the table of its operations in
-//! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`. The APIs are the folders of `specs/`
-//! (`accounting_sync_codegen::apis`); each is a feature of the same name.
+//! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`. The APIs and their files are
+//! `spec_files::Specs`'s (the folders of `specs/`); each is a feature of the same name.
 //!
 //! progenitor reports some unsupported constructs by panicking; a build that
 //! fails here prints which API and which operation it could not generate
 //! instead of a backtrace.
 
 use accounting_sync_codegen as codegen;
-use std::path::{Path, PathBuf};
+use spec_files::Specs;
+use std::path::PathBuf;
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let apis = codegen::apis(Path::new("specs")).unwrap_or_else(|e| fail("any", &e));
-    for api in &apis {
+    // Relative, so that the paths printed for cargo are too.
+    let apis = Specs::at("specs").apis().unwrap_or_else(|e| fail("any", &e));
+    for spec in &apis {
+        let api = spec.name();
         if std::env::var_os(format!("CARGO_FEATURE_{}", api.to_uppercase())).is_none() {
             continue;
         }
-        let spec = format!("specs/{api}/openapi.json");
-        println!("cargo:rerun-if-changed={spec}");
-        match codegen::generate(Path::new(&spec), &format!("crate::{api}::enums")) {
+        let normalized = spec.normalized();
+        println!("cargo:rerun-if-changed={}", normalized.display());
+        match codegen::generate(&normalized, &format!("crate::{api}::enums")) {
             Ok(generated) => {
                 let files = [
                     (format!("{api}.rs"), generated.client),

@@ -59,7 +59,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "diff" => diff_cmd(rest),
         "generate" => generate_cmd(rest),
         "apis" => {
-            accounting_sync_codegen::apis(&root().join("specs")).map_err(anyhow::Error::msg)?.iter().for_each(|api| println!("{api}"));
+            spec_files::Specs::of_workspace(&root()).api_names().map_err(anyhow::Error::msg)?.iter().for_each(|api| println!("{api}"));
             Ok(())
         }
         "corpus" => verify::corpus::run(&root(), rest),

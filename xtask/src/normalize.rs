@@ -1,69 +1,16 @@
-//! `cargo xtask normalize`: each `specs/<api>/source.{yaml,json}` through
-//! the normalizer (`spec_pipeline::normalize`) into `specs/<api>/openapi.json`,
-//! the document build.rs generates from; `--check` compares instead.
-//! `--source FILE [--overlay FILE]` normalizes any document, our repairs of
-//! a vendor's defects (an Overlay 1.0 document) applied first.
+//! `cargo xtask normalize`: its arguments. Each API's source through
+//! `spec_pipeline::normalize_files` into its normalized document (the files
+//! are `spec_files::Specs`'s); `--check` compares instead. `--source FILE
+//! [--overlay FILE]` normalizes any document, our repairs of a vendor's
+//! defects (an Overlay 1.0 document) applied first.
 
 use crate::{root, USAGE};
 use anyhow::{bail, Context, Result};
-use spec_pipeline::overlay::{Applied, Overlay};
-use spec_pipeline::{document, normalize};
+use spec_files::Specs;
+use spec_pipeline::document;
+use spec_pipeline::normalize_files::{self, Job};
+use spec_pipeline::overlay::Overlay;
 use std::path::{Path, PathBuf};
-
-/// One API's files under `specs/`.
-struct Api {
-    name: String,
-    source: PathBuf,
-    config: PathBuf,
-    output: PathBuf,
-}
-
-/// The APIs (the list build.rs reads) with their files.
-fn apis(specs: &Path) -> Result<Vec<Api>> {
-    let names = accounting_sync_codegen::apis(specs).map_err(anyhow::Error::msg)?;
-    names
-        .into_iter()
-        .map(|name| {
-            let dir = specs.join(&name);
-            let source = ["source.yaml", "source.json"].iter().map(|f| dir.join(f)).find(|p| p.exists());
-            let source = source.with_context(|| format!("{} has no source.yaml or source.json to normalize", dir.display()))?;
-            Ok(Api { name, source, config: dir.join("normalize.json"), output: dir.join("openapi.json") })
-        })
-        .collect()
-}
-
-/// Normalizes one API's source; with `check`, compares instead of writing and
-/// returns the output's name when it is stale.
-fn normalize_api(
-    api: &Api,
-    root: &Path,
-    check: bool,
-    overlay: Option<&Overlay>,
-) -> Result<(Option<String>, normalize::Report, Option<Applied>)> {
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let config: normalize::Config = if api.config.is_file() {
-        let text = std::fs::read_to_string(&api.config)?;
-        serde_json::from_str(&text).with_context(|| format!("{}: invalid normalizer config", rel(&api.config)))?
-    } else {
-        normalize::Config::default()
-    };
-    let started = std::time::Instant::now();
-    let mut doc = document::read(&api.source)?;
-    let applied = overlay.map(|o| o.apply(&mut doc)).transpose()?;
-    let report = normalize::normalize(&mut doc, &config).with_context(|| rel(&api.source))?;
-    let text = document::to_text(&doc);
-    println!("{} ({} → {}, {:.2?})", api.name, rel(&api.source), rel(&api.output), started.elapsed());
-    if let Some(applied) = &applied {
-        print!("{applied}");
-    }
-    print!("{report}");
-    if check {
-        let committed = std::fs::read_to_string(&api.output).unwrap_or_default();
-        return Ok(((committed != text).then(|| rel(&api.output)), report, applied));
-    }
-    document::write_atomically(&api.output, &text)?;
-    Ok((None, report, applied))
-}
 
 /// The verb.
 pub fn run(args: &[String]) -> Result<()> {
@@ -86,12 +33,12 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if let Some(source) = source {
         let out = out.context("--source needs --out")?;
-        let api = Api { name: "document".into(), source, config: config.unwrap_or_default(), output: out };
+        let job = Job { name: "document".into(), source, settings: config.unwrap_or_default(), output: out };
         let overlay = overlay.map(|o| Overlay::read(&o)).transpose()?;
-        let (_, report, applied) = normalize_api(&api, Path::new(""), false, overlay.as_ref())?;
+        let outcome = normalize_files::run(&job, Path::new(""), false, overlay.as_ref())?;
         if let Some(file) = report_file {
-            let mut value = serde_json::to_value(&report)?;
-            value["overlay"] = serde_json::to_value(&applied)?;
+            let mut value = serde_json::to_value(&outcome.report)?;
+            value["overlay"] = serde_json::to_value(&outcome.applied)?;
             std::fs::write(&file, document::to_text(&value))?;
         }
         return Ok(());
@@ -100,7 +47,8 @@ pub fn run(args: &[String]) -> Result<()> {
         bail!("--overlay goes with --source: our own specs/<api>/source.* need no repair");
     }
     let root = root();
-    let mut all = apis(&root.join("specs"))?;
+    let apis = Specs::of_workspace(&root).apis().map_err(anyhow::Error::msg)?;
+    let mut all = apis.iter().map(Job::of_api).collect::<Result<Vec<_>>>()?;
     for name in &only {
         if !all.iter().any(|a| &a.name == name) {
             bail!("no API {name:?} under specs/ (have: {})", all.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "));
@@ -111,10 +59,10 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let mut reports = serde_json::Map::new();
     let mut stale = Vec::new();
-    for api in &all {
-        let (stale_file, report, _) = normalize_api(api, &root, check, None)?;
-        stale.extend(stale_file);
-        reports.insert(api.name.clone(), serde_json::to_value(&report)?);
+    for job in &all {
+        let outcome = normalize_files::run(job, &root, check, None)?;
+        stale.extend(outcome.stale);
+        reports.insert(job.name.clone(), serde_json::to_value(&outcome.report)?);
     }
     if let Some(file) = report_file {
         std::fs::write(&file, document::to_text(&serde_json::Value::Object(reports)))

@@ -17,20 +17,6 @@ use spec_core::walk;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
-/// The APIs: one folder under `specs/` holding a normalized `openapi.json`
-/// each, named as the cargo feature and the crate's module. This is the
-/// list build.rs, the contract tests, the build benchmark and CI read.
-pub fn apis(specs: &Path) -> Result<Vec<String>, String> {
-    let entries = std::fs::read_dir(specs).map_err(|e| format!("cannot list {}: {e}", specs.display()))?;
-    let mut names: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.path().join("openapi.json").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    Ok(names)
-}
-
 /// The settings of accounting-sync's clients: the Builder interface, the
 /// facade's context and hooks.
 pub fn settings() -> GenerationSettings {
@@ -320,6 +306,23 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The committed `specs/` folder.
+    fn specs() -> spec_files::Specs {
+        spec_files::Specs::of_workspace(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+    }
+
+    /// The committed normalized documents: (API, text).
+    fn normalized_documents() -> Vec<(String, String)> {
+        let apis = specs().apis().unwrap();
+        apis.iter().map(|api| (api.name().to_string(), std::fs::read_to_string(api.normalized()).unwrap())).collect()
+    }
+
+    /// The API names under `specs` (left for `operation_names_match_progenitor`,
+    /// which the naming work rewrites).
+    fn apis(specs: &Path) -> Result<Vec<String>, String> {
+        spec_files::Specs::at(specs).api_names()
+    }
+
     fn doc(responses: serde_json::Value) -> String {
         json!({
             "openapi": "3.0.3",
@@ -425,10 +428,8 @@ mod tests {
             }
         }
         use quote::ToTokens;
-        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
         let mut checked = 0;
-        for api in apis(&specs).unwrap() {
-            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+        for (api, text) in normalized_documents() {
             let file = syn::parse_file(&generate_text(&text, &api).unwrap()).unwrap();
             let mut found = Vec::new();
             visit(&file.items, &mut found);
@@ -445,10 +446,8 @@ mod tests {
     /// builder error can always be matched with its rule.
     #[test]
     fn input_rules_name_generated_types() {
-        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
         let mut rules = 0;
-        for api in apis(&specs).unwrap() {
-            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+        for (api, text) in normalized_documents() {
             let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
             let code = generate_text(&text, &api).unwrap();
             let table = input_rules(&doc);
@@ -490,9 +489,7 @@ mod tests {
             }
         }
         use quote::ToTokens;
-        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
-        for api in apis(&specs).unwrap() {
-            let text = std::fs::read_to_string(specs.join(&api).join("openapi.json")).unwrap();
+        for (api, text) in normalized_documents() {
             let file = syn::parse_file(&generate_text(&text, &api).unwrap()).unwrap();
             let mut missing = Vec::new();
             undocumented(&file.items, false, &mut missing);

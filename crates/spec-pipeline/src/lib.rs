@@ -10,8 +10,12 @@
 //! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
 //! - [`select`]: the operations (tags) a client keeps, and what they reach.
 //! - [`normalize`]: the named passes that make a document progenitor-ready.
+//! - [`normalize_files`]: a source file normalized into its output file
+//!   (an API's under `specs/`, or any), or checked against it.
 //! - [`overlay`]: our repairs of vendor defects, as Overlay 1.0 documents.
 //! - [`diff`]: what changed between two documents, breaking changes flagged.
+//! - [`refresh`]: a vendor's document fetched, selected, pinned in
+//!   `specs/sources.toml` ([`refresh::sources`]) and compared with the last.
 //!
 //! `walk`, `refs`, `naming` and `extensions` live in the `spec-core` crate,
 //! which build.rs's code generation uses too, and are re-exported here.
@@ -23,6 +27,8 @@ pub mod diff;
 pub mod document;
 pub mod fetch;
 pub mod normalize;
+pub mod normalize_files;
 pub mod overlay;
+pub mod refresh;
 pub mod select;
 pub use spec_core::{extensions, naming, refs, walk};

@@ -19,6 +19,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
+use spec_files::ApiSpec;
 use std::fmt;
 use std::path::Path;
 
@@ -119,9 +120,9 @@ impl Overlay {
         Overlay::parse(&crate::document::read(path)?, &path.display().to_string())
     }
 
-    /// `<specs>/<api>/overlay.yaml`, when there is one.
-    pub fn for_api(specs: &Path, api: &str) -> Result<Option<Overlay>> {
-        let path = specs.join(api).join("overlay.yaml");
+    /// The overlay of `api` (`specs/<api>/overlay.yaml`), when it has one.
+    pub fn for_api(api: &ApiSpec) -> Result<Option<Overlay>> {
+        let path = api.overlay();
         if path.is_file() {
             Overlay::read(&path).map(Some)
         } else {

@@ -11,15 +11,18 @@
 //! generated.
 
 use crate::measure::{cargo_with_peak, peak_kib};
+use crate::progress::Progress;
+use crate::scratch::JSON_MESSAGES;
 use anyhow::{bail, Context, Result};
+use std::io::BufRead;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The feature sets measured: none (the floor), each API alone, all of
 /// them, named as in BENCHMARKS.md.
 fn feature_sets(root: &Path) -> Result<Vec<(String, Vec<String>)>> {
-    let apis = accounting_sync_codegen::apis(&root.join("specs")).map_err(anyhow::Error::msg)?;
+    let apis = spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?;
     let mut sets = vec![("floor (no API)".to_string(), Vec::new())];
     sets.extend(apis.iter().map(|api| (api.clone(), vec![api.clone()])));
     sets.push((format!("all {}", apis.len()), apis));
@@ -31,8 +34,9 @@ struct Timed {
     peak_kib: Option<u64>,
 }
 
-/// Runs `cargo build` for the library with `features`, timed.
-fn cargo_build(root: &Path, target: &Path, features: &[String]) -> Result<Timed> {
+/// Runs `cargo build` for the library with `features`, timed, counting the
+/// crates it builds into `progress`.
+fn cargo_build(root: &Path, target: &Path, features: &[String], progress: &Progress) -> Result<Timed> {
     std::fs::create_dir_all(target)?;
     let report = target.join("time.txt");
     let mut cmd = cargo_with_peak(&report);
@@ -40,9 +44,12 @@ fn cargo_build(root: &Path, target: &Path, features: &[String]) -> Result<Timed>
     if !features.is_empty() {
         cmd.arg("--features").arg(features.join(","));
     }
-    cmd.env("CARGO_TARGET_DIR", target);
+    cmd.arg(JSON_MESSAGES).env("CARGO_TARGET_DIR", target).stdout(Stdio::piped());
     let started = Instant::now();
-    let status = cmd.status().context("cannot run cargo")?;
+    let mut child = cmd.spawn().context("cannot run cargo")?;
+    let mut count = progress.crate_counter(None);
+    std::io::BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok).for_each(|line| count(&line));
+    let status = child.wait()?;
     let wall = started.elapsed();
     if !status.success() {
         bail!("cargo build failed for {features:?}");
@@ -91,12 +98,15 @@ fn mib(kib: Option<u64>) -> String {
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let keep = args.iter().any(|a| a == "--keep");
     println!("{:<16} {:>10} {:>10} {:>12} {:>12} {:>12}", "features", "cold", "cold peak", "crate alone", "crate peak", "build.rs");
-    for (name, features) in feature_sets(root)? {
+    let sets = feature_sets(root)?;
+    let progress = Progress::new("bench-build", sets.len(), "feature sets");
+    for (name, features) in sets {
         let target = root.join("target/bench-build").join(name.split(' ').next().unwrap_or(&name));
         if target.exists() {
             std::fs::remove_dir_all(&target)?;
         }
-        let cold = cargo_build(root, &target, &features)?;
+        progress.step(format!("{name}: cold build"));
+        let cold = cargo_build(root, &target, &features, &progress)?;
         let clean = Command::new("cargo")
             .current_dir(root)
             .args(["clean", "--quiet", "-p", "accounting-sync"])
@@ -105,19 +115,23 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         if !clean.success() {
             bail!("cargo clean failed");
         }
-        let alone = cargo_build(root, &target, &features)?;
+        progress.step(format!("{name}: the crate alone"));
+        let alone = cargo_build(root, &target, &features, &progress)?;
+        progress.step(format!("{name}: build.rs alone, 5 runs"));
         let script = build_script_alone(root, &target, &features)?;
-        println!(
-            "{name:<16} {:>9.1}s {:>10} {:>11.1}s {:>12} {:>12}",
+        progress.print(&format!(
+            "{name:<16} {:>9.1}s {:>10} {:>11.1}s {:>12} {:>12}\n",
             cold.wall.as_secs_f64(),
             mib(cold.peak_kib),
             alone.wall.as_secs_f64(),
             mib(alone.peak_kib),
             script.map_or("n/a".into(), |d| format!("{:.2}s", d.as_secs_f64())),
-        );
+        ));
         if !keep {
             std::fs::remove_dir_all(&target)?;
         }
+        progress.item_done();
     }
+    progress.finish();
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! ENTRY defaults to `$SPECS_TREES/rebilly/openapi.yaml`, else
 //! `../shared/specs-trees/rebilly/openapi.yaml`.
 
+use crate::progress::Progress;
 use crate::redocly::{self, Problem};
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
@@ -223,11 +224,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let entry = entry(root, given);
     let entry = std::fs::canonicalize(&entry).with_context(|| format!("no source tree at {} (set SPECS_TREES)", entry.display()))?;
     let url = url::Url::from_file_path(&entry).map_err(|_| anyhow::anyhow!("cannot use {} as a URL", entry.display()))?;
+    let progress = Progress::new("bundle-check", 4, "steps");
+    progress.step("bundling with ours");
     let spec_pipeline::bundle::Bundle { doc: ours, warnings, files } = spec_pipeline::bundle::fetch_document(&url)?;
+    progress.item_done();
+    progress.step(format!("installing {}", redocly::REDOCLY));
     let redocly = redocly::install(&root.join("target/redocly"))?;
+    progress.item_done();
+    progress.step("bundling with Redocly");
     let (theirs, problems) = redocly::bundle(&redocly, &entry, &root.join("target/redocly/bundles"))?;
+    progress.item_done();
+    progress.step("comparing");
     let refused: Vec<Problem> = problems.iter().filter(|p| p.is_refused_file()).cloned().collect();
     let c = compare(&ours, &theirs, &refused);
+    progress.item_done();
+    progress.finish();
     println!("bundle check of {} ({files} files): ours vs {}", entry.display(), redocly::REDOCLY);
     println!(
         "  operations and webhooks: ours {}, Redocly {}; {} only ours, {} only Redocly's",

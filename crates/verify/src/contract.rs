@@ -11,6 +11,7 @@
 
 use crate::prism::{self, Mock};
 use anyhow::{bail, Result};
+use spec_files::Specs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -23,7 +24,7 @@ fn served_document(root: &Path, upstream: &Path, api: &str) -> PathBuf {
         .iter()
         .map(|f| upstream.join(api).join(f))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| root.join(format!("specs/{api}/openapi.json")))
+        .unwrap_or_else(|| Specs::of_workspace(root).api(api).normalized())
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
@@ -34,7 +35,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let dir = root.join("target/prism");
     let prism = prism::install(&dir)?;
     let mut mocks: Vec<Mock> = Vec::new();
-    for api in accounting_sync_codegen::apis(&root.join("specs")).map_err(anyhow::Error::msg)? {
+    for api in Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)? {
         let document = served_document(root, &upstream, &api);
         println!("{api}: serving {}", document.display());
         mocks.push(prism::start(&api, &prism, &document, &dir)?);

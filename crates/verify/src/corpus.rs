@@ -17,6 +17,7 @@
 
 use crate::generated_code::declared_types;
 use crate::measure::run_sampled;
+use crate::progress::Progress;
 use crate::scratch::{crate_name, standalone_settings, Scratch};
 use anyhow::{Context, Result};
 use progenitor::InterfaceStyle;
@@ -73,7 +74,7 @@ fn one_tag(dir: &Path, crate_name: &str, target: &Path) -> Result<String> {
     anyhow::ensure!(clean.success(), "cargo clean failed");
     let mut cmd = Command::new("cargo");
     cmd.current_dir(dir).args(["build", "--quiet", "--lib", "-p", largest]).env("CARGO_TARGET_DIR", target);
-    let run = run_sampled(&mut cmd)?;
+    let run = run_sampled(&mut cmd, |_| {})?;
     anyhow::ensure!(run.success, "{largest} does not compile alone");
     Ok(format!(
         "largest tag alone: {} ({} lines) with the shared crate ({} lines): {:.1}s, peak {} MiB",
@@ -86,8 +87,9 @@ fn one_tag(dir: &Path, crate_name: &str, target: &Path) -> Result<String> {
 }
 
 /// Normalizes, generates and compiles one document, measuring each step.
-fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &Options) -> Row {
+fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &Options, progress: &Progress) -> Row {
     let crate_name = crate_name(&name);
+    progress.step(format!("{name}: normalizing"));
     let started = Instant::now();
     let total_ops = spec_pipeline::walk::operations(&doc).len();
     let mut row = Row {
@@ -107,6 +109,7 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
         return row;
     }
     row.normalize = started.elapsed();
+    progress.step(format!("{}: generating", row.name));
     let started = Instant::now();
     let crate_dir = scratch.dir.join(if options.single { crate_name.clone() } else { format!("{crate_name}_split") });
     let generated = if options.single {
@@ -140,11 +143,13 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
     let declared = declared_types(&code);
     let typed = schema_names.iter().filter(|n| declared.contains(type_name(n).as_str())).count();
     row.schemas = (typed, schema_names.len());
-    match scratch.compile(&crate_dir) {
+    progress.step(format!("{}: compiling {} crate(s)", row.name, row.parts));
+    match scratch.compile(&crate_dir, progress, Some(row.parts)) {
         Ok(c) => row.compile = Some(c),
         Err(e) => row.failure = Some(e),
     }
     if !options.single && row.failure.is_none() {
+        progress.step(format!("{}: compiling the largest tag alone", row.name));
         row.one_tag = Some(one_tag(&crate_dir, &crate_name, &scratch.target).unwrap_or_else(|e| format!("not measured: {e:#}")));
     }
     row
@@ -195,19 +200,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         no_overlays: args.iter().any(|a| a == crate::upstream::NO_OVERLAYS),
     };
     let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--single] [--builder] [--no-overlays]")?;
-    let scratch = Scratch::new(root)?;
-    scratch.build_dependencies()?;
-    let mut rows = Vec::new();
-    for (file, mut doc) in crate::upstream::documents(Path::new(dir))? {
-        let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();
-        if let Some(applied) = crate::upstream::repair(root, &name, &mut doc, options.no_overlays)? {
-            print!("{name}:\n{applied}");
-        }
-        rows.push(measure_document(&scratch, name, doc, &options));
-    }
-    if rows.is_empty() {
+    let documents = crate::upstream::documents(Path::new(dir))?;
+    if documents.is_empty() {
         anyhow::bail!("no OpenAPI document under {dir}");
     }
+    let scratch = Scratch::new(root)?;
+    let progress = Progress::new("corpus", documents.len(), "documents");
+    progress.step("building the clients' dependencies");
+    scratch.build_dependencies(&progress)?;
+    let mut rows = Vec::new();
+    for (file, mut doc) in documents {
+        let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();
+        if let Some(applied) = crate::upstream::repair(root, &name, &mut doc, options.no_overlays)? {
+            progress.print(&format!("{name}:\n{applied}"));
+        }
+        rows.push(measure_document(&scratch, name, doc, &options, &progress));
+        progress.item_done();
+    }
+    progress.finish();
     if !print_table(&rows) {
         anyhow::bail!("some documents fall short of 100% of operations or do not compile");
     }

@@ -14,7 +14,8 @@
 //! Their plumbing, each in one module: [`prism`] (the mock server),
 //! [`redocly`] (the reference bundler), [`npm`] (installing those two),
 //! [`scratch`] (scratch workspaces of generated clients), [`measure`] (time
-//! and memory of a build), [`upstream`] (where the vendors' documents are),
+//! and memory of a build), [`progress`] (what a long run shows while it
+//! works), [`upstream`] (where the vendors' documents are),
 //! [`generated_code`] (reading generated code).
 
 pub mod bench_build;
@@ -25,6 +26,7 @@ pub mod generated_code;
 pub mod measure;
 pub mod npm;
 pub mod prism;
+pub mod progress;
 pub mod redocly;
 pub mod scratch;
 pub mod split;

@@ -54,11 +54,13 @@ fn group_rss_kib(group: u32) -> u64 {
 }
 
 /// Runs `cmd` in a process group of its own, sampling the group's summed
-/// resident memory every 100 ms.
-pub fn run_sampled(cmd: &mut Command) -> Result<Sampled> {
+/// resident memory every 100 ms; each line it writes to stdout goes to
+/// `on_stdout` (cargo's JSON messages, for the progress).
+pub fn run_sampled(cmd: &mut Command, mut on_stdout: impl FnMut(&str) + Send + 'static) -> Result<Sampled> {
+    use std::io::BufRead;
     use std::os::unix::process::CommandExt;
     let started = Instant::now();
-    let mut child = cmd.process_group(0).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn()?;
+    let mut child = cmd.process_group(0).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn()?;
     let group = child.id();
     let mut pipe = child.stderr.take().expect("piped");
     let reader = std::thread::spawn(move || {
@@ -66,6 +68,8 @@ pub fn run_sampled(cmd: &mut Command) -> Result<Sampled> {
         let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
         text
     });
+    let out = std::io::BufReader::new(child.stdout.take().expect("piped"));
+    let out_reader = std::thread::spawn(move || out.lines().map_while(Result::ok).for_each(|line| on_stdout(&line)));
     let mut peak_kib = 0;
     let status = loop {
         peak_kib = peak_kib.max(group_rss_kib(group));
@@ -74,5 +78,6 @@ pub fn run_sampled(cmd: &mut Command) -> Result<Sampled> {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
+    let _ = out_reader.join();
     Ok(Sampled { success: status.success(), wall: started.elapsed(), peak_kib, stderr: reader.join().unwrap_or_default() })
 }

@@ -4,6 +4,7 @@
 //! scratch clients build against what accounting-sync builds against.
 
 use crate::measure::run_sampled;
+use crate::progress::Progress;
 use crate::split;
 use anyhow::{Context, Result};
 use progenitor::{GenerationSettings, InterfaceStyle, TagStyle};
@@ -75,11 +76,13 @@ impl Scratch {
     }
 
     /// Builds the library (or, in a split document's folder, every library),
-    /// timed, with the peak of all its processes together.
-    pub fn compile(&self, crate_dir: &Path) -> Result<(Duration, Option<u64>), String> {
+    /// timed, with the peak of all its processes together; counts the
+    /// crates it builds into `progress` (of them, the client's own `crates`,
+    /// when given).
+    pub fn compile(&self, crate_dir: &Path, progress: &Progress, crates: Option<usize>) -> Result<(Duration, Option<u64>), String> {
         let mut cmd = Command::new("cargo");
-        cmd.current_dir(crate_dir).args(["build", "--quiet", "--workspace", "--lib"]).env("CARGO_TARGET_DIR", &self.target);
-        let run = run_sampled(&mut cmd).map_err(|e| format!("cannot run cargo: {e}"))?;
+        cmd.current_dir(crate_dir).args(["build", "--quiet", "--workspace", "--lib", JSON_MESSAGES]).env("CARGO_TARGET_DIR", &self.target);
+        let run = run_sampled(&mut cmd, progress.crate_counter(crates)).map_err(|e| format!("cannot run cargo: {e}"))?;
         if !run.success {
             let first: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error")).take(5).collect();
             return Err(format!("does not compile: {}", first.join(" | ")));
@@ -89,12 +92,12 @@ impl Scratch {
 
     /// Builds the clients' dependencies alone, in a crate of their own, so
     /// that no client's compile time includes them.
-    pub fn build_dependencies(&self) -> Result<()> {
+    pub fn build_dependencies(&self, progress: &Progress) -> Result<()> {
         let deps = self.dir.join("corpus_dependencies");
         std::fs::create_dir_all(&deps)?;
         std::fs::write(deps.join("Cargo.toml"), self.manifest("corpus_dependencies"))?;
         std::fs::write(deps.join("lib.rs"), "")?;
-        self.compile(&deps).map_err(anyhow::Error::msg).context("building the clients' dependencies").map(|_| ())
+        self.compile(&deps, progress, None).map_err(anyhow::Error::msg).context("building the clients' dependencies").map(|_| ())
     }
 
     /// Generates a split document (see `split.rs`) as a workspace under
@@ -152,6 +155,10 @@ impl Scratch {
         Ok(written)
     }
 }
+
+/// cargo's messages as JSON on stdout (each crate built, for the progress),
+/// its diagnostics rendered on stderr as without it.
+pub const JSON_MESSAGES: &str = "--message-format=json-render-diagnostics";
 
 /// The scratch crates' build profile. Generated clients are hundreds of
 /// thousands of lines built once: debug info and incremental caches would be

@@ -48,15 +48,17 @@ mod violations {
     }
 }
 
+use crate::measure::run_sampled;
 use crate::prism;
-use crate::scratch::{crate_name, write_text, Scratch};
+use crate::progress::Progress;
+use crate::scratch::{crate_name, write_text, Scratch, JSON_MESSAGES};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use spec_pipeline::normalize;
 use spec_pipeline::overlay::NotRepaired;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const OUTCOMES: &[&str] = &["ok", "rejected", "undecodable", "skipped", "failed"];
@@ -86,24 +88,44 @@ impl Tally {
     }
 }
 
-fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut doc: Value, no_overlays: bool) -> Result<Tally> {
+fn sweep_document(
+    root: &Path,
+    prism: &Path,
+    upstream: &Path,
+    file: &Path,
+    mut doc: Value,
+    no_overlays: bool,
+    progress: &Progress,
+) -> Result<Tally> {
     let name = file.strip_prefix(upstream).unwrap_or(file).display().to_string();
     let crate_name = crate_name(&name);
     let scratch = Scratch::new(root)?;
+    // corpus's scratch folder, when it ran first; the sweep builds the same
+    // crates without it, only without a build to reuse.
+    let split_dir = scratch.dir.join(format!("{crate_name}_split"));
+    if !split_dir.is_dir() {
+        progress.note(&format!(
+            "note: {name}: no corpus build to reuse, so the sweep builds the client itself (`cargo xtask corpus {}` first shares its build)",
+            upstream.display()
+        ));
+    }
+    std::fs::create_dir_all(&scratch.dir).with_context(|| format!("cannot create {}", scratch.dir.display()))?;
     // Prism serves the document as repaired (its examples are the answers).
     let mut served = file.to_path_buf();
     let overlay = crate::upstream::overlay_for(root, &name, no_overlays)?;
     if let Some(overlay) = &overlay {
-        print!("{name}:\n{}", overlay.apply(&mut doc)?);
+        progress.step(format!("{name}: repairing"));
+        progress.print(&format!("{name}:\n{}", overlay.apply(&mut doc)?));
         served = scratch.dir.join(format!("{crate_name}_served.json"));
         write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
     }
+    progress.step(format!("{name}: normalizing"));
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
     // The split client, as corpus writes it (unchanged crates keep their
     // build), with the sweep program as one more member: cargo tells a
     // crate's builds apart by its path from the workspace root, so from a
     // workspace of its own the program would compile the client again.
-    let split_dir = scratch.dir.join(format!("{crate_name}_split"));
+    progress.step(format!("{name}: generating"));
     let program_crate = format!("{crate_name}_sweep");
     let parts = scratch.write_split(&doc, &name, &split_dir, &crate_name, true, &[&program_crate])?;
     let dir = split_dir.join(&program_crate);
@@ -114,22 +136,29 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     write_text(&dir.join("Cargo.toml"), &manifest, true)?;
     write_text(&dir.join("main.rs"), &program::write(&parts).map_err(anyhow::Error::msg)?, true)?;
     let inputs = dir.join("inputs.json");
-    std::fs::write(&inputs, serde_json::to_string_pretty(&inputs::build(&doc))?)?;
-    println!("{name}: building the sweep program and the client's {} crates", parts.len());
+    let operations = inputs::build(&doc);
+    std::fs::write(&inputs, serde_json::to_string_pretty(&operations)?)?;
+    progress.print(&format!("{name}: building the sweep program and the client's {} crates\n", parts.len()));
+    progress.step(format!("{name}: building the sweep program"));
     let target = &scratch.target;
-    let status = Command::new("cargo")
+    let mut build = Command::new("cargo");
+    build
         .current_dir(&split_dir)
-        .args(["build", "--quiet", "-p", &program_crate, "--bin", "sweep"])
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .context("cannot run cargo")?;
-    if !status.success() {
+        .args(["build", "--quiet", "-p", &program_crate, "--bin", "sweep", JSON_MESSAGES])
+        .env("CARGO_TARGET_DIR", target);
+    let built = run_sampled(&mut build, progress.crate_counter(Some(parts.len() + 1))).context("cannot run cargo")?;
+    if !built.success {
+        progress.finish();
+        eprint!("{}", built.stderr);
         bail!("{name}: the sweep program does not compile");
     }
+    progress.step(format!("{name}: starting Prism"));
     let mut mock = prism::start("sweep", prism, &served, &root.join("target/prism"))?;
     prism::wait_ready(&mut mock, Duration::from_secs(180))?;
-    let output = Command::new(target.join("debug/sweep")).arg(&mock.url).arg(&inputs).output().context("cannot run the sweep program")?;
+    progress.step(format!("{name}: calling each operation"));
+    let output = call_all(&target.join("debug/sweep"), &mock.url, &inputs, operations.len(), progress);
     prism::stop_all(vec![mock])?;
+    let output = output?;
     if !output.status.success() {
         bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
     }
@@ -150,6 +179,34 @@ fn sweep_document(root: &Path, prism: &Path, upstream: &Path, file: &Path, mut d
     Ok(tally)
 }
 
+/// Runs the sweep program against the mock at `url`, counting the calls it
+/// reports (one line each) of `operations` into `progress`.
+fn call_all(program: &Path, url: &str, inputs: &Path, operations: usize, progress: &Progress) -> Result<std::process::Output> {
+    use std::io::BufRead;
+    let mut child = Command::new(program)
+        .arg(url)
+        .arg(inputs)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run the sweep program")?;
+    let mut err_pipe = child.stderr.take().expect("piped");
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut err_pipe, &mut bytes);
+        bytes
+    });
+    let mut stdout = Vec::new();
+    for (i, line) in std::io::BufReader::new(child.stdout.take().expect("piped")).lines().enumerate() {
+        let line = line.context("reading the sweep program's output")?;
+        stdout.extend_from_slice(line.as_bytes());
+        stdout.push(b'\n');
+        progress.count(i + 1, Some(operations), "operations");
+    }
+    let status = child.wait()?;
+    Ok(std::process::Output { status, stdout, stderr: stderr.join().unwrap_or_default() })
+}
+
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let upstream = crate::upstream::upstream_dir(root, args);
     let documents =
@@ -157,12 +214,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if documents.is_empty() {
         bail!("no OpenAPI document under {}", upstream.display());
     }
+    let progress = Progress::new("sweep", documents.len(), "documents");
+    progress.step("installing Prism");
     let prism = prism::install(&root.join("target/prism"))?;
     let no_overlays = args.iter().any(|a| a == crate::upstream::NO_OVERLAYS);
     let mut tallies = Vec::new();
     for (file, doc) in documents {
-        tallies.push(sweep_document(root, &prism, &upstream, &file, doc, no_overlays)?);
+        tallies.push(sweep_document(root, &prism, &upstream, &file, doc, no_overlays, &progress)?);
+        progress.item_done();
     }
+    progress.finish();
     for t in &tallies {
         let total: usize = t.counts.values().sum();
         let counts: Vec<String> = OUTCOMES.iter().map(|o| format!("{o} {}", t.counts.get(*o).copied().unwrap_or(0))).collect();
