@@ -22,8 +22,8 @@ pub struct CapturedRequest {
 impl CapturedRequest {
     /// Reads a saved request: an optional request line (`POST /hook
     /// HTTP/1.1`), header lines, a blank line, then the raw body, with CRLF
-    /// or LF line ends, as `nc -l`, curl's `--trace-ascii` pieces or a
-    /// proxy's "save request" give it.
+    /// or LF line ends, as `nc -l` or a proxy's "save request" writes it
+    /// (from a `curl --trace` dump, copy the headers and body into that form).
     ///
     /// A `Content-Length` shorter than what follows the blank line cuts the
     /// body there (editors and savers add a final newline, which would break

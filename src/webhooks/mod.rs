@@ -27,7 +27,7 @@ mod capture;
 pub use capture::{identify, CapturedRequest, Identification, Identified, MAX_CAPTURE_BYTES};
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Largest body decoded, unless a receiver is told otherwise.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
@@ -92,7 +92,12 @@ impl WebhookError {
 
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "webhook refused: {}", self.message)
+        let context = match self.kind {
+            WebhookErrorKind::InvalidSecret => "webhook receiver not set up",
+            WebhookErrorKind::MalformedCapture => "captured request unreadable",
+            _ => "webhook refused",
+        };
+        write!(f, "{context}: {}", self.message)
     }
 }
 
@@ -113,11 +118,13 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// Longest signature header read: far more than any real one, and a bound on
 /// the work a forged request can cause.
+#[cfg(any(feature = "monite", feature = "layer"))]
 pub(crate) const MAX_SIGNATURE_HEADER_BYTES: usize = 8 * 1024;
 
 /// HMAC-SHA256 of the concatenated `parts`; `None` only if the HMAC crate
 /// refused the key, which it never does for HMAC (any length is valid), so
 /// no match can come from it.
+#[cfg(any(feature = "monite", feature = "layer"))]
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Option<[u8; 32]> {
     use hmac::Mac as _;
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).ok()?;
@@ -129,6 +136,7 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Option<[u8; 32]> {
 
 /// Whether `expected` equals any of `candidates`: every candidate compared,
 /// in time that does not depend on where the bytes differ.
+#[cfg(any(feature = "monite", feature = "layer"))]
 pub(crate) fn matches_any(expected: &[u8], candidates: &[Vec<u8>]) -> subtle::Choice {
     use subtle::ConstantTimeEq as _;
     candidates.iter().fold(subtle::Choice::from(0), |found, candidate| found | expected.ct_eq(candidate))
@@ -136,6 +144,7 @@ pub(crate) fn matches_any(expected: &[u8], candidates: &[Vec<u8>]) -> subtle::Ch
 
 /// Parses a signed timestamp (decimal Unix seconds; any other string, or a
 /// number too large for `u64`, is malformed).
+#[cfg(any(feature = "monite", feature = "layer"))]
 pub(crate) fn parse_timestamp(t: &str, header: &str) -> Result<u64, WebhookError> {
     let malformed = || WebhookError::new(WebhookErrorKind::MalformedHeader, format!("the timestamp in {header} is not Unix seconds"));
     if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_digit()) {
@@ -146,9 +155,10 @@ pub(crate) fn parse_timestamp(t: &str, header: &str) -> Result<u64, WebhookError
 
 /// Refuses a timestamp further than `tolerance` from `now`, in the past (a
 /// replay) or the future (a clock far off, or a forged time).
-pub(crate) fn check_window(t: u64, now: SystemTime, tolerance: Duration) -> Result<(), WebhookError> {
+#[cfg(any(feature = "monite", feature = "layer"))]
+pub(crate) fn check_window(t: u64, now: std::time::SystemTime, tolerance: Duration) -> Result<(), WebhookError> {
     // A clock before 1970 counts as 1970: every real timestamp is then future.
-    let now = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let tolerance = tolerance.as_secs();
     let (distance, direction) = if now >= t { (now - t, "old") } else { (t - now, "in the future") };
     if distance > tolerance {
@@ -172,6 +182,7 @@ pub(crate) fn check_size(body: &[u8], max_bytes: usize) -> Result<(), WebhookErr
 }
 
 /// A header's value as text, bounded: `Ok(None)` when absent.
+#[cfg(any(feature = "monite", feature = "layer"))]
 pub(crate) fn header_text<'h>(headers: &'h http::HeaderMap, name: &str) -> Result<Option<&'h str>, WebhookError> {
     let Some(value) = headers.get(name) else { return Ok(None) };
     if value.len() > MAX_SIGNATURE_HEADER_BYTES {
