@@ -106,10 +106,11 @@ struct Pace {
     /// No call starts before this (a 429's `Retry-After`, or a window with
     /// no call left until its reset).
     hold_until: Option<Instant>,
-    /// Gap between starts that the rate-limit headers ask for, until the
-    /// window they describe resets.
-    header_gap: Duration,
-    header_gap_until: Option<Instant>,
+    /// The vendor's current window, from its rate-limit headers: calls left
+    /// in it (our count, lowered by each reading) and when it resets.
+    window: Option<Window>,
+    /// Calls sent and not answered yet.
+    in_flight: u64,
     /// Gap between starts after 429s (adaptive), shrinking with successes.
     adaptive_gap: Duration,
     /// The earliest start of the next call under the gaps above.
@@ -122,6 +123,19 @@ struct Pace {
     /// start once `theoretical - tolerance` is reached.
     documented: Option<Cell>,
 }
+
+#[derive(Debug)]
+struct Window {
+    reset_at: Instant,
+    left: u64,
+    /// The earliest start of the next call, the calls left spread evenly
+    /// over the time left.
+    next: Instant,
+}
+
+/// Readings whose resets are this close describe the same window (the
+/// header has whole seconds; the reading's arrival time varies).
+const SAME_WINDOW: Duration = Duration::from_millis(500);
 
 #[derive(Debug)]
 struct Cell {
@@ -188,14 +202,29 @@ impl Fleet {
         if let Some(cell) = &pace.documented {
             start = start.max(cell.theoretical.checked_sub(cell.tolerance).unwrap_or(now));
         }
+        if let Some(window) = &mut pace.window {
+            start = start.max(window.next);
+            if start >= window.reset_at {
+                pace.window = None;
+            } else if window.left == 0 {
+                // Nothing left in this window: wait for the next one (whose
+                // size the next answer tells), unless that is too far off.
+                if window.reset_at.saturating_duration_since(now) <= self.max_wait {
+                    start = window.reset_at;
+                }
+            } else {
+                let divisor = u32::try_from(window.left).unwrap_or(u32::MAX);
+                let gap = window.reset_at.saturating_duration_since(start).checked_div(divisor).unwrap_or_default().min(MAX_GAP);
+                window.left -= 1;
+                window.next = start.checked_add(gap).unwrap_or(start);
+            }
+        }
         let latest = now.checked_add(self.max_wait).unwrap_or(start);
         let start = start.min(latest);
-        let header_gap = match pace.header_gap_until {
-            Some(until) if until > start => pace.header_gap,
-            _ => Duration::ZERO,
-        };
-        let gap = header_gap.max(pace.adaptive_gap);
-        pace.next_start = start.checked_add(gap).or(pace.next_start);
+        let gap = pace.adaptive_gap;
+        if !gap.is_zero() || pace.next_start.is_some() {
+            pace.next_start = start.checked_add(gap).or(pace.next_start);
+        }
         if let Some(cell) = &mut pace.documented {
             cell.theoretical = cell.theoretical.max(start).checked_add(cell.interval).unwrap_or(cell.theoretical);
         }
@@ -215,6 +244,17 @@ impl Fleet {
         wait
     }
 
+    /// A call is being sent now (after its turn).
+    pub(crate) fn sending(&self) {
+        self.pace().in_flight += 1;
+    }
+
+    /// A call sent got no answer (a transport failure).
+    pub(crate) fn unanswered(&self) {
+        let mut pace = self.pace();
+        pace.in_flight = pace.in_flight.saturating_sub(1);
+    }
+
     /// Learns from a response: the rate-limit headers, a 429 and its hint,
     /// a success that refills the budget and speeds an adaptive pace up.
     pub(crate) fn observe(&self, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
@@ -229,18 +269,20 @@ impl Fleet {
             }
         }
         let reading = if self.pacing.rate_limit_headers { window(headers, SystemTime::now(), now) } else { None };
-        if reading.is_none() && !(self.pacing.adaptive && (status == 429 || status < 500)) {
-            return;
-        }
         let mut pace = self.pace();
+        // The calls sent but not answered yet are not in the server's count.
+        pace.in_flight = pace.in_flight.saturating_sub(1);
         if let Some((remaining, reset_at)) = reading {
-            let left = reset_at.saturating_duration_since(now);
-            if remaining == 0 && left <= self.max_wait {
-                pace.hold_until = Some(pace.hold_until.map_or(reset_at, |h| h.max(reset_at)));
-            } else if remaining > 0 {
-                let divisor = u32::try_from(remaining).unwrap_or(u32::MAX);
-                pace.header_gap = left.checked_div(divisor).unwrap_or_default().min(MAX_GAP);
-                pace.header_gap_until = Some(reset_at);
+            let left = remaining.saturating_sub(pace.in_flight);
+            match &mut pace.window {
+                // The same window: an answer may be older than calls sent
+                // since, so the lower count is the better one.
+                Some(window) if reset_at.max(window.reset_at) - reset_at.min(window.reset_at) <= SAME_WINDOW => {
+                    window.left = window.left.min(left);
+                }
+                // An answer from a window already over.
+                Some(window) if reset_at < window.reset_at => {}
+                _ => pace.window = Some(Window { reset_at, left, next: now }),
             }
         }
         if self.pacing.adaptive {

@@ -81,7 +81,10 @@
 //!   sets `x-monite-entity-id`.
 //!
 //! Tokens are cached, refreshed ahead of expiry and after a 401 (once), and
-//! fetched by one caller at a time. Secrets are kept in `secrecy` types and
+//! fetched by one caller at a time. The calls of one client share a retry
+//! budget ([`RetryBudget`]) and a pace set by the vendor's rate limits
+//! ([`Pacing`]); `client.stats()` counts what they did ([`ClientStats`]).
+//! Secrets are kept in `secrecy` types and
 //! never printed. Each `with_settings` constructor takes [`Settings`]:
 //! timeouts and the [`RetryPolicy`]. Each request is a `tracing` span
 //! (`accounting_sync.request`) with vendor, operation, method, path template,

@@ -381,8 +381,12 @@ impl ClientContext {
             }
             let used_authorization = sending.headers().get(AUTHORIZATION).cloned();
             let mut budget_spent = false;
+            self.fleet.sending();
             let failure = match self.http.execute(sending).await {
-                Err(e) => Failure::transport(e, "the request failed"),
+                Err(e) => {
+                    self.fleet.unanswered();
+                    Failure::transport(e, "the request failed")
+                }
                 Ok(response) => {
                     let status = response.status();
                     let hint = retry_after(response.headers(), std::time::SystemTime::now());

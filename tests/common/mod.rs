@@ -6,6 +6,7 @@
 pub mod fd_limit;
 #[cfg(feature = "monite")]
 pub mod monite;
+pub mod vendor_in_trouble;
 
 use serde_json::Value;
 use wiremock::{MockServer, Request};

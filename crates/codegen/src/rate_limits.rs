@@ -3,9 +3,7 @@
 //! Rust table the transport paces calls by.
 
 use serde_json::Value;
-
-/// The extension that carries a server's documented rate limit.
-pub const EXTENSION: &str = "x-rate-limit";
+use spec_core::extensions::RATE_LIMIT as EXTENSION;
 
 /// `RATE_LIMITS`: `(server URL, RateLimit)` for each server with a limit,
 /// and `TABLES`, what the transport reads of the API (with `OPERATIONS`).

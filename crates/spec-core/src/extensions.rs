@@ -38,3 +38,8 @@ pub const WIRE_NAMES: &str = "x-wire-names";
 /// On a schema: the Rust type typify uses for it instead of generating one
 /// (typify's own extension; codegen writes it for credentials).
 pub const RUST_TYPE: &str = "x-rust-type";
+
+/// On a server of a source document (ours): the rate limit the vendor
+/// documents for it, `{requests, period_seconds, burst}`. Kept by the
+/// normalizer; codegen makes the transport's rate-limit table of it.
+pub const RATE_LIMIT: &str = "x-rate-limit";
