@@ -109,8 +109,9 @@ struct Pace {
     /// The vendor's current window, from its rate-limit headers: calls left
     /// in it (our count, lowered by each reading) and when it resets.
     window: Option<Window>,
-    /// Calls sent and not answered yet.
-    in_flight: u64,
+    /// Calls sent so far: the number of a call, to count those sent after
+    /// it, which its answer's count cannot include.
+    sent: u64,
     /// Gap between starts after 429s (adaptive), shrinking with successes.
     adaptive_gap: Duration,
     /// The earliest start of the next call under the gaps above.
@@ -150,6 +151,8 @@ static RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 /// Longest gap between calls any reading sets (a hostile header cannot stop
 /// a client for longer than this per call; `Pacing::max_wait` bounds a wait).
 const MAX_GAP: Duration = Duration::from_secs(10);
+/// Longest gap the adaptive pace sets between calls (one a second).
+const MAX_ADAPTIVE_GAP: Duration = Duration::from_secs(1);
 /// Longest window a `X-RateLimit-Reset` may describe.
 const MAX_WINDOW: Duration = Duration::from_secs(3600);
 
@@ -184,13 +187,12 @@ impl Fleet {
         self.pace.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Takes the next turn to send and says how long to wait for it (zero
-    /// when the call may go now). Counts the request.
-    pub(crate) fn turn(&self, now: Instant, retry: bool) -> Duration {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        if retry {
-            self.retries.fetch_add(1, Ordering::Relaxed);
-        }
+    /// Whether a call may be sent now, at `now`, having waited `waited`
+    /// already: zero when it may (its turn is taken), else how long to wait
+    /// before asking again. A wait is never reserved: what the vendor says
+    /// meanwhile (a 429, a new window) applies to waiting calls too. A call
+    /// that has waited `max_wait` goes.
+    pub(crate) fn turn(&self, now: Instant, waited: Duration) -> Duration {
         let mut pace = self.pace();
         let mut start = now;
         if let Some(hold) = pace.hold_until {
@@ -202,62 +204,66 @@ impl Fleet {
         if let Some(cell) = &pace.documented {
             start = start.max(cell.theoretical.checked_sub(cell.tolerance).unwrap_or(now));
         }
-        if let Some(window) = &mut pace.window {
-            start = start.max(window.next);
-            if start >= window.reset_at {
+        if let Some(window) = &pace.window {
+            if now >= window.reset_at {
                 pace.window = None;
-            } else if window.left == 0 {
+            } else {
+                start = start.max(window.next);
                 // Nothing left in this window: wait for the next one (whose
                 // size the next answer tells), unless that is too far off.
-                if window.reset_at.saturating_duration_since(now) <= self.max_wait {
-                    start = window.reset_at;
+                if window.left == 0 && window.reset_at.saturating_duration_since(now) <= self.max_wait {
+                    start = start.max(window.reset_at);
                 }
-            } else {
-                let divisor = u32::try_from(window.left).unwrap_or(u32::MAX);
-                let gap = window.reset_at.saturating_duration_since(start).checked_div(divisor).unwrap_or_default().min(MAX_GAP);
-                window.left -= 1;
-                window.next = start.checked_add(gap).unwrap_or(start);
             }
         }
-        let latest = now.checked_add(self.max_wait).unwrap_or(start);
-        let start = start.min(latest);
-        let gap = pace.adaptive_gap;
-        if !gap.is_zero() || pace.next_start.is_some() {
-            pace.next_start = start.checked_add(gap).or(pace.next_start);
+        let patience = self.max_wait.saturating_sub(waited);
+        if start > now && !patience.is_zero() {
+            return start.saturating_duration_since(now).min(patience);
         }
+        // This call goes now.
+        if let Some(window) = &mut pace.window {
+            let divisor = u32::try_from(window.left).unwrap_or(u32::MAX);
+            let gap = window.reset_at.saturating_duration_since(now).checked_div(divisor).unwrap_or_default().min(MAX_GAP);
+            window.left = window.left.saturating_sub(1);
+            window.next = now.checked_add(gap).unwrap_or(now);
+        }
+        let gap = pace.adaptive_gap;
+        pace.next_start = if gap.is_zero() { None } else { now.checked_add(gap) };
         if let Some(cell) = &mut pace.documented {
-            cell.theoretical = cell.theoretical.max(start).checked_add(cell.interval).unwrap_or(cell.theoretical);
+            cell.theoretical = cell.theoretical.max(now).checked_add(cell.interval).unwrap_or(cell.theoretical);
         }
         if let Some(last) = pace.last_start {
-            let since = start.saturating_duration_since(last);
+            let since = now.saturating_duration_since(last);
             // A smoothed gap: one burst does not erase what came before.
             pace.recent_gap = (pace.recent_gap * 3 + since) / 4;
         }
-        pace.last_start = Some(pace.last_start.map_or(start, |last| last.max(start)));
-        drop(pace);
-        let wait = start.saturating_duration_since(now);
-        if !wait.is_zero() {
-            self.paced.fetch_add(1, Ordering::Relaxed);
-            let micros = u64::try_from(wait.as_micros()).unwrap_or(u64::MAX);
-            self.pacing_wait_micros.fetch_add(micros, Ordering::Relaxed);
+        pace.last_start = Some(now);
+        Duration::ZERO
+    }
+
+    /// A call waited `wait` in all for its turn (counted once per attempt).
+    pub(crate) fn waited(&self, wait: Duration) {
+        self.paced.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(wait.as_micros()).unwrap_or(u64::MAX);
+        self.pacing_wait_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// A call is being sent now (after its turn): its number, for
+    /// [`observe`](Self::observe).
+    pub(crate) fn sending(&self, retry: bool) -> u64 {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if retry {
+            self.retries.fetch_add(1, Ordering::Relaxed);
         }
-        wait
-    }
-
-    /// A call is being sent now (after its turn).
-    pub(crate) fn sending(&self) {
-        self.pace().in_flight += 1;
-    }
-
-    /// A call sent got no answer (a transport failure).
-    pub(crate) fn unanswered(&self) {
         let mut pace = self.pace();
-        pace.in_flight = pace.in_flight.saturating_sub(1);
+        pace.sent += 1;
+        pace.sent - 1
     }
 
     /// Learns from a response: the rate-limit headers, a 429 and its hint,
     /// a success that refills the budget and speeds an adaptive pace up.
-    pub(crate) fn observe(&self, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
+    /// `call` is the number [`sending`](Self::sending) gave the call.
+    pub(crate) fn observe(&self, call: u64, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         } else if status < 500 {
@@ -270,15 +276,16 @@ impl Fleet {
         }
         let reading = if self.pacing.rate_limit_headers { window(headers, SystemTime::now(), now) } else { None };
         let mut pace = self.pace();
-        // The calls sent but not answered yet are not in the server's count.
-        pace.in_flight = pace.in_flight.saturating_sub(1);
         if let Some((remaining, reset_at)) = reading {
-            let left = remaining.saturating_sub(pace.in_flight);
+            // The calls sent after this one are not in the server's count
+            // (as far as it handles calls in the order they were sent).
+            let sent_after = pace.sent.saturating_sub(call).saturating_sub(1);
+            let left = remaining.saturating_sub(sent_after);
             match &mut pace.window {
-                // The same window: an answer may be older than calls sent
-                // since, so the lower count is the better one.
+                // The same window: the latest answer, less the calls sent
+                // after it, is the best count.
                 Some(window) if reset_at.max(window.reset_at) - reset_at.min(window.reset_at) <= SAME_WINDOW => {
-                    window.left = window.left.min(left);
+                    window.left = left;
                 }
                 // An answer from a window already over.
                 Some(window) if reset_at < window.reset_at => {}
@@ -287,13 +294,16 @@ impl Fleet {
         }
         if self.pacing.adaptive {
             if status == 429 {
-                let hold = retry_after.filter(|wait| *wait <= self.max_wait);
-                if let Some(until) = hold.and_then(|wait| now.checked_add(wait)) {
+                if let Some(until) = retry_after.filter(|wait| *wait <= self.max_wait).and_then(|wait| now.checked_add(wait)) {
                     pace.hold_until = Some(pace.hold_until.map_or(until, |h| h.max(until)));
                 }
-                // Send at two thirds of the rate that met the limit.
-                let slower = pace.adaptive_gap.saturating_mul(2).max(pace.recent_gap.saturating_mul(3) / 2);
-                pace.adaptive_gap = slower.max(Duration::from_millis(1)).min(MAX_GAP);
+                // Without a window to follow, send at two thirds of the
+                // rate that met the limit (a burst's 429s do not compound:
+                // the rate is measured, not the last gap doubled).
+                if reading.is_none() {
+                    let slower = (pace.recent_gap.saturating_mul(3) / 2).clamp(Duration::from_millis(1), MAX_ADAPTIVE_GAP);
+                    pace.adaptive_gap = pace.adaptive_gap.max(slower);
+                }
             } else if status < 500 && !pace.adaptive_gap.is_zero() {
                 pace.adaptive_gap = pace.adaptive_gap.mul_f64(0.9);
                 if pace.adaptive_gap < Duration::from_micros(100) {
@@ -384,11 +394,11 @@ mod tests {
         assert!(fleet.allow_retry(Outcome::Status { status: 429, hinted: false }, false), "a 429 costs nothing");
         assert!(fleet.allow_retry(server_error, true), "a wait the server named costs nothing");
         for _ in 0..3 {
-            fleet.observe(200, &HeaderMap::new(), None, Instant::now());
+            fleet.observe(0, 200, &HeaderMap::new(), None, Instant::now());
         }
         assert!(fleet.allow_retry(server_error, false), "5 tokens after three successes");
         for _ in 0..100 {
-            fleet.observe(404, &HeaderMap::new(), None, Instant::now());
+            fleet.observe(0, 404, &HeaderMap::new(), None, Instant::now());
         }
         assert_eq!(fleet.stats().budget_left, Some(12), "refills stop at the capacity");
         assert!(fleet.allow_retry(Outcome::TimedOut, false), "a timeout costs 10");
@@ -409,22 +419,47 @@ mod tests {
         assert!(!fleet.allow_retry(Outcome::Lost, false));
     }
 
+    /// What the transport does: asks for a turn until it gets one, time
+    /// passing only by the waits. The whole wait of a call sent at `now`.
+    fn go(fleet: &Fleet, now: Instant) -> Duration {
+        let mut waited = Duration::ZERO;
+        loop {
+            let wait = fleet.turn(now + waited, waited);
+            if wait.is_zero() {
+                fleet.sending(false);
+                return waited;
+            }
+            waited += wait;
+        }
+    }
+
     #[test]
     fn headers_spread_the_calls_left_over_the_window() {
         let fleet = fleet(Pacing::default(), None);
         let now = Instant::now();
-        assert_eq!(fleet.turn(now, false), Duration::ZERO);
+        assert_eq!(go(&fleet, now), Duration::ZERO);
         // 4 calls left, the window resets in 2 s: one call every 500 ms.
-        fleet.observe(200, &headers("4", "2"), None, now);
-        assert_eq!(fleet.turn(now, false), Duration::ZERO);
-        assert_eq!(fleet.turn(now, false), Duration::from_millis(500));
-        assert_eq!(fleet.turn(now, false), Duration::from_millis(1000));
+        fleet.observe(0, 200, &headers("4", "2"), None, now);
+        assert_eq!(go(&fleet, now), Duration::ZERO);
+        assert_eq!(go(&fleet, now), Duration::from_millis(500));
+        // A call asking later than its turn goes at once.
+        assert_eq!(go(&fleet, now + Duration::from_millis(1200)), Duration::ZERO);
         // None left: nothing goes before the reset.
-        fleet.observe(200, &headers("0", "3"), None, now);
-        assert_eq!(fleet.turn(now, false), Duration::from_secs(3));
-        let stats = fleet.stats();
-        assert_eq!((stats.requests, stats.paced), (5, 3));
-        assert_eq!(stats.pacing_wait, Duration::from_millis(4500));
+        fleet.observe(3, 200, &headers("0", "3"), None, now);
+        assert_eq!(go(&fleet, now), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn an_answer_does_not_count_the_calls_sent_after_it() {
+        let fleet = fleet(Pacing::default(), None);
+        let now = Instant::now();
+        let calls: Vec<u64> = (0..4).map(|_| fleet.sending(false)).collect();
+        // The first call's answer says 5 left; three more were sent since.
+        fleet.observe(calls[0], 200, &headers("5", "1"), None, now);
+        assert_eq!(fleet.pace().window.as_ref().map(|w| w.left), Some(2));
+        // The last one's answer, 2 left, sent after none: 2.
+        fleet.observe(calls[3], 200, &headers("2", "1"), None, now);
+        assert_eq!(fleet.pace().window.as_ref().map(|w| w.left), Some(2));
     }
 
     #[test]
@@ -438,11 +473,11 @@ mod tests {
         {
             assert!(window(&headers(remaining, reset), wall, now).is_none(), "{remaining} {reset}");
         }
-        // The largest count any header can give: a gap of zero, no panic.
+        // The largest count any header can give: a gap of almost nothing, no panic.
         let fleet = fleet(Pacing::default(), None);
-        fleet.observe(200, &headers("18446744073709551615", "3600"), None, now);
-        assert!(fleet.turn(now, false) < Duration::from_millis(1));
-        assert!(fleet.turn(now, false) < Duration::from_millis(1));
+        fleet.observe(0, 200, &headers("18446744073709551615", "3600"), None, now);
+        assert!(go(&fleet, now) < Duration::from_millis(1));
+        assert!(go(&fleet, now) < Duration::from_millis(1));
     }
 
     #[test]
@@ -450,21 +485,26 @@ mod tests {
         let fleet = fleet(Pacing::default(), None);
         let now = Instant::now();
         for i in 0..4 {
-            assert_eq!(fleet.turn(now + Duration::from_millis(10 * i), false), Duration::ZERO);
+            assert_eq!(go(&fleet, now + Duration::from_millis(10 * i)), Duration::ZERO);
         }
-        fleet.observe(429, &HeaderMap::new(), Some(Duration::from_secs(1)), now + Duration::from_millis(30));
         let after = now + Duration::from_millis(30);
-        assert_eq!(fleet.turn(after, false), Duration::from_secs(1), "every call waits for the Retry-After");
+        fleet.observe(0, 429, &HeaderMap::new(), Some(Duration::from_secs(1)), after);
+        assert_eq!(go(&fleet, after), Duration::from_secs(1), "every call waits for the Retry-After");
         let gap = fleet.pace().adaptive_gap;
-        assert!(gap >= Duration::from_millis(1), "{gap:?}");
+        assert!(gap >= Duration::from_millis(1) && gap <= MAX_ADAPTIVE_GAP, "{gap:?}");
+        // Many 429s at once do not compound.
+        for _ in 0..50 {
+            fleet.observe(0, 429, &HeaderMap::new(), None, after);
+        }
+        assert!(fleet.pace().adaptive_gap <= MAX_ADAPTIVE_GAP);
         for _ in 0..200 {
-            fleet.observe(200, &HeaderMap::new(), None, after);
+            fleet.observe(0, 200, &HeaderMap::new(), None, after);
         }
         assert_eq!(fleet.pace().adaptive_gap, Duration::ZERO, "successes bring the pace back");
-        assert_eq!(fleet.stats().throttled, 1);
+        assert_eq!(fleet.stats().throttled, 51);
         let off = Fleet::new(&RetryPolicy::default(), &Pacing::off(), None);
-        off.observe(429, &headers("0", "5"), Some(Duration::from_secs(1)), now);
-        assert_eq!(off.turn(now, false), Duration::ZERO, "pacing off: nothing waits");
+        off.observe(0, 429, &headers("0", "5"), Some(Duration::from_secs(1)), now);
+        assert_eq!(go(&off, now), Duration::ZERO, "pacing off: nothing waits");
     }
 
     #[test]
@@ -472,11 +512,11 @@ mod tests {
         let limit = RateLimit { requests: 10, period: Duration::from_secs(1), burst: 3 };
         let fleet = fleet(Pacing::default(), Some(limit));
         let now = Instant::now();
-        let waits: Vec<_> = (0..6).map(|_| fleet.turn(now, false)).collect();
+        let waits: Vec<_> = (0..6).map(|_| go(&fleet, now)).collect();
         let ms = Duration::from_millis;
         assert_eq!(waits, [ms(0), ms(0), ms(0), ms(100), ms(200), ms(300)]);
         let ignored = fleet_with(Pacing { documented_limits: false, ..Pacing::default() }, limit);
-        assert!((0..6).all(|_| ignored.turn(now, false).is_zero()));
+        assert!((0..6).all(|_| go(&ignored, now).is_zero()));
     }
 
     fn fleet_with(pacing: Pacing, limit: RateLimit) -> Fleet {
@@ -488,12 +528,12 @@ mod tests {
         let retry = RetryPolicy { max_delay: Duration::from_secs(2), ..RetryPolicy::default() };
         let now = Instant::now();
         let held = Fleet::new(&retry, &Pacing::default(), None);
-        held.observe(200, &headers("0", "3000"), None, now);
-        held.observe(429, &HeaderMap::new(), Some(Duration::from_secs(3)), now);
-        assert!(held.turn(now, false) < Duration::from_millis(2), "holds past max_delay are not kept");
+        held.observe(0, 200, &headers("0", "3000"), None, now);
+        held.observe(0, 429, &HeaderMap::new(), Some(Duration::from_secs(3)), now);
+        assert!(go(&held, now) < Duration::from_millis(2), "holds past max_delay are not kept");
         let spaced = Fleet::new(&retry, &Pacing::default(), None);
-        spaced.observe(200, &headers("1", "3000"), None, now);
-        assert_eq!(spaced.turn(now, false), Duration::ZERO);
-        assert_eq!(spaced.turn(now, false), Duration::from_secs(2), "a gap of 3000 s is cut to max_delay");
+        spaced.observe(0, 200, &headers("1", "3000"), None, now);
+        assert_eq!(go(&spaced, now), Duration::ZERO);
+        assert_eq!(go(&spaced, now), Duration::from_secs(2), "a gap of 3000 s is cut to max_delay");
     }
 }

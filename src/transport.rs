@@ -371,26 +371,31 @@ impl ClientContext {
                 return Failure::new(ErrorKind::Unexpected, "internal: no request left to send").into_response();
             };
             // The client's pace (the vendor's rate limits, a 429's hold) before
-            // every attempt; the wait shows on the span.
-            let turn = self.fleet.turn(Instant::now(), attempt > 1);
-            if !turn.is_zero() {
-                tracing::debug!(attempt, wait_ms = millis(turn), "waiting for the client's pace");
-                tokio::time::sleep(turn).await;
-                paced = paced.saturating_add(turn);
+            // every attempt; the wait shows on the span and in the stats.
+            let mut turn_wait = Duration::ZERO;
+            loop {
+                let wait = self.fleet.turn(Instant::now(), turn_wait);
+                if wait.is_zero() {
+                    break;
+                }
+                tokio::time::sleep(wait).await;
+                turn_wait = turn_wait.saturating_add(wait);
+            }
+            if !turn_wait.is_zero() {
+                tracing::debug!(attempt, wait_ms = millis(turn_wait), "waited for the client's pace");
+                self.fleet.waited(turn_wait);
+                paced = paced.saturating_add(turn_wait);
                 span.record("paced_ms", millis(paced));
             }
             let used_authorization = sending.headers().get(AUTHORIZATION).cloned();
             let mut budget_spent = false;
-            self.fleet.sending();
+            let call = self.fleet.sending(attempt > 1);
             let failure = match self.http.execute(sending).await {
-                Err(e) => {
-                    self.fleet.unanswered();
-                    Failure::transport(e, "the request failed")
-                }
+                Err(e) => Failure::transport(e, "the request failed"),
                 Ok(response) => {
                     let status = response.status();
                     let hint = retry_after(response.headers(), std::time::SystemTime::now());
-                    self.fleet.observe(status.as_u16(), response.headers(), hint, Instant::now());
+                    self.fleet.observe(call, status.as_u16(), response.headers(), hint, Instant::now());
                     if status == StatusCode::UNAUTHORIZED && !reauthorized && pending.is_some() {
                         if let (Some(cache), Some(used)) = (&self.token, &used_authorization) {
                             reauthorized = true;
