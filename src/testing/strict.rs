@@ -60,6 +60,9 @@ struct OpCheck {
     body: Option<(bool, jsonschema::Validator)>,
 }
 
+/// A request's path parameters, (name, decoded value).
+pub(crate) type PathParams = Vec<(String, String)>;
+
 /// What a stand-in knows of one request, to check.
 pub(crate) struct Incoming<'a> {
     pub path_params: &'a [(String, String)],
@@ -84,9 +87,10 @@ impl Api {
 
     /// The operation `method path` (path without the base path) is, with
     /// its path parameters.
-    pub(crate) fn find(&self, method: &str, path: &str) -> Option<(&'static OpSpec, Vec<(String, String)>)> {
+    pub(crate) fn find(&self, method: &str, path: &str) -> Option<(&'static OpSpec, PathParams)> {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(&'static OpSpec, Vec<(String, String)>, usize)> = None;
+        // The operation, its path parameters, and how many literal segments it matched.
+        let mut best: Option<(&'static OpSpec, PathParams, usize)> = None;
         for op in self.operations.iter().filter(|op| op.method.eq_ignore_ascii_case(method)) {
             let template: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
             if template.len() != segments.len() {
