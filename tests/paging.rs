@@ -2,7 +2,7 @@
 //! stand-ins, and wiremock for servers that misbehave): several pages, an
 //! empty list, an error mid-stream, stopping early, tokens inside a stream,
 //! and servers that would make a stream loop.
-#![cfg(all(feature = "rebilly", feature = "monite"))]
+#![cfg(all(feature = "rebilly", feature = "monite", feature = "testing"))]
 
 mod common;
 

@@ -107,3 +107,25 @@ pub fn settings() -> Settings {
         ..Settings::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every model of every enabled API has a sample valid per its document
+    /// (`sample` checks it with the same validator as strict mode).
+    #[test]
+    fn every_model_has_a_valid_sample() {
+        let mut checks: Vec<(&str, fn())> = Vec::new();
+        #[cfg(feature = "rebilly")]
+        checks.extend(super::rebilly::SAMPLE_CHECKS);
+        #[cfg(feature = "layer")]
+        checks.extend(super::layer::SAMPLE_CHECKS);
+        #[cfg(feature = "monite")]
+        checks.extend(super::monite::SAMPLE_CHECKS);
+        let failed: Vec<String> = checks
+            .iter()
+            .filter_map(|(name, check)| std::panic::catch_unwind(check).err().map(|e| format!("{name}: {:?}", e.downcast_ref::<String>())))
+            .collect();
+        assert!(checks.len() > 30, "{}", checks.len());
+        assert!(failed.is_empty(), "{failed:#?}");
+    }
+}

@@ -136,6 +136,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         });
     }
     let mut samples = Vec::new();
+    let mut sample_checks = Vec::new();
     for name in doc.pointer("/components/schemas").and_then(|s| s.as_object()).into_iter().flatten().map(|(k, _)| k) {
         let type_name = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
         if !declared.contains(&type_name) {
@@ -143,6 +144,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         }
         let ty = format_ident!("{type_name}");
         let module = format_ident!("{api}");
+        sample_checks.push(quote! { (#name, || drop(crate::testing::sample::<crate::#module::types::#ty>())) });
         samples.push(quote! {
             impl crate::testing::Sample for crate::#module::types::#ty {
                 fn schema() -> (&'static crate::testing::Api, &'static str) {
@@ -164,6 +166,10 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             #(#starters)*
         }
         #(#samples)*
+        /// Makes a sample of each model (each panics if its sample is not
+        /// valid per the document), for the crate's own test.
+        #[cfg(test)]
+        pub(crate) const SAMPLE_CHECKS: &[(&str, fn())] = &[#(#sample_checks),*];
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("the testing code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
