@@ -182,3 +182,29 @@ async fn monite_a_call_without_the_entity_is_refused_before_it_is_sent() {
     let list = api.client().get_accounting_connections().send().await.unwrap();
     assert!(list.data.is_empty());
 }
+
+#[tokio::test]
+async fn strict_mode_names_the_body_field_and_its_format() {
+    let api = testing::layer().await;
+    let mut config: layer::types::QuickbooksConfigurationInput = sample();
+    config.redirect_url = Some("/quickbooks/callback".into()); // relative: not a URI
+    api.configure_quickbooks_put().respond(sample());
+    let sent = api.client().configure_quickbooks_put().body(config).send().await;
+    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Validation);
+    let failures = api.take_failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    for part in ["configure_quickbooks_put", "body at /redirect_url", "\"/quickbooks/callback\" is not a \"uri\"", "rule: format"] {
+        assert!(failures[0].contains(part), "{}", failures[0]);
+    }
+}
+
+#[tokio::test]
+async fn strict_mode_refuses_an_answer_the_real_api_would_not_send() {
+    let api = testing::layer().await;
+    let mut config: layer::types::QuickbooksConfigurationResponseEnvelope = sample();
+    config.data.redirect_url = Some("/callback".into());
+    api.configure_quickbooks_get().respond(config);
+    let failures = api.take_failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains("configure_quickbooks_get: answer 200 at /data/redirect_url"), "{}", failures[0]);
+}

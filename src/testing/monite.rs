@@ -32,8 +32,9 @@ include!(concat!(env!("OUT_DIR"), "/monite_testing.rs"));
 /// The normalized Monite document the stand-in serves and checks against.
 pub static API: Api = Api::new(Vendor::Monite, include_str!("../../specs/monite/openapi.json"), OPERATIONS);
 
-/// The client id the stand-in's token endpoint accepts.
-pub const CLIENT_ID: &str = "stand-in-client";
+/// The client id the stand-in's token endpoint accepts (Monite's client
+/// ids are UUIDs: the document says so, and strict mode checks it).
+pub const CLIENT_ID: &str = "5f0e3c2a-8b1d-4e6f-9a7c-2d4b6e8f0a1c";
 /// The client secret the stand-in's token endpoint accepts.
 pub const CLIENT_SECRET: &str = "stand-in-client-secret";
 /// The entity the stand-in's client acts for (`x-monite-entity-id`).

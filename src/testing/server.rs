@@ -468,6 +468,13 @@ impl<Op: Operation> Expectation<Op> {
 
     fn mount(self) -> Mounted<Op> {
         let mut state = self.shared.state();
+        // An answer the real API would not send makes the test prove
+        // nothing: strict mode checks mounted bodies against the document.
+        if !state.relaxed {
+            let answer = &self.rule.answer;
+            let problems = self.shared.rules.api.check_answer(self.shared.spec(Op::NAME), answer.status, answer.body.as_ref());
+            state.failures.extend(problems.into_iter().map(|p| format!("strict: {p}")));
+        }
         let index = state.rules.len();
         state.rules.push(self.rule);
         drop(state);
@@ -601,6 +608,12 @@ fn decide(shared: &Shared, method: &str, full_path: &str, query: Vec<(String, St
     if let Credentials::Tokens { path, under_base: in_base, form, client_id, client_secret } = rules.credentials {
         let token_path = if in_base { under_base } else { Some(full_path) };
         if token_path == Some(path) && method == "POST" {
+            // Monite's token endpoint is an operation of its document: checked like any.
+            if let (false, Some((op, _))) = (state.relaxed, rules.api.find(method, path)) {
+                let incoming = Incoming { path_params: &[], query: &record.query, headers: &record.headers, body: &record.body };
+                let problems = rules.api.check(op, &incoming);
+                state.failures.extend(problems.into_iter().map(|p| format!("strict: {p}")));
+            }
             let accepted = if form {
                 let basic = format!(
                     "Basic {}",

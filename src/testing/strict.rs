@@ -58,6 +58,8 @@ struct OpCheck {
     client_headers: Vec<String>,
     /// Whether a body is required, and its validator.
     body: Option<(bool, jsonschema::Validator)>,
+    /// The JSON body of each documented answer, by status (`default` too).
+    responses: Vec<(String, jsonschema::Validator)>,
 }
 
 /// A request's path parameters, (name, decoded value).
@@ -114,6 +116,22 @@ impl Api {
             }
         }
         best.map(|(op, params, _)| (op, params))
+    }
+
+    /// Everything wrong with `body` as `op`'s answer with `status`, per the
+    /// document (an answer the real API would not send), one line each.
+    pub(crate) fn check_answer(&self, op: &OpSpec, status: u16, body: Option<&Value>) -> Vec<String> {
+        let Some(check) = self.compiled().checks.get(&(op.method.to_string(), op.path.to_string())) else { return vec![] };
+        let status_text = status.to_string();
+        let documented =
+            check.responses.iter().find(|(s, _)| *s == status_text).or_else(|| check.responses.iter().find(|(s, _)| s == "default"));
+        match (documented, body) {
+            (Some((_, validator)), Some(body)) => validator
+                .iter_errors(body)
+                .map(|e| format!("{}: answer {status}{}: {e} (rule: {})", op.name, at(&e), e.kind().keyword()))
+                .collect(),
+            _ => vec![],
+        }
     }
 
     /// Everything wrong with `request` for `operation`, one line each:
@@ -286,13 +304,13 @@ fn compile(text: &str) -> Compiled {
         to_json_schema(paths);
     }
     let mut checks = HashMap::new();
-    for (key, params, body, client_headers) in spec_operations(&doc) {
-        checks.insert(key, OpCheck { params, client_headers, body });
+    for (key, check) in spec_operations(&doc) {
+        checks.insert(key, check);
     }
     Compiled { doc, checks }
 }
 
-type OpChecks = ((String, String), Vec<ParamCheck>, Option<(bool, jsonschema::Validator)>, Vec<String>);
+type OpChecks = ((String, String), OpCheck);
 
 /// Each operation's parameter and body checks, keyed by method and path.
 fn spec_operations(doc: &Value) -> Vec<OpChecks> {
@@ -341,7 +359,17 @@ fn spec_operations(doc: &Value) -> Vec<OpChecks> {
                 .filter_map(Value::as_str)
                 .map(str::to_ascii_lowercase)
                 .collect();
-            out.push(((method.to_uppercase(), path.clone()), params, body, client_headers));
+            let responses = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(status, r)| {
+                    let schema = deref(r).pointer("/content/application~1json/schema")?.clone();
+                    Some((status.clone(), validator(&schema, doc)))
+                })
+                .collect();
+            out.push(((method.to_uppercase(), path.clone()), OpCheck { params, client_headers, body, responses }));
         }
     }
     out
