@@ -208,3 +208,25 @@ async fn strict_mode_refuses_an_answer_the_real_api_would_not_send() {
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(failures[0].contains("configure_quickbooks_get: answer 200 at /data/redirect_url"), "{}", failures[0]);
 }
+
+#[tokio::test]
+async fn a_slow_answer_runs_into_the_clients_timeout() {
+    let api = testing::monite().await;
+    let record: monite::types::SyncRecordResource = sample();
+    // A push (POST) that timed out is not sent again: one call, a Timeout.
+    let push = api.post_accounting_synced_records_id_push().delay(Duration::from_millis(500)).respond(record.clone());
+    let settings = accounting_sync::Settings { request_timeout: Duration::from_millis(100), ..testing::settings() };
+    let sent = api.client_with_settings(&settings).post_accounting_synced_records_id_push().synced_record_id(record.id).send().await;
+    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Timeout);
+    assert_eq!(push.calls(), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_a_post_is_not_sent_again() {
+    let api = testing::monite().await;
+    api.drop_next();
+    let sync = api.post_accounting_connections_id_sync().times(0).fail_status(500);
+    let sent = api.client().post_accounting_connections_id_sync().connection_id(uuid::Uuid::nil()).send().await;
+    assert!(sent.is_err());
+    assert_eq!((api.requests().len(), sync.calls()), (1, 0));
+}

@@ -58,8 +58,7 @@ pub mod rebilly;
 pub use sample::{sample, samples, Sample};
 pub use server::{Expectation, Location, Mounted, Operation, Received, Server};
 pub use strict::Api;
-#[doc(hidden)]
-pub use strict::OpSpec;
+pub(crate) use strict::OpSpec;
 
 use crate::{Pacing, RetryPolicy, Settings};
 use std::time::Duration;

@@ -144,7 +144,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         }
         let ty = format_ident!("{type_name}");
         let module = format_ident!("{api}");
-        sample_checks.push(quote! { (#name, || drop(crate::testing::sample::<crate::#module::types::#ty>())) });
+        sample_checks.push(quote! { (#name, || { let _: crate::#module::types::#ty = crate::testing::sample(); }) });
         samples.push(quote! {
             impl crate::testing::Sample for crate::#module::types::#ty {
                 fn schema() -> (&'static crate::testing::Api, &'static str) {
