@@ -6,6 +6,14 @@
 //! document (its builders' setters and `send` signatures), not from a second
 //! reading of the schemas: an expectation takes exactly the values the
 //! client's builder takes, so the two cannot drift apart.
+//!
+//! Why our own generation over a loopback hyper server, rather than
+//! progenitor's httpmock generator or wiremock: a stand-in must drop a
+//! connection (neither mock server can), check every request against the
+//! document before any expectation sees it, and serve the vendors' token
+//! endpoints and paging; hyper is already in the crate's dependency tree
+//! (reqwest's), where httpmock would add a second mock server and its
+//! dependencies, and wiremock would become a normal dependency.
 
 use quote::{format_ident, quote, ToTokens};
 use spec_core::naming::method_name;
@@ -28,7 +36,11 @@ const RESERVED: &[&str] = &[
     "fail_status",
     "rate_limited",
     "drop_connection",
-    "query_where",
+    "matching",
+    "paged",
+    "mount",
+    "pages_of",
+    "list_of",
 ];
 
 /// One builder of the generated client: its setters' target types and what
