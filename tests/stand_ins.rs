@@ -230,3 +230,40 @@ async fn a_dropped_connection_on_a_post_is_not_sent_again() {
     assert!(sent.is_err());
     assert_eq!((api.requests().len(), sync.calls()), (1, 0));
 }
+
+/// Strict mode has no false alarms on what the client sends: every query
+/// parameter of Monite's synced-record list (lists, dates, enums) passes,
+/// and a typed matcher on each of them matches.
+#[tokio::test]
+async fn every_filter_the_client_sends_passes_strict_mode() {
+    use monite::types::{ObjectMatchTypes, OrderEnum, SyncRecordCursorFields};
+    let api = testing::monite().await;
+    let at = |s: &str| s.parse::<accounting_sync::chrono::DateTime<accounting_sync::chrono::Utc>>().unwrap();
+    let ids = vec![uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2)];
+    let limit = std::num::NonZeroU64::new(50).unwrap();
+    let list = api
+        .get_accounting_synced_records()
+        .object_type(ObjectMatchTypes::Bill)
+        .order(OrderEnum::Desc)
+        .limit(limit)
+        .sort(SyncRecordCursorFields::UpdatedAt)
+        .object_id_in(ids.clone())
+        .created_at_gt(at("2024-01-01T00:00:00Z"))
+        .times(1)
+        .respond(sample());
+    api.client()
+        .get_accounting_synced_records()
+        .object_type(ObjectMatchTypes::Bill)
+        .order(OrderEnum::Desc)
+        .limit(limit)
+        .pagination_token("tok")
+        .sort(SyncRecordCursorFields::UpdatedAt)
+        .object_id(uuid::Uuid::from_u128(3))
+        .object_id_in(ids)
+        .created_at_gt(at("2024-01-01T00:00:00Z"))
+        .updated_at_lte(at("2024-03-31T00:00:00Z"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.received()[0].param::<ObjectMatchTypes>("object_type"), Some(ObjectMatchTypes::Bill));
+}
