@@ -267,3 +267,12 @@ async fn every_filter_the_client_sends_passes_strict_mode() {
         .unwrap();
     assert_eq!(list.received()[0].param::<ObjectMatchTypes>("object_type"), Some(ObjectMatchTypes::Bill));
 }
+
+#[tokio::test]
+async fn another_entitys_data_is_forbidden() {
+    let api = testing::monite().await;
+    let other = api.client().for_entity(uuid::Uuid::from_u128(7));
+    let sent = other.get_accounting_connections().send().await;
+    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Forbidden);
+    assert_eq!(api.requests()[0].header("x-monite-entity-id"), Some("00000000-0000-0000-0000-000000000007"));
+}
