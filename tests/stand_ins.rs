@@ -276,3 +276,16 @@ async fn another_entitys_data_is_forbidden() {
     assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Forbidden);
     assert_eq!(api.requests()[0].header("x-monite-entity-id"), Some("00000000-0000-0000-0000-000000000007"));
 }
+
+#[tokio::test]
+async fn monite_token_expiring_mid_run_is_fetched_again_once() {
+    let api = testing::monite().await;
+    let record: monite::types::SyncRecordResource = sample();
+    let get = api.get_accounting_synced_records_id().synced_record_id(record.id).times(2).respond(record.clone());
+    let client = api.client();
+    client.get_accounting_synced_records_id().synced_record_id(record.id).send().await.unwrap();
+    api.expire_token();
+    client.get_accounting_synced_records_id().synced_record_id(record.id).send().await.unwrap();
+    assert_eq!((get.calls(), api.tokens_issued()), (2, 2));
+    assert_eq!(api.requests().len(), 3, "answered, 401, answered");
+}
