@@ -30,7 +30,9 @@ fn main() {
                     (format!("{api}_operations.rs"), generated.operations),
                     (format!("{api}_enums.rs"), generated.enums),
                 ];
-                for (file, code) in files {
+                // The `testing` feature's typed expectations (crates/codegen/src/testing.rs).
+                let testing = testing_code(api, &normalized, &files[0].1);
+                for (file, code) in files.into_iter().chain(testing) {
                     let target = out_dir.join(file);
                     std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
                 }
@@ -43,4 +45,10 @@ fn main() {
 fn fail(api: &str, message: &str) -> ! {
     eprintln!("error: cannot generate the {api} client: {message}");
     std::process::exit(1)
+}
+
+/// `<api>_testing.rs`, the typed expectations, when the `testing` feature is on.
+fn testing_code(api: &str, normalized: &std::path::Path, client: &str) -> Option<(String, String)> {
+    std::env::var_os("CARGO_FEATURE_TESTING")?;
+    Some((format!("{api}_testing.rs"), codegen::testing::generate(normalized, client, api).unwrap_or_else(|e| fail(api, &e))))
 }

@@ -162,3 +162,6 @@ pub mod monite;
 #[cfg(feature = "rebilly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
 pub mod rebilly;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;

@@ -1,18 +1,19 @@
-//! Lists as streams, against real servers on loopback: several pages, an
+//! Lists as streams, against real servers on loopback (the `testing`
+//! stand-ins, and wiremock for servers that misbehave): several pages, an
 //! empty list, an error mid-stream, stopping early, tokens inside a stream,
 //! and servers that would make a stream loop.
-#![cfg(all(feature = "rebilly", feature = "monite"))]
+#![cfg(all(feature = "rebilly", feature = "monite", feature = "testing"))]
 
 mod common;
 
-use accounting_sync::{monite, rebilly, Auth, ErrorKind, RetryPolicy, Settings};
-use common::monite::{monite_client, record, token_body, ENTITY, SECRET};
+use accounting_sync::{monite, rebilly, testing, Auth, ErrorKind, RetryPolicy, Settings};
+use common::monite::{monite_client, record};
 use common::*;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
-use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn settings() -> Settings {
     Settings { retry: RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() }, ..Settings::default() }
@@ -31,43 +32,29 @@ fn identifier(n: u64) -> Value {
     v
 }
 
-/// A Rebilly collection of `total` identifiers served `limit` at a time, with
-/// the Pagination-* headers Rebilly sends.
-async fn rebilly_list(total: u64, limit: u64) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/organizations/org-test/external-identifiers"))
-        .respond_with(move |r: &Request| {
-            let offset: u64 = r.url.query_pairs().find(|(k, _)| k == "offset").map_or(0, |(_, v)| v.parse().unwrap());
-            let items: Vec<Value> = (offset..total.min(offset + limit)).map(identifier).collect();
-            ResponseTemplate::new(200)
-                .insert_header("Pagination-Total", total.to_string().as_str())
-                .insert_header("Pagination-Limit", limit.to_string().as_str())
-                .insert_header("Pagination-Offset", offset.to_string().as_str())
-                .set_body_json(items)
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-fn offsets(requests: &[Request]) -> Vec<String> {
-    requests.iter().map(|r| r.url.query_pairs().find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned()).unwrap_or_default()).collect()
+/// `n` links as `testing::samples` makes them, numbered in their external
+/// identifiers (`QBO-0`…).
+fn links(n: usize) -> Vec<rebilly::types::ExternalIdentifier> {
+    let mut links = testing::samples::<rebilly::types::ExternalIdentifier>(n);
+    for (i, link) in links.iter_mut().enumerate() {
+        link.external_identifier = format!("QBO-{i}");
+    }
+    links
 }
 
 #[tokio::test]
 async fn rebilly_pages_by_offset_with_the_typed_total() {
-    let server = rebilly_list(5, 2).await;
-    let client = rebilly_client(&server);
+    let api = testing::rebilly().await;
+    // The builder's filter and limit go with every page: all three match.
+    let filtered = api.get_external_identifier_collection().filter("service:quickbooks-online").limit(2).times(3).pages_of(links(5), 2);
+    api.get_external_identifier_collection().pages_of(links(5), 2);
+    let client = api.client();
     let pages: Vec<accounting_sync::Page<rebilly::types::ExternalIdentifier>> =
         client.get_external_identifier_collection().limit(2).filter("service:quickbooks-online").pages().try_collect().await.unwrap();
     assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [2, 2, 1]);
     assert!(pages.iter().all(|p| p.total == Some(5)));
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(offsets(&requests), ["0", "2", "4"]);
-    // The builder's filter and limit go with every page.
-    assert!(requests.iter().all(|r| query(r).contains(&("filter".into(), "service:quickbooks-online".into()))));
-    assert!(requests.iter().all(|r| query(r).contains(&("limit".into(), "2".into()))));
+    let offsets: Vec<Option<u64>> = filtered.received().iter().map(|r| r.param("offset")).collect();
+    assert_eq!(offsets, [Some(0), Some(2), Some(4)]);
 
     let items: Vec<String> =
         client.get_external_identifier_collection().limit(2).items().map_ok(|i| i.external_identifier).try_collect().await.unwrap();
@@ -76,23 +63,25 @@ async fn rebilly_pages_by_offset_with_the_typed_total() {
 
 #[tokio::test]
 async fn an_empty_list_is_one_empty_page_and_no_items() {
-    let server = rebilly_list(0, 10).await;
-    let client = rebilly_client(&server);
+    let api = testing::rebilly().await;
+    let list = api.get_external_identifier_collection().times(2).pages_of(vec![], 10);
+    let client = api.client();
     let pages: Vec<_> = client.get_external_identifier_collection().pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 1);
     assert!(pages[0].items.is_empty() && pages[0].total == Some(0));
     let items: Vec<_> = client.get_external_identifier_collection().items().try_collect().await.unwrap();
     assert!(items.is_empty());
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(list.calls(), 2);
 }
 
 #[tokio::test]
 async fn stopping_early_makes_no_further_calls() {
-    let server = rebilly_list(100, 2).await;
-    let first_three: Vec<_> =
-        rebilly_client(&server).get_external_identifier_collection().limit(2).items().take(3).try_collect().await.unwrap();
+    let api = testing::rebilly().await;
+    let list = api.get_external_identifier_collection().pages_of(links(100), 2);
+    let first_three: Vec<_> = api.client().get_external_identifier_collection().limit(2).items().take(3).try_collect().await.unwrap();
     assert_eq!(first_three.len(), 3);
-    assert_eq!(offsets(&server.received_requests().await.unwrap()), ["0", "2"]);
+    let offsets: Vec<Option<u64>> = list.received().iter().map(|r| r.param("offset")).collect();
+    assert_eq!(offsets, [Some(0), Some(2)]);
 }
 
 #[tokio::test]
@@ -118,53 +107,16 @@ async fn an_error_mid_stream_is_yielded_once_and_ends_the_stream() {
 
 #[tokio::test]
 async fn monite_pages_by_cursor_with_one_token_for_the_whole_stream() {
-    let server = MockServer::start().await;
-    Mock::given(path("/v1/auth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("paging-token", json!(3600))))
-        .mount(&server)
-        .await;
-    let page = |n: u64, next: Option<&str>| {
-        let mut r = record();
-        r["object_id"] = json!(format!("0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2{n}"));
-        json!({"data": [r.clone(), r], "next_pagination_token": next, "prev_pagination_token": null})
-    };
-    let list = || Mock::given(method("GET")).and(path("/v1/accounting_synced_records"));
-    list()
-        .and(query_param_is_missing("pagination_token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(1, Some("p2"))))
-        .mount(&server)
-        .await;
-    list()
-        .and(query_param("pagination_token", "p2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(2, Some("p3"))))
-        .mount(&server)
-        .await;
-    list()
-        .and(query_param("pagination_token", "p3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(3, None)))
-        .mount(&server)
-        .await;
-    let client = monite_client(&server.uri(), monite::client_credentials("paging-client", SECRET), &settings());
-    let records: Vec<_> = client
-        .get_accounting_synced_records()
-        .limit(2)
-        .object_type(monite::types::ObjectMatchTypes::Receivable)
-        .items()
-        .try_collect()
-        .await
-        .unwrap();
+    let api = testing::monite().await;
+    let kind = monite::types::ObjectMatchTypes::Receivable;
+    // Monite asks for `limit` again with each token: every page matches it.
+    let samples = testing::samples::<monite::types::SyncRecordResource>(6);
+    let list = api.get_accounting_synced_records().object_type(kind.clone()).limit(2).times(3).pages_of(samples, 2);
+    let records: Vec<_> = api.client().get_accounting_synced_records().limit(2).object_type(kind).items().try_collect().await.unwrap();
     assert_eq!(records.len(), 6);
-    let requests = server.received_requests().await.unwrap();
-    let token_requests = requests.iter().filter(|r| r.url.path() == "/v1/auth/token").count();
-    assert_eq!(token_requests, 1, "one token serves every page");
-    let lists: Vec<&Request> = requests.iter().filter(|r| r.url.path() == "/v1/accounting_synced_records").collect();
-    assert_eq!(lists.len(), 3);
-    for r in &lists {
-        // Monite asks for `limit` again with each token; the entity header too.
-        assert!(query(r).contains(&("limit".into(), "2".into())), "{:?}", query(r));
-        assert_eq!(header(r, "x-monite-entity-id"), Some(ENTITY));
-        assert_eq!(header(r, "authorization"), Some("Bearer paging-token"));
-    }
+    assert_eq!(api.tokens_issued(), 1, "one token serves every page");
+    // The stand-in checked the bearer token and the entity header of each.
+    assert!(list.received().iter().all(|r| r.header("x-monite-entity-id") == Some(testing::monite::ENTITY)));
 }
 
 #[tokio::test]

@@ -60,7 +60,8 @@ fn oauth_from_env(prefix: &str, client_credentials: impl Fn(String, String) -> A
 }
 
 async fn run() -> Result<()> {
-    let mut stand_in = stand_in::Lazy::default();
+    // Each stand-in started is kept to the end (dropping it checks its calls).
+    let (mut rebilly_stand_in, mut layer_stand_in, mut monite_stand_in) = (None, None, None);
 
     // 1. Rebilly
     let (client, resource_id) = match credential("REBILLY_API_KEY") {
@@ -70,14 +71,9 @@ async fn run() -> Result<()> {
             (c, required("REBILLY_RESOURCE_ID")?)
         }
         None => {
-            let url = stand_in.url().await;
-            println!("Rebilly: no REBILLY_API_KEY, using the local stand-in at {url}");
-            let c = rebilly::Client::with_environment(
-                rebilly::Environment::Custom(url),
-                stand_in::REBILLY_ORG,
-                rebilly::api_key(stand_in::SECRET),
-            )?;
-            (c, stand_in::REBILLY_CUSTOMER.to_string())
+            let api = rebilly_stand_in.insert(stand_in::rebilly().await);
+            println!("Rebilly: no REBILLY_API_KEY, using the local stand-in at {}", api.url());
+            (api.client(), stand_in::REBILLY_CUSTOMER.to_string())
         }
     };
     let resource = match std::env::var("REBILLY_RESOURCE") {
@@ -106,12 +102,9 @@ async fn run() -> Result<()> {
     let (client, business_id) = match oauth_from_env("LAYER", layer::client_credentials)? {
         Some(auth) => (layer::Client::with_environment(layer::Environment::Sandbox, auth)?, required("LAYER_BUSINESS_ID")?),
         None => {
-            let url = stand_in.url().await;
-            println!("Layer: no LAYER_CLIENT_ID or LAYER_ACCESS_TOKEN, using the local stand-in at {url}");
-            (
-                layer::Client::with_environment(layer::Environment::Custom(url), Auth::bearer(stand_in::SECRET))?,
-                stand_in::LAYER_BUSINESS.to_string(),
-            )
+            let api = layer_stand_in.insert(stand_in::layer().await);
+            println!("Layer: no LAYER_CLIENT_ID or LAYER_ACCESS_TOKEN, using the local stand-in at {}", api.url());
+            (api.client(), stand_in::LAYER_BUSINESS.to_string())
         }
     };
     let realms: Vec<String> = std::env::var("LAYER_QUICKBOOKS_REALM_IDS")
@@ -134,11 +127,9 @@ async fn run() -> Result<()> {
             (c, required("MONITE_SYNCED_RECORD_ID")?.parse::<uuid::Uuid>().map_err(|e| format!("MONITE_SYNCED_RECORD_ID: {e}"))?)
         }
         None => {
-            let url = format!("{}/v1", stand_in.url().await);
-            println!("Monite: no MONITE_CLIENT_ID or MONITE_ACCESS_TOKEN, using the local stand-in at {url}");
-            let c = monite::Client::with_environment(monite::Environment::Custom(url), Auth::bearer(stand_in::SECRET))?
-                .for_entity(stand_in::MONITE_ENTITY.parse()?);
-            (c, stand_in::MONITE_RECORD.parse()?)
+            let api = monite_stand_in.insert(stand_in::monite().await);
+            println!("Monite: no MONITE_CLIENT_ID or MONITE_ACCESS_TOKEN, using the local stand-in at {}", api.base_url());
+            (api.client(), stand_in::MONITE_RECORD.parse()?)
         }
     };
     let record = client
@@ -148,5 +139,7 @@ async fn run() -> Result<()> {
         .await
         .map_err(|e| format!("post_accounting_synced_records_id_push: {}", ApiError::from(e)))?;
     println!("Monite post_accounting_synced_records_id_push: HTTP {}\n{:#?}", record.status(), *record);
+    // The stand-ins check their calls when dropped (a panic names what is off).
+    drop((rebilly_stand_in, layer_stand_in, monite_stand_in));
     Ok(())
 }

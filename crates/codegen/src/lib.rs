@@ -7,6 +7,7 @@
 mod docs;
 pub mod open_enums;
 pub mod rate_limits;
+pub mod testing;
 mod wire_names;
 
 use openapiv3::OpenAPI;

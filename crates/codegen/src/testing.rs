@@ -1,0 +1,333 @@
+//! The typed expectations of accounting-sync's `testing` feature, generated
+//! for every operation of a normalized document (build.rs writes them to
+//! `$OUT_DIR/<api>_testing.rs` when the feature is on).
+//!
+//! The Rust types come from the client progenitor generated for the same
+//! document (its builders' setters and `send` signatures), not from a second
+//! reading of the schemas: an expectation takes exactly the values the
+//! client's builder takes, so the two cannot drift apart.
+//!
+//! Why our own generation over a loopback hyper server, rather than
+//! progenitor's httpmock generator or wiremock: a stand-in must drop a
+//! connection (neither mock server can), check every request against the
+//! document before any expectation sees it, and serve the vendors' token
+//! endpoints and paging; hyper is already in the crate's dependency tree
+//! (reqwest's), where httpmock would add a second mock server and its
+//! dependencies, and wiremock would become a normal dependency.
+
+use quote::{format_ident, quote, ToTokens};
+use spec_core::naming::method_name;
+use spec_core::walk;
+use std::collections::BTreeMap;
+
+/// Methods of `crate::testing::Expectation` that a generated parameter
+/// matcher must not shadow (a parameter of that name gets `_param`).
+const RESERVED: &[&str] = &[
+    "body",
+    "body_where",
+    "times",
+    "up_to",
+    "delay",
+    "retry_after",
+    "header",
+    "respond",
+    "respond_json",
+    "fail",
+    "fail_status",
+    "rate_limited",
+    "drop_connection",
+    "matching",
+    "paged",
+    "mount",
+    "pages_of",
+    "list_of",
+];
+
+/// One builder of the generated client: its setters' target types and what
+/// `send` returns.
+#[derive(Default)]
+struct Builder {
+    setters: BTreeMap<String, syn::Type>,
+    response: Option<syn::Type>,
+    error: Option<syn::Type>,
+}
+
+/// The code of `crate::testing::<api>`'s generated part, for the normalized
+/// document at `spec_path` whose client (as build.rs generated it) is
+/// `client`; `api` is the module the client lives in (`rebilly`).
+pub fn generate(spec_path: &std::path::Path, client: &str, api: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", spec_path.display()))?;
+    code(&doc, client, api)
+}
+
+/// [`generate`] for a parsed document.
+pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, String> {
+    let file = syn::parse_file(client).map_err(|e| format!("the generated client does not parse: {e}"))?;
+    let builders = builders(&file);
+    let declared = declared_types(&file);
+    let absolute = |ty: &syn::Type| absolute(ty, api);
+    let mut ops = Vec::new();
+    let mut specs = Vec::new();
+    let mut impls = Vec::new();
+    let mut starters = Vec::new();
+    for operation in walk::operations(doc) {
+        let id = operation.id().ok_or_else(|| format!("{} {} has no operationId", operation.method, operation.path))?;
+        let name = method_name(id);
+        let type_name = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+        let builder = builders.get(&type_name).ok_or_else(|| format!("no builder {type_name} for operation {id}"))?;
+        let method = operation.method.to_uppercase();
+        let path = operation.path;
+        let status = success_status(operation.op);
+        let marker = format_ident!("{type_name}");
+        let doc_line = format!("`{name}`: `{method} {path}` (operationId `{id}`).");
+        let response = builder.response.as_ref().map(absolute).unwrap_or_else(|| quote!(serde_json::Value));
+        let error = builder.error.as_ref().map(absolute).unwrap_or_else(|| quote!(serde_json::Value));
+        let has_body = operation.request_body().is_some();
+        let body = match (has_body, builder.setters.get("body")) {
+            (true, Some(ty)) => absolute(ty),
+            _ => quote!(()),
+        };
+        ops.push(quote! {
+            #[doc = #doc_line]
+            #[derive(Clone, Copy, Debug)]
+            pub struct #marker;
+            impl crate::testing::Operation for #marker {
+                const NAME: &'static str = #name;
+                type Body = #body;
+                type Response = #response;
+                type Error = #error;
+            }
+        });
+        specs.push(quote! { crate::testing::OpSpec { name: #name, method: #method, path: #path, status: #status } });
+
+        let mut setters = Vec::new();
+        for p in operation.parameters(doc) {
+            let (Some(wire), Some(location)) = (p.get("name").and_then(|v| v.as_str()), p.get("in").and_then(|v| v.as_str())) else {
+                continue;
+            };
+            let setter = method_name(wire);
+            // Headers the client sets itself (Monite's entity) are checked by
+            // the stand-in, not matched per expectation.
+            let Some(ty) = builder.setters.get(&setter) else { continue };
+            let ty = absolute(ty);
+            let location = match location {
+                "path" => quote!(crate::testing::Location::Path),
+                "query" => quote!(crate::testing::Location::Query),
+                "header" => quote!(crate::testing::Location::Header),
+                _ => continue,
+            };
+            let fn_name = if RESERVED.contains(&setter.as_str()) { format_ident!("{setter}_param") } else { format_ident!("{setter}") };
+            let text = format!("Only requests whose `{wire}` is `value` (typed as the client's builder takes it).");
+            setters.push(quote! {
+                #[doc = #text]
+                pub fn #fn_name<V>(self, value: V) -> Self
+                where
+                    V: std::convert::TryInto<#ty>,
+                    <V as std::convert::TryInto<#ty>>::Error: std::fmt::Debug,
+                {
+                    let value: #ty = value.try_into().unwrap_or_else(|e| panic!("{} for `{}`: {e:?}", #wire, #name));
+                    self.matching(#location, #wire, &value)
+                }
+            });
+        }
+        if !setters.is_empty() {
+            impls.push(quote! {
+                impl crate::testing::Expectation<ops::#marker> {
+                    #(#setters)*
+                }
+            });
+        }
+        let starter = format_ident!("{name}");
+        let text = format!("An expectation on {doc_line} Mount it with an answer (`respond`, `fail`, …)");
+        starters.push(quote! {
+            #[doc = #text]
+            pub fn #starter(&self) -> crate::testing::Expectation<ops::#marker> {
+                self.core.expect::<ops::#marker>()
+            }
+        });
+    }
+    let mut samples = Vec::new();
+    let mut sample_checks = Vec::new();
+    for name in doc.pointer("/components/schemas").and_then(|s| s.as_object()).into_iter().flatten().map(|(k, _)| k) {
+        let type_name = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+        if !declared.contains(&type_name) {
+            continue;
+        }
+        let ty = format_ident!("{type_name}");
+        let module = format_ident!("{api}");
+        sample_checks.push(quote! { (#name, || { let _: crate::#module::types::#ty = crate::testing::sample(); }) });
+        samples.push(quote! {
+            impl crate::testing::Sample for crate::#module::types::#ty {
+                fn schema() -> (&'static crate::testing::Api, &'static str) {
+                    (&API, #name)
+                }
+            }
+        });
+    }
+    let tokens = quote! {
+        /// One marker type per operation, naming its typed body, response
+        /// and error body ([`crate::testing::Operation`]).
+        pub mod ops {
+            #(#ops)*
+        }
+        /// Every operation: name, method, path template, success status.
+        pub(crate) const OPERATIONS: &[crate::testing::OpSpec] = &[#(#specs),*];
+        #(#impls)*
+        impl StandIn {
+            #(#starters)*
+        }
+        #(#samples)*
+        /// Makes a sample of each model (each panics if its sample is not
+        /// valid per the document), for the crate's own test.
+        #[cfg(test)]
+        pub(crate) const SAMPLE_CHECKS: &[(&str, fn())] = &[#(#sample_checks),*];
+    };
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("the testing code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The first 2xx status of an operation (201 for a creation), 200 if none.
+fn success_status(op: &serde_json::Map<String, serde_json::Value>) -> u16 {
+    op.get("responses")
+        .and_then(|r| r.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(code, _)| code.parse::<u16>().ok())
+        .find(|code| (200..300).contains(code))
+        .unwrap_or(200)
+}
+
+/// `ty` with the generated code's relative `types::` made `crate::<api>::types::`.
+fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
+    let text = ty.to_token_stream().to_string();
+    let mut out = Vec::new();
+    let mut previous = "";
+    for token in text.split_whitespace() {
+        if token == "types" && previous != "::" {
+            out.push(format!("crate :: {api} :: types"));
+        } else {
+            out.push(token.to_string());
+        }
+        previous = token;
+    }
+    out.join(" ").parse().expect("a type stays a type")
+}
+
+/// The public struct and enum names of the generated `types` module.
+fn declared_types(file: &syn::File) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item {
+            if m.ident == "types" {
+                for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
+                    match item {
+                        syn::Item::Struct(s) => names.push(s.ident.to_string()),
+                        syn::Item::Enum(e) => names.push(e.ident.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The request builders of the generated `builder` module.
+fn builders(file: &syn::File) -> BTreeMap<String, Builder> {
+    let mut out: BTreeMap<String, Builder> = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
+            let syn::Item::Impl(block) = item else { continue };
+            if block.trait_.is_some() {
+                continue;
+            }
+            let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+            let Some(last) = self_ty.path.segments.last() else { continue };
+            let builder = out.entry(last.ident.to_string()).or_default();
+            for member in &block.items {
+                let syn::ImplItem::Fn(f) = member else { continue };
+                if f.sig.ident == "send" {
+                    (builder.response, builder.error) = send_types(&f.sig.output);
+                } else if let Some(target) = try_into_target(&f.sig) {
+                    builder.setters.insert(f.sig.ident.to_string(), target);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `T` of a setter `fn x<V>(self, value: V) where V: TryInto<T>`.
+fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
+    for predicate in &sig.generics.where_clause.as_ref()?.predicates {
+        let syn::WherePredicate::Type(p) = predicate else { continue };
+        for bound in &p.bounds {
+            let syn::TypeParamBound::Trait(t) = bound else { continue };
+            let last = t.path.segments.last()?;
+            if last.ident == "TryInto" {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(ty)) = args.args.first() {
+                        return Some(ty.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `(R, E)` of `-> Result<ResponseValue<R>, Error<E>>`; `None` for a `()`
+/// error or a byte stream, which have no JSON to type.
+fn send_types(output: &syn::ReturnType) -> (Option<syn::Type>, Option<syn::Type>) {
+    let syn::ReturnType::Type(_, ty) = output else { return (None, None) };
+    let first_arg = |ty: &syn::Type| -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+    };
+    let syn::Type::Path(result) = &**ty else { return (None, None) };
+    let Some(syn::PathArguments::AngleBracketed(args)) = result.path.segments.last().map(|s| &s.arguments) else { return (None, None) };
+    let types: Vec<&syn::Type> = args
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let keep = |t: Option<syn::Type>| t.filter(|t| !t.to_token_stream().to_string().contains("ByteStream"));
+    let response = types.first().and_then(|t| first_arg(t));
+    let error = types.get(1).and_then(|t| first_arg(t)).filter(|t| !matches!(t, syn::Type::Tuple(tuple) if tuple.elems.is_empty()));
+    (keep(response), keep(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation of the committed documents gets an expectation with
+    /// its typed body and response, and the documents' models samples.
+    #[test]
+    fn every_operation_of_the_committed_documents_has_an_expectation() {
+        let specs = spec_files::Specs::of_workspace(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+        for api in specs.apis().unwrap() {
+            let text = std::fs::read_to_string(api.normalized()).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let client = crate::generate_text(&text, api.name()).unwrap().replace("crate::enums", &format!("crate::{}::enums", api.name()));
+            let code = code(&doc, &client, api.name()).unwrap();
+            for operation in walk::operations(&doc) {
+                let name = method_name(operation.id().unwrap());
+                assert!(code.contains(&format!("pub fn {name}(")), "{}: {name}", api.name());
+            }
+            assert!(code.contains("impl crate::testing::Sample for"), "{}", api.name());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The Monite stand-in: partner client credentials at `POST /v1/auth/token`
+//! (checked against the document like any call), bearer tokens checked on
+//! every call, the entity header required where the document requires it
+//! and checked against the stand-in's entity, lists paged by
+//! `pagination_token`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use accounting_sync::monite::types::{ObjectMatchTypes, SyncRecordResource};
+//! use accounting_sync::testing;
+//! use futures::TryStreamExt;
+//!
+//! let api = testing::monite().await;
+//! let list = api.get_accounting_synced_records().object_type(ObjectMatchTypes::Receivable).pages_of(testing::samples::<SyncRecordResource>(7), 3);
+//! let records: Vec<_> = api.client().get_accounting_synced_records().object_type(ObjectMatchTypes::Receivable).items().try_collect().await.unwrap();
+//! assert_eq!(records.len(), 7);
+//! assert_eq!(list.calls(), 3);
+//! # }
+//! ```
+
+use super::server::{Credentials, Mounted, Record, Rules, Server};
+use super::strict::Api;
+use super::Expectation;
+use crate::monite::{self as api, Environment};
+use crate::vendor::Vendor;
+use crate::{Auth, ClientCredentials};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+include!(concat!(env!("OUT_DIR"), "/monite_testing.rs"));
+
+/// The normalized Monite document the stand-in serves and checks against.
+pub static API: Api = Api::new(Vendor::Monite, include_str!("../../specs/monite/openapi.json"), OPERATIONS);
+
+/// The client id the stand-in's token endpoint accepts (Monite's client
+/// ids are UUIDs: the document says so, and strict mode checks it).
+pub const CLIENT_ID: &str = "5f0e3c2a-8b1d-4e6f-9a7c-2d4b6e8f0a1c";
+/// The client secret the stand-in's token endpoint accepts.
+pub const CLIENT_SECRET: &str = "stand-in-client-secret";
+/// The entity the stand-in's client acts for (`x-monite-entity-id`).
+pub const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
+
+/// A Monite stand-in on 127.0.0.1 (see [`crate::testing`]); the common
+/// controls are [`Server`]'s, through `Deref`.
+#[derive(Debug)]
+pub struct StandIn {
+    core: Server,
+    client: api::Client,
+}
+
+impl std::ops::Deref for StandIn {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.core
+    }
+}
+
+impl StandIn {
+    /// Starts a stand-in; [`crate::testing::monite()`] calls this.
+    pub async fn start() -> StandIn {
+        let rules = Rules {
+            api: &API,
+            base_path: "/v1".into(),
+            credentials: Credentials::Tokens {
+                path: "/auth/token",
+                under_base: true,
+                form: false,
+                client_id: CLIENT_ID,
+                client_secret: CLIENT_SECRET,
+            },
+            context_header: Some((api::ENTITY_HEADER, ENTITY.into())),
+            validation_status: 422,
+            error_body,
+        };
+        let core = Server::start(rules).await;
+        let client = Self::client_with(&core, &super::settings());
+        StandIn { core, client }
+    }
+
+    /// A client for the stand-in with partner client credentials (its
+    /// tokens come from the stand-in's `/auth/token`), acting for
+    /// [`ENTITY`], with [`crate::testing::settings`].
+    pub fn client(&self) -> api::Client {
+        self.client.clone()
+    }
+
+    /// The partner-level client (no entity): [`client`](Self::client)
+    /// without `x-monite-entity-id`.
+    pub fn partner_client(&self) -> api::Client {
+        api::Client::with_settings(Environment::Custom(self.core.base_url()), Self::auth(), &super::settings())
+            .expect("the stand-in's URL and credentials are valid")
+    }
+
+    /// A client for the stand-in with other settings, acting for [`ENTITY`].
+    pub fn client_with_settings(&self, settings: &crate::Settings) -> api::Client {
+        Self::client_with(&self.core, settings)
+    }
+
+    /// The client credentials the stand-in accepts.
+    pub fn credentials(&self) -> Auth {
+        Self::auth()
+    }
+
+    /// The stand-in's entity.
+    pub fn entity(&self) -> uuid::Uuid {
+        ENTITY.parse().expect("a valid UUID")
+    }
+
+    fn auth() -> Auth {
+        Auth::ClientCredentials(ClientCredentials::new(CLIENT_ID, CLIENT_SECRET))
+    }
+
+    fn client_with(core: &Server, settings: &crate::Settings) -> api::Client {
+        api::Client::with_settings(Environment::Custom(core.base_url()), Self::auth(), settings)
+            .expect("the stand-in's URL and credentials are valid")
+            .for_entity(ENTITY.parse().expect("a valid UUID"))
+    }
+}
+
+/// Monite's error body: `error.message`, or `detail` for a 422.
+fn error_body(status: u16, message: &str) -> Value {
+    if status == 422 {
+        json!({"detail": [{"loc": ["request"], "msg": message, "type": "value_error"}]})
+    } else {
+        json!({"error": {"message": message}})
+    }
+}
+
+impl Expectation<ops::GetAccountingSyncedRecords> {
+    /// Mounts the list `items`, paged as Monite pages: at most `page_size`
+    /// (or the request's `limit`) a page, each page but the last with a
+    /// `next_pagination_token` the next request sends back.
+    pub fn pages_of(self, items: Vec<api::types::SyncRecordResource>, page_size: usize) -> Mounted<ops::GetAccountingSyncedRecords> {
+        self.paged(Arc::new(cursor_pager(items, page_size)))
+    }
+}
+
+impl Expectation<ops::GetAccountingConnections> {
+    /// Mounts the list `items` as one page (Monite's connections list is
+    /// not paged).
+    pub fn list_of(self, items: Vec<api::types::AccountingConnectionResponse>) -> Mounted<ops::GetAccountingConnections> {
+        self.respond(api::types::AccountingConnectionList { data: items })
+    }
+}
+
+/// Serves `items` by cursor (Monite's way): the token is the next offset.
+fn cursor_pager(items: Vec<impl serde::Serialize>, page_size: usize) -> impl Fn(&Record) -> (Value, Vec<(String, String)>) + Send + Sync {
+    let items: Vec<Value> = items.iter().map(|i| serde_json::to_value(i).expect("items serialize")).collect();
+    move |request| {
+        let offset = request.query("pagination_token").and_then(|t| t.strip_prefix("page-")?.parse::<usize>().ok()).unwrap_or(0);
+        let limit = request.query("limit").and_then(|l| l.parse::<usize>().ok()).map_or(page_size, |l| l.min(page_size));
+        let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
+        let mut body = json!({"data": page});
+        if offset + limit < items.len() {
+            body["next_pagination_token"] = json!(format!("page-{}", offset + limit));
+        }
+        if offset > 0 {
+            body["prev_pagination_token"] = json!(format!("page-{}", offset.saturating_sub(limit)));
+        }
+        (body, Vec::new())
+    }
+}

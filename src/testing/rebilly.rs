@@ -1,0 +1,127 @@
+//! The Rebilly stand-in: API-key authentication (`REB-APIKEY`), the
+//! organization in the base path, problem-details errors, lists paged by
+//! `limit`/`offset` with `Pagination-*` headers.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use accounting_sync::rebilly::types::{ExternalIdentifier, ExternalIdentifierResource as Resource, ExternalIdentifierService as Service};
+//! use accounting_sync::testing;
+//! use futures::TryStreamExt;
+//!
+//! let api = testing::rebilly().await;
+//! api.get_external_identifier_collection().pages_of(testing::samples::<ExternalIdentifier>(5), 2);
+//! let all: Vec<_> = api.client().get_external_identifier_collection().items().try_collect().await.unwrap();
+//! assert_eq!(all.len(), 5);
+//!
+//! // A 503 on a POST: sent once, not repeated (a POST is not retried after a 5xx).
+//! let post = api.post_external_identifier().resource_id("cus_1").fail_status(503);
+//! let sent = api.client().post_external_identifier().resource(Resource::Customers).resource_id("cus_1").service(Service::QuickbooksOnline).send().await;
+//! assert_eq!(sent.map_err(accounting_sync::Error::from).unwrap_err().status().map(|s| s.as_u16()), Some(503));
+//! assert_eq!(post.calls(), 1);
+//! # }
+//! ```
+
+use super::server::{Credentials, Mounted, Rules, Server};
+use super::strict::Api;
+use super::Expectation;
+use crate::rebilly::{self as api, Environment};
+use crate::vendor::Vendor;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+include!(concat!(env!("OUT_DIR"), "/rebilly_testing.rs"));
+
+/// The normalized Rebilly document the stand-in serves and checks against.
+pub static API: Api = Api::new(Vendor::Rebilly, include_str!("../../specs/rebilly/openapi.json"), OPERATIONS);
+
+/// The API key the stand-in accepts.
+pub const API_KEY: &str = "sk_stand_in_secret";
+/// The organization in the stand-in's base path.
+pub const ORGANIZATION: &str = "stand-in-org";
+
+/// A Rebilly stand-in on 127.0.0.1 (see [`crate::testing`]); the common
+/// controls are [`Server`]'s, through `Deref`.
+#[derive(Debug)]
+pub struct StandIn {
+    core: Server,
+    client: api::Client,
+}
+
+impl std::ops::Deref for StandIn {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.core
+    }
+}
+
+impl StandIn {
+    /// Starts a stand-in; [`crate::testing::rebilly()`] calls this.
+    pub async fn start() -> StandIn {
+        let rules = Rules {
+            api: &API,
+            base_path: format!("/organizations/{ORGANIZATION}"),
+            credentials: Credentials::ApiKey { header: api::API_KEY_HEADER, key: API_KEY },
+            context_header: None,
+            validation_status: 422,
+            error_body,
+        };
+        let core = Server::start(rules).await;
+        let client = Self::client_with(&core, &super::settings());
+        StandIn { core, client }
+    }
+
+    /// A client for the stand-in, with [`crate::testing::settings`].
+    pub fn client(&self) -> api::Client {
+        self.client.clone()
+    }
+
+    /// A client for the stand-in with other settings.
+    pub fn client_with_settings(&self, settings: &crate::Settings) -> api::Client {
+        Self::client_with(&self.core, settings)
+    }
+
+    fn client_with(core: &Server, settings: &crate::Settings) -> api::Client {
+        api::Client::with_settings(Environment::Custom(core.url().to_string()), ORGANIZATION, api::api_key(API_KEY), settings)
+            .expect("the stand-in's URL and key are valid")
+    }
+}
+
+/// A problem-details body, as Rebilly sends for every error.
+fn error_body(status: u16, message: &str) -> Value {
+    let title = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+    let mut body = json!({"type": "about:blank", "title": title, "status": status, "detail": message});
+    if status == 422 {
+        body["invalidFields"] = json!([{"field": "request", "message": message}]);
+    }
+    body
+}
+
+impl Expectation<ops::GetExternalIdentifierCollection> {
+    /// Mounts the list `items`, paged as Rebilly pages: `offset` and `limit`
+    /// from the query (pages of at most `page_size`), `Pagination-Total`,
+    /// `Pagination-Limit` and `Pagination-Offset` on each answer.
+    pub fn pages_of(self, items: Vec<api::types::ExternalIdentifier>, page_size: usize) -> Mounted<ops::GetExternalIdentifierCollection> {
+        self.paged(Arc::new(offset_pager(items, page_size)))
+    }
+}
+
+/// Serves `items` by offset and limit (Rebilly's way).
+pub(crate) fn offset_pager(
+    items: Vec<impl Serialize>,
+    page_size: usize,
+) -> impl Fn(&super::server::Record) -> (Value, Vec<(String, String)>) + Send + Sync {
+    let items: Vec<Value> = items.iter().map(|i| serde_json::to_value(i).expect("items serialize")).collect();
+    move |request| {
+        let number = |name: &str| request.query(name).and_then(|v| v.parse::<usize>().ok());
+        let offset = number("offset").unwrap_or(0);
+        let limit = number("limit").map_or(page_size, |l| l.min(page_size));
+        let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
+        let headers = vec![
+            ("pagination-total".to_string(), items.len().to_string()),
+            ("pagination-limit".to_string(), limit.to_string()),
+            ("pagination-offset".to_string(), offset.to_string()),
+        ];
+        (Value::Array(page), headers)
+    }
+}
