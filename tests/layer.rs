@@ -492,6 +492,13 @@ fn sample_pnl() -> Value {
            "total_revenue": 60000, "total_expenses": 250000, "net_income": -190000})
 }
 
+fn sample_balance_sheet() -> Value {
+    let line = |name: &str, balance: i64, kind: &str| json!({"account_name": name, "balance": balance, "account_type": kind});
+    json!({"effective_date": "2026-11-30T23:59:59Z", "reporting_basis": "ACCRUAL", "assets": [line("Checking", 1250075, "ASSET")],
+           "liabilities": [line("Accounts Payable", 10000, "LIABILITY")], "equity": [line("Retained Earnings", 1240075, "EQUITY")],
+           "total_assets": 1250075, "total_liabilities": 10000, "total_equity": 1240075})
+}
+
 fn page_meta(cursor: &str, has_more: bool) -> Value {
     json!({"pagination": {"sort_by": "imported_at", "sort_order": "DESC", "cursor": cursor, "has_more": has_more}})
 }
@@ -562,6 +569,14 @@ async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, Generated
                 .send()
                 .await?,
         ),
+        "balance-sheet" => reencoded(
+            &*c.business_reports_balance_sheet_get()
+                .business_id(BUSINESS)
+                .effective_date("2026-11-30T23:59:59Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+                .tag_filter("region:west")
+                .send()
+                .await?,
+        ),
         other => unreachable!("{other}"),
     })
 }
@@ -629,17 +644,18 @@ async fn accounting_operations_send_what_the_document_says_and_decode_the_answer
             ],
             json!({"data": sample_pnl()}),
         ),
+        (
+            "balance-sheet",
+            format!("{b}/reports/balance-sheet"),
+            vec![("effective_date", "2026-11-30T23:59:59Z"), ("tag_filter", "region:west")],
+            json!({"data": sample_balance_sheet()}),
+        ),
     ];
-    // Every accounting operation of the document has its case here.
     let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
-    let tagged = spec["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|p| p.as_object().unwrap().values())
-        .filter(|o| o["tags"] != json!([]))
-        .count();
-    assert_eq!(tagged, cases.len());
+    // Every accounting GET of the document has its case here (the creates
+    // have theirs below).
+    let gets = spec["paths"].as_object().unwrap().values().filter_map(|p| p.get("get")).filter(|o| o["tags"] != json!([])).count();
+    assert_eq!(gets, cases.len());
 
     for (op, path, mut want_query, answer) in cases {
         // The client sends query parameters in name order.
@@ -718,4 +734,65 @@ fn accounting_values_decode_to_their_variants() {
     later["status"] = json!("DISPUTED");
     let i: types::Invoice = serde_json::from_value(later).unwrap();
     assert_eq!(i.status, Some(types::InvoiceStatus::Unknown("DISPUTED".into())));
+}
+
+/// The creates: the body the server sees is the one the document's request
+/// type carries (every member survives), and the answer decodes, for each
+/// success status the document gives.
+#[tokio::test]
+async fn accounting_creates_send_their_body_and_decode_the_answer() {
+    let b = format!("/v1/businesses/{BUSINESS}");
+    let customer = json!({"external_id": "cust-9", "individual_name": "Ada Park", "company_name": "Park Bakery", "email": "ada@example.test",
+                          "mobile_phone": "+15035550111", "office_phone": "+15035550112", "address_string": "1 Dock St", "notes": "net 30"});
+    let invoice = json!({"external_id": "inv-1001", "sent_at": "2026-11-03T09:00:00Z", "due_at": "2026-12-03T09:00:00Z", "invoice_number": "1001",
+                         "customer_external_id": "cust-9",
+                         "line_items": [{"external_id": "line-1", "product": "Pallet jack", "description": "blue", "unit_price": 40000, "quantity": 1.5,
+                                         "account_identifier": {"type": "StableName", "stable_name": "REVENUE"}}],
+                         "additional_discount": 0, "tips": 500, "tips_account": {"type": "AccountId", "id": ACCOUNT},
+                         "payments": [{"external_id": "pay-76", "paid_at": "2026-11-03T09:00:00Z", "method": "CREDIT_CARD", "amount": 40000, "fee": 1200, "processor": "STRIPE"}]});
+    let payment = json!({"external_id": "pay-77", "paid_at": "2026-11-20T15:30:00Z", "method": "ACH", "fee": 150, "amount": 20000, "processor": "STRIPE",
+                         "additional_fees": [{"account": {"type": "StableName", "stable_name": "MERCHANT_FEES"}, "description": "ACH", "fee_amount": 25, "is_passed_to_customer": false}],
+                         "payment_clearing_account_identifier": {"type": "AccountId", "id": ACCOUNT},
+                         "invoice_payments": [{"invoice_external_id": "inv-1001", "amount": 20000}]});
+    let cases = [
+        ("create-customer", 201, format!("{b}/customers"), customer.clone(), json!({"data": sample_customer()})),
+        ("create-customer", 200, format!("{b}/customers"), customer, json!({"data": sample_customer(), "meta": {}})),
+        ("create-invoice", 200, format!("{b}/invoices"), invoice, json!({"data": sample_invoice()})),
+        ("record-payment", 200, format!("{b}/invoices/payments"), payment, json!({"data": sample_invoice_payment()})),
+    ];
+    let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
+    let posts = spec["paths"].as_object().unwrap().values().filter_map(|p| p.get("post")).filter(|o| o["tags"] != json!([])).count();
+    assert_eq!(posts, 3, "every accounting create has its case here");
+    for (op, status, path, body, answer) in cases {
+        let server = serve(status, answer.clone()).await;
+        let c = client(&server);
+        let got = match op {
+            "create-customer" => {
+                let body: types::NewCustomer = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.business_customers_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            "create-invoice" => {
+                let body: types::NewInvoice = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.business_invoices_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            "record-payment" => {
+                let body: types::NewInvoicePayment = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.business_invoices_payments_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            other => unreachable!("{other}"),
+        };
+        let request = assert_request(&server, "POST", &path, &[]).await;
+        assert_eq!(header(&request, "content-type"), Some("application/json"), "{op}");
+        assert_eq!(json_body(&request), body, "{op}: the body as the document's type carries it");
+        assert_eq!(got, answer, "{op} {status}: the answer decodes and encodes back unchanged");
+    }
+}
+
+#[test]
+fn a_new_invoice_needs_its_required_members() {
+    // external_id, sent_at and line_items are required on Layer's page.
+    let missing = serde_json::from_value::<types::NewInvoice>(json!({"external_id": "inv-1"}));
+    assert!(missing.is_err());
+    let built: Result<types::NewInvoice, _> = types::NewInvoice::builder().external_id("inv-1").try_into();
+    assert!(built.is_err(), "the builder refuses an invoice without sent_at and line_items");
 }
