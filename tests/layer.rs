@@ -410,6 +410,8 @@ fn error_body<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ApiErr
 const CUSTOMER: &str = "4f7c1b16-e057-4ec0-8b20-50308ba5b9ea";
 const VENDOR: &str = "8e6d4c2a-1b3f-4a5d-9c7e-0f1a2b3c4d5e";
 const TRANSACTION: &str = "718ca8b7-5c5d-430c-9132-11557c5f7ccc";
+const INVOICE: &str = "9b2f6c1e-3d4a-4b5c-8e7f-0a1b2c3d4e5f";
+const ENTRY: &str = "dda5d244-e04a-478a-bf84-c8328896d225";
 
 fn tag() -> Value {
     json!({"id": "5a1e0c3d-7b2f-4e8a-9d6c-1f0e2d3c4b5a", "key": "region", "value": "west", "created_at": "2026-11-02T08:00:00Z", "updated_at": "2026-11-02T08:00:00Z"})
@@ -546,7 +548,16 @@ async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, Generated
                 .await?,
         ),
         "bills" => reencoded(&*c.business_bills_get().business_id(BUSINESS).limit(50).send().await?),
-        "bill-payments" => reencoded(&*c.business_bills_bill_payments_get().business_id(BUSINESS).send().await?),
+        "bill-payments" => reencoded(
+            &*c.business_bills_bill_payments_get()
+                .business_id(BUSINESS)
+                .method(types::PaymentMethod::Check)
+                .paid_at_start("2026-11-01")
+                .send()
+                .await?,
+        ),
+        "invoice" => reencoded(&*c.business_invoices_get_by_invoice_id().business_id(BUSINESS).invoice_id(INVOICE).send().await?),
+        "journal-entry" => reencoded(&*c.business_ledger_entries_get_by_entry_id().business_id(BUSINESS).entry_id(ENTRY).send().await?),
         "ledger-accounts" => reencoded(&*c.business_ledger_accounts_get().business_id(BUSINESS).send().await?),
         "journal-entries" => reencoded(&*c.business_ledger_entries_get().business_id(BUSINESS).send().await?),
         "bank-transactions" => {
@@ -623,7 +634,14 @@ async fn accounting_operations_send_what_the_document_says_and_decode_the_answer
             json!({"data": [sample_invoice_payment()], "meta": page_meta("c-2", false)}),
         ),
         ("bills", format!("{b}/bills"), vec![("limit", "50")], json!({"data": [sample_bill()], "meta": page_meta("b-1", false)})),
-        ("bill-payments", format!("{b}/bills/bill-payments"), vec![], json!({"data": [sample_bill_payment()]})),
+        (
+            "bill-payments",
+            format!("{b}/bills/bill-payments"),
+            vec![("method", "CHECK"), ("paid_at_start", "2026-11-01")],
+            json!({"data": [sample_bill_payment()]}),
+        ),
+        ("invoice", format!("{b}/invoices/{INVOICE}"), vec![], json!({"data": sample_invoice()})),
+        ("journal-entry", format!("{b}/ledger/entries/{ENTRY}"), vec![], json!({"data": sample_entry(), "meta": {}})),
         ("ledger-accounts", format!("{b}/ledger/accounts"), vec![], json!({"data": sample_ledger()})),
         ("journal-entries", format!("{b}/ledger/entries"), vec![], json!({"data": [sample_entry()], "meta": {}})),
         (
@@ -754,15 +772,20 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
                          "additional_fees": [{"account": {"type": "StableName", "stable_name": "MERCHANT_FEES"}, "description": "ACH", "fee_amount": 25, "is_passed_to_customer": false}],
                          "payment_clearing_account_identifier": {"type": "AccountId", "id": ACCOUNT},
                          "invoice_payments": [{"invoice_external_id": "inv-1001", "amount": 20000}]});
+    let bill_payment = json!({"external_id": "bp-4", "paid_at": "2026-11-25T10:00:00Z", "method": "CHECK", "amount": 10000, "processor": "bank",
+                              "payment_clearing_account_identifier": {"type": "StableName", "stable_name": "CHECKING"}, "memo": "check 5512",
+                              "reference_number": "5512",
+                              "bill_payment_allocations": [{"bill_external_id": "bill-55", "amount": 10000, "memo": "steel", "reference_number": "C-118"}]});
     let cases = [
         ("create-customer", 201, format!("{b}/customers"), customer.clone(), json!({"data": sample_customer()})),
         ("create-customer", 200, format!("{b}/customers"), customer, json!({"data": sample_customer(), "meta": {}})),
         ("create-invoice", 200, format!("{b}/invoices"), invoice, json!({"data": sample_invoice()})),
         ("record-payment", 200, format!("{b}/invoices/payments"), payment, json!({"data": sample_invoice_payment()})),
+        ("record-bill-payment", 200, format!("{b}/bills/bill-payments"), bill_payment, json!({"data": sample_bill_payment()})),
     ];
     let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
     let posts = spec["paths"].as_object().unwrap().values().filter_map(|p| p.get("post")).filter(|o| o["tags"] != json!([])).count();
-    assert_eq!(posts, 3, "every accounting create has its case here");
+    assert_eq!(posts, 4, "every accounting create has its case here");
     for (op, status, path, body, answer) in cases {
         let server = serve(status, answer.clone()).await;
         let c = client(&server);
@@ -778,6 +801,10 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
             "record-payment" => {
                 let body: types::NewInvoicePayment = serde_json::from_value(body.clone()).unwrap();
                 reencoded(&*c.business_invoices_payments_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            "record-bill-payment" => {
+                let body: types::NewBillPayment = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.business_bills_bill_payments_post().business_id(BUSINESS).body(body).send().await.unwrap())
             }
             other => unreachable!("{other}"),
         };
