@@ -592,13 +592,17 @@ async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, Generated
     })
 }
 
+/// An accounting GET: its name in `call_accounting`, the path and query the
+/// server must see, and the answer it gives.
+type GetCase = (&'static str, String, Vec<(&'static str, &'static str)>, Value);
+
 /// Each accounting operation: the request the server sees (method, path,
 /// query, no body) and the whole sample answer decoding (and encoding back
 /// unchanged), then its 404 decoding as Layer's error list.
 #[tokio::test]
 async fn accounting_operations_send_what_the_document_says_and_decode_the_answer() {
     let b = format!("/v1/businesses/{BUSINESS}");
-    let cases: Vec<(&str, String, Vec<(&str, &str)>, Value)> = vec![
+    let cases: Vec<GetCase> = vec![
         ("business", b.clone(), vec![], json!({"data": sample_business(), "meta": {}})),
         (
             "customers",
