@@ -393,6 +393,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
     ok("invoice", c.business_invoices_get_by_invoice_id().business_id(business).invoice_id(id).send().await.map_err(Error::from));
     ok("invoice-payments", c.business_invoices_payments_get().business_id(business).send().await.map_err(Error::from));
     ok("bills", c.business_bills_get().business_id(business).send().await.map_err(Error::from));
+    ok("bill", c.business_bills_get_by_bill_id().business_id(business).bill_id(id).send().await.map_err(Error::from));
     ok("bill-payments", c.business_bills_bill_payments_get().business_id(business).send().await.map_err(Error::from));
     ok("ledger-accounts", c.business_ledger_accounts_get().business_id(business).send().await.map_err(Error::from));
     ok("journal-entries", c.business_ledger_entries_get().business_id(business).send().await.map_err(Error::from));
@@ -444,6 +445,16 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
                     .amount(100)
                     .invoice_payments(vec![to.try_into().unwrap()]),
             )
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let line = types::NewBillLineItem::builder().product_name(Some("x".to_string())).unit_price(Some(100));
+    ok(
+        "create-bill",
+        c.business_bills_post()
+            .business_id(business)
+            .body(types::NewBill::builder().received_at(day).line_items(vec![line.try_into().unwrap()]))
             .send()
             .await
             .map_err(Error::from),

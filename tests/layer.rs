@@ -412,6 +412,7 @@ const VENDOR: &str = "8e6d4c2a-1b3f-4a5d-9c7e-0f1a2b3c4d5e";
 const TRANSACTION: &str = "718ca8b7-5c5d-430c-9132-11557c5f7ccc";
 const INVOICE: &str = "9b2f6c1e-3d4a-4b5c-8e7f-0a1b2c3d4e5f";
 const ENTRY: &str = "dda5d244-e04a-478a-bf84-c8328896d225";
+const BILL: &str = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e";
 
 fn tag() -> Value {
     json!({"id": "5a1e0c3d-7b2f-4e8a-9d6c-1f0e2d3c4b5a", "key": "region", "value": "west", "created_at": "2026-11-02T08:00:00Z", "updated_at": "2026-11-02T08:00:00Z"})
@@ -456,6 +457,18 @@ fn sample_bill() -> Value {
                            "account_identifier": {"type": "AccountId", "id": ACCOUNT}, "product_name": "Steel sheet", "unit_price": 2500,
                            "quantity": 4.0, "subtotal": 10000, "discount_amount": 0, "sales_taxes_total": 0, "total_amount": 10000}],
            "additional_sales_taxes_total": 0, "subtotal": 10000, "total_amount": 10000, "outstanding_balance": 10000})
+}
+
+/// A bill as its fetch page shows it: a quantity as a decimal string, the
+/// vendor inline, a reference number.
+fn sample_fetched_bill() -> Value {
+    let mut bill = sample_bill();
+    bill["status"] = json!("PARTIALLY_PAID");
+    bill["terms"] = json!("NET_30");
+    bill["reference_number"] = json!("VB-123");
+    bill["vendor"] = json!({"id": VENDOR, "external_id": "vend-3", "company_name": "Cedar Supply", "notes": "steel", "status": "ACTIVE"});
+    bill["line_items"][0]["quantity"] = json!("10.00");
+    bill
 }
 
 fn sample_bill_payment() -> Value {
@@ -556,6 +569,7 @@ async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, Generated
                 .send()
                 .await?,
         ),
+        "bill" => reencoded(&*c.business_bills_get_by_bill_id().business_id(BUSINESS).bill_id(BILL).send().await?),
         "invoice" => reencoded(&*c.business_invoices_get_by_invoice_id().business_id(BUSINESS).invoice_id(INVOICE).send().await?),
         "journal-entry" => reencoded(&*c.business_ledger_entries_get_by_entry_id().business_id(BUSINESS).entry_id(ENTRY).send().await?),
         "ledger-accounts" => reencoded(&*c.business_ledger_accounts_get().business_id(BUSINESS).send().await?),
@@ -645,6 +659,7 @@ async fn accounting_operations_send_what_the_document_says_and_decode_the_answer
             json!({"data": [sample_bill_payment()]}),
         ),
         ("invoice", format!("{b}/invoices/{INVOICE}"), vec![], json!({"data": sample_invoice()})),
+        ("bill", format!("{b}/bills/{BILL}"), vec![], json!({"data": sample_fetched_bill()})),
         ("journal-entry", format!("{b}/ledger/entries/{ENTRY}"), vec![], json!({"data": sample_entry(), "meta": {}})),
         ("ledger-accounts", format!("{b}/ledger/accounts"), vec![], json!({"data": sample_ledger()})),
         ("journal-entries", format!("{b}/ledger/entries"), vec![], json!({"data": [sample_entry()], "meta": {}})),
@@ -751,6 +766,12 @@ fn accounting_values_decode_to_their_variants() {
     assert_eq!(i.status, Some(types::InvoiceStatus::PartiallyPaid));
     let Some(types::LedgerAccountIdentifier::StableName(revenue)) = &i.line_items[0].account_identifier else { panic!("{i:?}") };
     assert_eq!(revenue.stable_name, "REVENUE");
+    // A quantity comes as a number or as a decimal string.
+    let bill: types::Bill = serde_json::from_value(sample_fetched_bill()).unwrap();
+    assert!(matches!(&bill.line_items[0].quantity, Some(types::Quantity::String(q)) if q == "10.00"), "{:?}", bill.line_items[0].quantity);
+    assert_eq!(bill.vendor.as_ref().and_then(|v| v.company_name.as_deref()), Some("Cedar Supply"));
+    let bill: types::Bill = serde_json::from_value(sample_bill()).unwrap();
+    assert!(matches!(bill.line_items[0].quantity, Some(types::Quantity::Number(q)) if q == 4.0));
     // A status Layer adds later still decodes.
     let mut later = sample_invoice();
     later["status"] = json!("DISPUTED");
@@ -780,16 +801,24 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
                               "payment_clearing_account_identifier": {"type": "StableName", "stable_name": "CHECKING"}, "memo": "check 5512",
                               "reference_number": "5512",
                               "bill_payment_allocations": [{"bill_external_id": "bill-55", "amount": 10000, "memo": "steel", "reference_number": "C-118"}]});
+    let bill = json!({"external_id": "bill-55", "received_at": "2026-11-05T00:00:00Z", "due_at": "2026-12-05T00:00:00Z", "bill_terms": "NET_30",
+                      "bill_number": "C-118", "memo": "steel", "vendor_external_id": "vend-3",
+                      "line_items": [{"external_id": "bl-1", "product_name": "Steel sheet", "description": "2 mm", "unit_price": 2500, "quantity": 4.0,
+                                      "discount_amount": 0, "account_identifier": {"type": "StableName", "stable_name": "MATERIALS"}}],
+                      "additional_discount": 0,
+                      "payments": [{"external_id": "bp-3", "method": "CASH", "amount": 1000, "processor": "till",
+                                    "payment_clearing_account_identifier": {"type": "AccountId", "id": ACCOUNT}}]});
     let cases = [
         ("create-customer", 201, format!("{b}/customers"), customer.clone(), json!({"data": sample_customer()})),
         ("create-customer", 200, format!("{b}/customers"), customer, json!({"data": sample_customer(), "meta": {}})),
         ("create-invoice", 200, format!("{b}/invoices"), invoice, json!({"data": sample_invoice()})),
         ("record-payment", 200, format!("{b}/invoices/payments"), payment, json!({"data": sample_invoice_payment()})),
+        ("create-bill", 200, format!("{b}/bills"), bill, json!({"data": sample_bill()})),
         ("record-bill-payment", 200, format!("{b}/bills/bill-payments"), bill_payment, json!({"data": sample_bill_payment()})),
     ];
     let spec: Value = serde_json::from_str(include_str!("../specs/layer/openapi.json")).unwrap();
     let posts = spec["paths"].as_object().unwrap().values().filter_map(|p| p.get("post")).filter(|o| o["tags"] != json!([])).count();
-    assert_eq!(posts, 4, "every accounting create has its case here");
+    assert_eq!(posts, 5, "every accounting create has its case here");
     for (op, status, path, body, answer) in cases {
         let server = serve(status, answer.clone()).await;
         let c = client(&server);
@@ -805,6 +834,10 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
             "record-payment" => {
                 let body: types::NewInvoicePayment = serde_json::from_value(body.clone()).unwrap();
                 reencoded(&*c.business_invoices_payments_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            "create-bill" => {
+                let body: types::NewBill = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.business_bills_post().business_id(BUSINESS).body(body).send().await.unwrap())
             }
             "record-bill-payment" => {
                 let body: types::NewBillPayment = serde_json::from_value(body.clone()).unwrap();
