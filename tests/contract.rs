@@ -459,6 +459,29 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
             .await
             .map_err(Error::from),
     );
+    let meals = types::LedgerAccountIdentifier::StableName(types::StableName {
+        stable_name: "MEALS".into(),
+        type_: types::StableNameType::StableName,
+    });
+    ok(
+        "categorize",
+        c.business_bank_transactions_categorize_put()
+            .business_id(business)
+            .transaction_id(id)
+            .body(types::BankTransactionCategorization { category: meals, type_: types::BankTransactionCategorizationType::Category })
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    ok(
+        "custom-journal-entry",
+        c.business_custom_journal_entries_post()
+            .business_id(business)
+            .body(types::NewCustomJournalEntry::builder().memo(Some("m".to_string())).created_by(Some("t".to_string())).entry_at(Some(day)))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
     let to = types::NewBillPaymentAllocation::builder().bill_external_id(Some("b-1".to_string())).amount(100);
     let clearing = types::LedgerAccountIdentifier::AccountId(types::AccountId {
         id: account.parse().unwrap(),
