@@ -377,6 +377,14 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
     let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
     let day = "2026-11-30T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     ok("business", c.business_get().business_id(business).send().await.map_err(Error::from));
+    ok(
+        "create-business",
+        c.businesses_post()
+            .body(types::NewBusiness::builder().us_state("OR").entity_type(types::EntityType::Llc))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
     ok("customers", c.business_customers_get().business_id(business).include_archived(true).send().await.map_err(Error::from));
     ok("customer", c.business_customers_get_by_customer_id().business_id(business).customer_id(id).send().await.map_err(Error::from));
     ok("vendors", c.business_vendors_get().business_id(business).send().await.map_err(Error::from));

@@ -816,6 +816,9 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
                       "additional_discount": 0,
                       "payments": [{"external_id": "bp-3", "method": "CASH", "amount": 1000, "processor": "till",
                                     "payment_clearing_account_identifier": {"type": "AccountId", "id": ACCOUNT}}]});
+    let business = json!({"external_id": "biz-17", "legal_name": "Harbor Tools LLC", "tin": "12-3456789", "us_state": "OR", "entity_type": "LLC",
+                          "phone_number": "+15035550100", "sms_enabled": false, "naics_code": "423710", "activation_at": "2026-10-01T00:00:00Z",
+                          "plaid_items": [{"item_id": "item-1", "access_token": "access-sandbox-0000"}]});
     let categorize = json!({"type": "Category", "category": {"type": "StableName", "stable_name": "MEALS"}});
     let mut categorized = sample_transaction();
     categorized["categorization_status"] = json!("CATEGORIZED");
@@ -834,6 +837,7 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
         ("create-invoice", 200, format!("{b}/invoices"), invoice, json!({"data": sample_invoice()})),
         ("record-payment", 200, format!("{b}/invoices/payments"), payment, json!({"data": sample_invoice_payment()})),
         ("create-bill", 200, format!("{b}/bills"), bill, json!({"data": sample_bill()})),
+        ("create-business", 200, "/v1/businesses".to_string(), business, json!({"data": sample_business(), "meta": {}})),
         (
             "categorize",
             200,
@@ -870,6 +874,10 @@ async fn accounting_creates_send_their_body_and_decode_the_answer() {
             "record-payment" => {
                 let body: types::NewInvoicePayment = serde_json::from_value(body.clone()).unwrap();
                 reencoded(&*c.business_invoices_payments_post().business_id(BUSINESS).body(body).send().await.unwrap())
+            }
+            "create-business" => {
+                let body: types::NewBusiness = serde_json::from_value(body.clone()).unwrap();
+                reencoded(&*c.businesses_post().body(body).send().await.unwrap())
             }
             "categorize" => {
                 let body: types::BankTransactionCategorization = serde_json::from_value(body.clone()).unwrap();
