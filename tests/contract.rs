@@ -333,6 +333,7 @@ async fn layer_against_our_document() {
                     .map_err(Error::from),
             );
             ok("config-get", c.configure_quickbooks_get().send().await.map_err(Error::from));
+            layer_accounting(&c, business, account).await;
             ok(
                 "config-put",
                 c.configure_quickbooks_put()
@@ -353,6 +354,8 @@ async fn layer_against_our_document() {
             c.business_quickbooks_connection_status_get().business_id(business).send().await.map_err(Error::from),
         );
         expect_error("config-get", status, c.configure_quickbooks_get().send().await.map_err(Error::from));
+        expect_error("invoices", status, c.business_invoices_get().business_id(business).send().await.map_err(Error::from));
+        expect_error("business", status, c.business_get().business_id(business).send().await.map_err(Error::from));
     }
     expect_error(
         "config-put",
@@ -360,6 +363,150 @@ async fn layer_against_our_document() {
         layer(Some("code=400"))
             .configure_quickbooks_put()
             .body(layer::types::QuickbooksConfigurationInput::builder())
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+}
+
+/// The accounting operations of our Layer document (reads, then the creates
+/// with their required members), each answered by Prism from the document.
+#[cfg(all(feature = "rebilly", feature = "layer", feature = "monite"))]
+async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
+    use layer::types;
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let day = "2026-11-30T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    ok("business", c.business_get().business_id(business).send().await.map_err(Error::from));
+    ok(
+        "create-business",
+        c.businesses_post()
+            .body(types::NewBusiness::builder().us_state("OR").entity_type(types::EntityType::Llc))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    ok("customers", c.business_customers_get().business_id(business).include_archived(true).send().await.map_err(Error::from));
+    ok("customer", c.business_customers_get_by_customer_id().business_id(business).customer_id(id).send().await.map_err(Error::from));
+    ok("vendors", c.business_vendors_get().business_id(business).send().await.map_err(Error::from));
+    ok(
+        "vendor",
+        c.business_vendors_get_by_vendor_id()
+            .business_id(business)
+            .vendor_id(id.parse::<uuid::Uuid>().unwrap())
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    ok("invoices", c.business_invoices_get().business_id(business).limit(10).send().await.map_err(Error::from));
+    ok("invoice", c.business_invoices_get_by_invoice_id().business_id(business).invoice_id(id).send().await.map_err(Error::from));
+    ok("invoice-payments", c.business_invoices_payments_get().business_id(business).send().await.map_err(Error::from));
+    ok("bills", c.business_bills_get().business_id(business).send().await.map_err(Error::from));
+    ok("bill", c.business_bills_get_by_bill_id().business_id(business).bill_id(id).send().await.map_err(Error::from));
+    ok("bill-payments", c.business_bills_bill_payments_get().business_id(business).send().await.map_err(Error::from));
+    ok("ledger-accounts", c.business_ledger_accounts_get().business_id(business).send().await.map_err(Error::from));
+    ok("journal-entries", c.business_ledger_entries_get().business_id(business).send().await.map_err(Error::from));
+    ok("journal-entry", c.business_ledger_entries_get_by_entry_id().business_id(business).entry_id(id).send().await.map_err(Error::from));
+    ok("bank-transactions", c.business_bank_transactions_get().business_id(business).send().await.map_err(Error::from));
+    ok(
+        "bank-transaction",
+        c.business_bank_transactions_get_by_bank_transaction_id()
+            .business_id(business)
+            .bank_transaction_id(id)
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    ok(
+        "profit-and-loss",
+        c.business_reports_profit_and_loss_get().business_id(business).start_date(day).end_date(day).send().await.map_err(Error::from),
+    );
+    ok("balance-sheet", c.business_reports_balance_sheet_get().business_id(business).effective_date(day).send().await.map_err(Error::from));
+    ok(
+        "create-customer",
+        c.business_customers_post()
+            .business_id(business)
+            .body(types::NewCustomer::builder().external_id(Some("c-1".to_string())))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let line = types::NewInvoiceLineItem::builder().product(Some("x".to_string())).unit_price(Some(100)).quantity(Some(1.0));
+    ok(
+        "create-invoice",
+        c.business_invoices_post()
+            .business_id(business)
+            .body(types::NewInvoice::builder().external_id("i-1").sent_at(day).line_items(vec![line.try_into().unwrap()]))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let to = types::NewInvoicePaymentAllocation::builder().invoice_external_id(Some("i-1".to_string())).amount(100);
+    ok(
+        "record-payment",
+        c.business_invoices_payments_post()
+            .business_id(business)
+            .body(
+                types::NewInvoicePayment::builder()
+                    .paid_at(day)
+                    .method(types::PaymentMethod::Cash)
+                    .fee(0)
+                    .amount(100)
+                    .invoice_payments(vec![to.try_into().unwrap()]),
+            )
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let line = types::NewBillLineItem::builder().product_name(Some("x".to_string())).unit_price(Some(100));
+    ok(
+        "create-bill",
+        c.business_bills_post()
+            .business_id(business)
+            .body(types::NewBill::builder().received_at(day).line_items(vec![line.try_into().unwrap()]))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let meals = types::LedgerAccountIdentifier::StableName(types::StableName {
+        stable_name: "MEALS".into(),
+        type_: types::StableNameType::StableName,
+    });
+    ok(
+        "categorize",
+        c.business_bank_transactions_categorize_put()
+            .business_id(business)
+            .transaction_id(id)
+            .body(types::BankTransactionCategorization { category: meals, type_: types::BankTransactionCategorizationType::Category })
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    ok(
+        "custom-journal-entry",
+        c.business_custom_journal_entries_post()
+            .business_id(business)
+            .body(types::NewCustomJournalEntry::builder().memo(Some("m".to_string())).created_by(Some("t".to_string())).entry_at(Some(day)))
+            .send()
+            .await
+            .map_err(Error::from),
+    );
+    let to = types::NewBillPaymentAllocation::builder().bill_external_id(Some("b-1".to_string())).amount(100);
+    let clearing = types::LedgerAccountIdentifier::AccountId(types::AccountId {
+        id: account.parse().unwrap(),
+        type_: types::AccountIdType::AccountId,
+    });
+    ok(
+        "record-bill-payment",
+        c.business_bills_bill_payments_post()
+            .business_id(business)
+            .body(
+                types::NewBillPayment::builder()
+                    .paid_at(day)
+                    .method(types::PaymentMethod::Check)
+                    .amount(100)
+                    .payment_clearing_account_identifier(Some(clearing))
+                    .bill_payment_allocations(vec![to.try_into().unwrap()]),
+            )
             .send()
             .await
             .map_err(Error::from),

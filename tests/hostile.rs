@@ -664,6 +664,166 @@ fn string_path_calls(base: &str) -> Vec<(&'static str, &'static str, &'static st
         .account_id(v)
         .body(mapping())
         .send());
+    // The accounting operations: every string path parameter of each.
+    let day = || "2026-11-30T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    call!("get", "/v1/businesses/{businessId}", "businessId", l, |c, v| c.business_get().business_id(v).send());
+    call!("get", "/v1/businesses/{businessId}/customers", "businessId", l, |c, v| c.business_customers_get().business_id(v).send());
+    call!("post", "/v1/businesses/{businessId}/customers", "businessId", l, |c, v| c
+        .business_customers_post()
+        .business_id(v)
+        .body(layer::types::NewCustomer::builder())
+        .send());
+    call!("get", "/v1/businesses/{businessId}/customers/{customerId}", "businessId", l, |c, v| c
+        .business_customers_get_by_customer_id()
+        .business_id(v)
+        .customer_id("id_1")
+        .send());
+    call!("get", "/v1/businesses/{businessId}/customers/{customerId}", "customerId", l, |c, v| c
+        .business_customers_get_by_customer_id()
+        .business_id(BUSINESS)
+        .customer_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/vendors", "businessId", l, |c, v| c.business_vendors_get().business_id(v).send());
+    call!("get", "/v1/businesses/{businessId}/vendors/{vendorId}", "businessId", l, |c, v| c
+        .business_vendors_get_by_vendor_id()
+        .business_id(v)
+        .vendor_id(uuid::Uuid::nil())
+        .send());
+    call!("get", "/v1/businesses/{businessId}/invoices", "businessId", l, |c, v| c.business_invoices_get().business_id(v).send());
+    call!("post", "/v1/businesses/{businessId}/invoices", "businessId", l, |c, v| c
+        .business_invoices_post()
+        .business_id(v)
+        .body(
+            serde_json::from_value::<layer::types::NewInvoice>(
+                json!({"external_id": "i", "sent_at": "2026-11-30T00:00:00Z", "line_items": []})
+            )
+            .unwrap()
+        )
+        .send());
+    call!("get", "/v1/businesses/{businessId}/invoices/{invoiceId}", "businessId", l, |c, v| c
+        .business_invoices_get_by_invoice_id()
+        .business_id(v)
+        .invoice_id("id_1")
+        .send());
+    call!("get", "/v1/businesses/{businessId}/invoices/{invoiceId}", "invoiceId", l, |c, v| c
+        .business_invoices_get_by_invoice_id()
+        .business_id(BUSINESS)
+        .invoice_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/invoices/payments", "businessId", l, |c, v| c
+        .business_invoices_payments_get()
+        .business_id(v)
+        .send());
+    call!("post", "/v1/businesses/{businessId}/invoices/payments", "businessId", l, |c, v| c
+        .business_invoices_payments_post()
+        .business_id(v)
+        .body(
+            serde_json::from_value::<layer::types::NewInvoicePayment>(
+                json!({"paid_at": "2026-11-30T00:00:00Z", "method": "CASH", "fee": 0, "amount": 1, "invoice_payments": []})
+            )
+            .unwrap()
+        )
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bills", "businessId", l, |c, v| c.business_bills_get().business_id(v).send());
+    call!("post", "/v1/businesses/{businessId}/bills", "businessId", l, |c, v| c
+        .business_bills_post()
+        .business_id(v)
+        .body(serde_json::from_value::<layer::types::NewBill>(json!({"received_at": "2026-11-30T00:00:00Z", "line_items": []})).unwrap())
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bills/{billId}", "businessId", l, |c, v| c
+        .business_bills_get_by_bill_id()
+        .business_id(v)
+        .bill_id("id_1")
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bills/{billId}", "billId", l, |c, v| c
+        .business_bills_get_by_bill_id()
+        .business_id(BUSINESS)
+        .bill_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bills/bill-payments", "businessId", l, |c, v| c
+        .business_bills_bill_payments_get()
+        .business_id(v)
+        .send());
+    call!("post", "/v1/businesses/{businessId}/bills/bill-payments", "businessId", l, |c, v| c
+        .business_bills_bill_payments_post()
+        .business_id(v)
+        .body(
+            serde_json::from_value::<layer::types::NewBillPayment>(
+                json!({"paid_at": "2026-11-30T00:00:00Z", "method": "CASH", "amount": 1, "bill_payment_allocations": []})
+            )
+            .unwrap()
+        )
+        .send());
+    call!("get", "/v1/businesses/{businessId}/ledger/accounts", "businessId", l, |c, v| c
+        .business_ledger_accounts_get()
+        .business_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/ledger/entries", "businessId", l, |c, v| c
+        .business_ledger_entries_get()
+        .business_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/ledger/entries/{entryId}", "businessId", l, |c, v| c
+        .business_ledger_entries_get_by_entry_id()
+        .business_id(v)
+        .entry_id("id_1")
+        .send());
+    call!("get", "/v1/businesses/{businessId}/ledger/entries/{entryId}", "entryId", l, |c, v| c
+        .business_ledger_entries_get_by_entry_id()
+        .business_id(BUSINESS)
+        .entry_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bank-transactions", "businessId", l, |c, v| c
+        .business_bank_transactions_get()
+        .business_id(v)
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bank-transactions/{bankTransactionId}", "businessId", l, |c, v| c
+        .business_bank_transactions_get_by_bank_transaction_id()
+        .business_id(v)
+        .bank_transaction_id("id_1")
+        .send());
+    call!("get", "/v1/businesses/{businessId}/bank-transactions/{bankTransactionId}", "bankTransactionId", l, |c, v| c
+        .business_bank_transactions_get_by_bank_transaction_id()
+        .business_id(BUSINESS)
+        .bank_transaction_id(v)
+        .send());
+    call!("put", "/v1/businesses/{businessId}/bank-transactions/{transactionId}/categorize", "businessId", l, |c, v| c
+        .business_bank_transactions_categorize_put()
+        .business_id(v)
+        .transaction_id("id_1")
+        .body(
+            serde_json::from_value::<layer::types::BankTransactionCategorization>(
+                json!({"type": "Category", "category": {"type": "StableName", "stable_name": "MEALS"}})
+            )
+            .unwrap()
+        )
+        .send());
+    call!("put", "/v1/businesses/{businessId}/bank-transactions/{transactionId}/categorize", "transactionId", l, |c, v| c
+        .business_bank_transactions_categorize_put()
+        .business_id(BUSINESS)
+        .transaction_id(v)
+        .body(
+            serde_json::from_value::<layer::types::BankTransactionCategorization>(
+                json!({"type": "Category", "category": {"type": "StableName", "stable_name": "MEALS"}})
+            )
+            .unwrap()
+        )
+        .send());
+    call!("post", "/v1/businesses/{businessId}/custom-journal-entries", "businessId", l, |c, v| c
+        .business_custom_journal_entries_post()
+        .business_id(v)
+        .body(layer::types::NewCustomJournalEntry::builder())
+        .send());
+    call!("get", "/v1/businesses/{businessId}/reports/profit-and-loss", "businessId", l, |c, v| c
+        .business_reports_profit_and_loss_get()
+        .business_id(v)
+        .start_date(day())
+        .end_date(day())
+        .send());
+    call!("get", "/v1/businesses/{businessId}/reports/balance-sheet", "businessId", l, |c, v| c
+        .business_reports_balance_sheet_get()
+        .business_id(v)
+        .effective_date(day())
+        .send());
     calls
 }
 

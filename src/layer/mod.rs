@@ -1,11 +1,15 @@
-//! Layer (embedded accounting): QuickBooks connection, sync and account
-//! mapping for a business.
+//! Layer (embedded accounting): a business's customers, vendors, invoices,
+//! bills and their payments, ledger accounts, journal entries, bank
+//! transactions and reports, and its QuickBooks connection, sync and account
+//! mapping.
 //!
 //! [`Client`] and [`types`] are generated at build time from
 //! `specs/layer/openapi.json`. Layer wraps every body: a success arrives as
 //! `{"data": …}` (so each response type is an `…Envelope` with a `data`
 //! member) and an error as `{"errors": [ApiError, …]}`
-//! ([`types::ApiErrorEnvelope`]).
+//! ([`types::ApiErrorEnvelope`]). A paged list answers a `…Page` whose
+//! `meta.pagination` ([`types::Pagination`]) carries the `cursor` for the next
+//! call while `has_more` is true.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
