@@ -38,7 +38,9 @@
 //! field errors, `Retry-After`, the request id, and the vendor's body (typed
 //! when it parsed, raw and bounded when it did not). Retries of 429, 502, 503,
 //! 504 and lost connections already happened inside the call, within the
-//! client's [`RetryPolicy`].
+//! client's [`RetryPolicy`]. After a failed POST,
+//! [`Error::is_retryable`] means the vendor did not process it and
+//! [`Error::outcome_unknown`] that it may have.
 //!
 //! ```no_run
 //! use accounting_sync::rebilly::{self, types};

@@ -149,6 +149,33 @@ pub(crate) fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
     }
 }
 
+/// Whether the server may have acted on a request whose attempt ended with
+/// `outcome` ([`Error::outcome_unknown`](crate::Error::outcome_unknown)).
+/// For a request that is not safe to repeat it is the other side of
+/// [`is_retryable`]: what that rule retries, the server did not process.
+///
+/// - A 2xx (its body over the limit or cut off): the server did it.
+/// - 5xx: the server, or a gateway in front of it, failed while the request
+///   was in its hands. A 502 or 504 from a gateway means the gateway got no
+///   (timely) answer from the server behind it, which may have received the
+///   request and be processing it still: unknown too. Only a 503 with
+///   `Retry-After` is taken at its word as "not processed", as the retry
+///   rule takes it.
+/// - Any other status (4xx, 3xx): the server answered that it did not act.
+/// - A connection lost after sending, or a timeout: unknown.
+/// - No connection made: not sent.
+/// - [`Outcome::Final`] says nothing of this by itself: its callers decide
+///   (a response that is not valid HTTP came from a server that read the
+///   request; a redirect did not act), so it gives `false` here.
+pub(crate) fn may_have_acted(outcome: Outcome) -> bool {
+    match outcome {
+        Outcome::Status { status: 200..=299, .. } | Outcome::Lost | Outcome::TimedOut => true,
+        Outcome::Status { status: 503, hinted } => !hinted,
+        Outcome::Status { status, .. } => status >= 500,
+        Outcome::NotConnected | Outcome::Final => false,
+    }
+}
+
 /// The [`Outcome`] of a response's status and headers.
 pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome {
     Outcome::Status { status: status.as_u16(), hinted: retry_after(headers, SystemTime::now()).is_some() }
@@ -222,6 +249,24 @@ mod tests {
         assert!(!is_retryable(Outcome::Lost, post) && is_retryable(Outcome::Lost, true));
         assert!(!is_retryable(Outcome::TimedOut, post) && is_retryable(Outcome::TimedOut, true));
         assert!(!is_retryable(Outcome::Final, true));
+    }
+
+    /// A POST that the rule retries was not processed; one it does not retry
+    /// after a server's or gateway's failure may have been.
+    #[test]
+    fn what_is_not_retried_on_a_post_may_have_been_processed() {
+        let status = |status, hinted| Outcome::Status { status, hinted };
+        for outcome in [status(429, false), status(429, true), status(503, true), Outcome::NotConnected] {
+            assert!(is_retryable(outcome, false) && !may_have_acted(outcome), "{outcome:?}");
+        }
+        for outcome in [status(500, false), status(502, false), status(503, false), status(504, true), Outcome::Lost, Outcome::TimedOut] {
+            assert!(!is_retryable(outcome, false) && may_have_acted(outcome), "{outcome:?}");
+        }
+        for outcome in [status(400, false), status(404, false), status(409, false), status(422, false), status(302, false), Outcome::Final]
+        {
+            assert!(!is_retryable(outcome, false) && !may_have_acted(outcome), "{outcome:?}");
+        }
+        assert!(may_have_acted(status(200, false)), "a success whose body could not be read");
     }
 
     #[test]

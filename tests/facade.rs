@@ -46,6 +46,7 @@ async fn malformed_json_is_a_decode_error() {
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert_eq!(err.raw_body(), Some(br#"{"id": "0e4d3c1b-"#.as_slice()));
     assert!(!err.is_retryable());
+    assert!(err.outcome_unknown(), "a 200 came: the request was processed");
 }
 
 #[tokio::test]
@@ -59,6 +60,7 @@ async fn an_html_502_page_keeps_its_status_and_raw_body() {
     assert_eq!(err.raw_body(), Some(page.as_bytes()));
     assert!(err.body().is_none());
     assert!(err.is_retryable());
+    assert!(err.outcome_unknown(), "the server behind the gateway may have it");
     assert_eq!(request_count(&server).await, 3, "a GET is retried on 502 up to the attempt limit");
     let line = err.to_string();
     assert!(line.starts_with("Monite HTTP 502 server error: non-JSON body (HTML?)"), "{line}");
@@ -73,6 +75,7 @@ async fn an_html_page_on_a_documented_error_status_is_not_a_decode_failure() {
     let err = push_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
     assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Server, Some(500)));
     assert_eq!(err.raw_body(), Some(b"<html>oops</html>".as_slice()));
+    assert!(!err.is_retryable() && err.outcome_unknown(), "a POST answered 500 may have been processed");
     assert_eq!(request_count(&server).await, 1, "a 500 is not retried");
 }
 
@@ -88,6 +91,7 @@ async fn an_empty_body_where_json_is_expected() {
     let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
     assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Validation, Some(422)));
     assert_eq!(err.message(), Some("empty response body"));
+    assert!(!err.outcome_unknown(), "the server refused it");
 }
 
 /// A server that sends the status line, headers and the start of a body,
@@ -124,7 +128,32 @@ async fn a_body_slower_than_the_timeout() {
         let err = get_record(&monite_client(&base, Auth::bearer("t"), &settings)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{status}: {err}");
         assert!(err.is_retryable());
+        assert!(err.outcome_unknown(), "{status}: the request was sent");
     }
+}
+
+/// An attempt that may have been processed, then retried: the call's error
+/// says so even when the last attempt was refused.
+#[tokio::test]
+async fn an_earlier_attempt_that_may_have_acted_is_not_forgotten() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404)).with_priority(2).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(504)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
+    assert_eq!((err.kind(), request_count(&server).await), (ErrorKind::NotFound, 2), "{err}");
+    assert!(err.outcome_unknown(), "the first attempt got a 504");
+
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404)).with_priority(2).mount(&server).await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
+    assert_eq!((err.kind(), request_count(&server).await), (ErrorKind::NotFound, 2), "{err}");
+    assert!(!err.outcome_unknown(), "a 429 and a 404: nothing was processed");
 }
 
 #[tokio::test]
@@ -136,6 +165,7 @@ async fn connection_refused() {
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
     assert_eq!(err.status(), None);
     assert!(err.is_retryable());
+    assert!(!err.outcome_unknown(), "nothing was sent");
 }
 
 #[tokio::test]
@@ -163,6 +193,7 @@ async fn a_429_storm_with_retry_after() {
     assert_eq!(err.message(), Some("slow down"));
     assert!(matches!(err.body(), Some(VendorBody::Rebilly(b)) if b.status == Some(429)));
     assert_eq!(request_count(&server).await, 3, "a POST is retried on 429: the server did not process it");
+    assert!(err.is_retryable() && !err.outcome_unknown(), "a 429 says the request was not processed");
 
     // A storm that passes: two 429s, then success.
     let server = MockServer::start().await;

@@ -14,7 +14,7 @@
 
 use super::kind::ErrorKind;
 use crate::redact::scrub_text;
-use crate::retry::{is_retryable, Outcome};
+use crate::retry::{is_retryable, may_have_acted, Outcome};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use std::sync::Arc;
@@ -32,6 +32,9 @@ pub(crate) struct Failure {
     pub source: Option<Arc<reqwest::Error>>,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
+    /// The server may have acted on the request (this attempt's outcome, or
+    /// an earlier attempt's): see [`crate::retry::may_have_acted`].
+    pub may_have_acted: bool,
 }
 
 impl Failure {
@@ -46,6 +49,7 @@ impl Failure {
             raw_body: Bytes::new(),
             source: None,
             budget_spent: false,
+            may_have_acted: false,
         }
     }
 
@@ -56,8 +60,20 @@ impl Failure {
         let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)));
         failure.outcome = outcome;
         failure.status = e.status();
+        // A connection that was never made (a connect timeout included:
+        // reqwest counts it as both) carried nothing. A response that is not
+        // valid HTTP, or any failure we cannot place, came after sending.
+        failure.may_have_acted = !e.is_connect()
+            && (may_have_acted(outcome) || matches!(kind, ErrorKind::InvalidResponse | ErrorKind::Decode | ErrorKind::Unexpected));
         failure.source = Some(Arc::new(e));
         failure
+    }
+
+    /// The same failure, for a request that was not sent (a token that could
+    /// not be had): whatever the token endpoint did, the API did nothing.
+    pub(crate) fn unsent(mut self) -> Self {
+        self.may_have_acted = false;
+        self
     }
 
     /// A body over the limit.
@@ -126,6 +142,9 @@ pub(crate) struct StashedBody {
     pub repeat_safe: bool,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
+    /// An earlier attempt of the call may have been acted on (this one's
+    /// status says the rest).
+    pub acted_before: bool,
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

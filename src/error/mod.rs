@@ -14,7 +14,7 @@ pub(crate) use channel::{Failure, StashedBody, ERROR_BODY_LIMIT};
 pub use kind::ErrorKind;
 
 use crate::redact::{scrub, scrub_text};
-use crate::retry::{is_retryable, status_outcome};
+use crate::retry::{is_retryable, may_have_acted, status_outcome};
 use crate::settings::ConfigError;
 use crate::vendor::Vendor;
 use bytes::Bytes;
@@ -148,6 +148,7 @@ struct Inner {
     body: Option<VendorBody>,
     raw_body: Option<Bytes>,
     budget_spent: bool,
+    outcome_unknown: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -165,6 +166,7 @@ impl Error {
             body: None,
             raw_body: None,
             budget_spent: false,
+            outcome_unknown: false,
             source: None,
         }))
     }
@@ -204,6 +206,7 @@ impl Error {
         let mut e = Error::new(failure.kind, vendor).with_message(&failure.message);
         e.0.retryable = failure.retryable;
         e.0.budget_spent = failure.budget_spent;
+        e.0.outcome_unknown = failure.may_have_acted;
         e.0.status = failure.status;
         if !failure.raw_body.is_empty() {
             e = e.with_raw_body(&failure.raw_body);
@@ -259,8 +262,33 @@ impl Error {
     /// [`CallOptions::safe_to_retry`](crate::CallOptions::safe_to_retry)),
     /// also 502, 503, 504, timeouts and connections lost after sending. Token
     /// endpoint failures of those kinds too.
+    ///
+    /// For a POST or PATCH (not made `safe_to_retry`), `true` means the
+    /// vendor did not process the request: it is retryable only in the cases
+    /// where the server said so or never got it. `false` does not mean it
+    /// was processed: see [`outcome_unknown`](Self::outcome_unknown).
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
+    }
+    /// Whether the vendor may have processed the request, so that a sync job
+    /// must check before sending it again (a POST that may have created or
+    /// pushed something). `true` after:
+    /// - a timeout or a connection lost once the request was sent;
+    /// - a 5xx, except a 503 with `Retry-After` (the server's word that it
+    ///   did not process it, which the retry rule takes too). A 502 or 504
+    ///   comes from a gateway that got no (timely) answer from the server
+    ///   behind it: that server may have the request and act on it still;
+    /// - a response that is not valid HTTP (a server read the request);
+    /// - a success whose body was over the limit, cut off or not the
+    ///   documented type (the request was processed; only the answer is lost);
+    /// - any of these on an earlier attempt of the call, which was then
+    ///   retried (a call safe to repeat).
+    ///
+    /// `false` when nothing was sent (no connection, a refused parameter, no
+    /// token, a client that could not be built) or the server answered that
+    /// it did not act (4xx, 3xx, 429, 503 with `Retry-After`).
+    pub fn outcome_unknown(&self) -> bool {
+        self.0.outcome_unknown
     }
     /// Whether the client returned this failure without the retry it would
     /// have had, because the client's
@@ -278,6 +306,7 @@ impl Error {
             kind => kind,
         };
         let mut e = Error::new(kind, E::VENDOR).with_response(status, headers);
+        e.0.outcome_unknown = may_have_acted(status_outcome(status, headers));
         if let Some(message) = body.message() {
             e = e.with_message(message);
         }
@@ -293,15 +322,20 @@ impl Error {
         let status = response.status();
         let headers = response.headers();
         let Some(stash) = response.extensions().get::<StashedBody>() else {
-            return Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
+            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
+            e.0.outcome_unknown = may_have_acted(status_outcome(status, headers));
+            return e;
         };
-        let retryable = is_retryable(status_outcome(status, headers), stash.repeat_safe);
+        let outcome = status_outcome(status, headers);
+        let retryable = is_retryable(outcome, stash.repeat_safe);
+        let outcome_unknown = stash.acted_before || may_have_acted(outcome);
         let mut e = if let Some(failure) = &stash.read_error {
             Error::from_failure(failure, E::VENDOR).with_response(status, headers)
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
             let mut e = Error::from_vendor_body(body, status, headers);
             e.0.retryable = retryable;
             e.0.budget_spent = stash.budget_spent;
+            e.0.outcome_unknown = outcome_unknown;
             if e.0.message.is_some() {
                 return e;
             }
@@ -319,6 +353,7 @@ impl Error {
             e = e.with_message(summary(&stash.bytes));
         }
         e.0.budget_spent = stash.budget_spent;
+        e.0.outcome_unknown = outcome_unknown;
         e.with_raw_body(&stash.bytes)
     }
 }
@@ -385,10 +420,15 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
                 let headers = value.headers().clone();
                 Error::from_vendor_body(value.into_inner(), status, &headers)
             }
-            P::InvalidResponsePayload(bytes, e) => Error::new(ErrorKind::Decode, E::VENDOR)
-                .with_message(format!("the response does not match the documented type: {e}"))
-                .with_raw_body(&bytes)
-                .with_source(e),
+            P::InvalidResponsePayload(bytes, e) => {
+                let mut error = Error::new(ErrorKind::Decode, E::VENDOR)
+                    .with_message(format!("the response does not match the documented type: {e}"))
+                    .with_raw_body(&bytes)
+                    .with_source(e);
+                // A success status came with it: the request was processed.
+                error.0.outcome_unknown = true;
+                error
+            }
             P::UnexpectedResponse(response) => Error::from_unexpected::<E>(&response),
             P::Custom(message) => Error::new(ErrorKind::Unexpected, E::VENDOR).with_message(message),
         }
@@ -444,6 +484,7 @@ impl fmt::Debug for Error {
             .field("kind", &self.0.kind)
             .field("retryable", &self.0.retryable)
             .field("retry_budget_spent", &self.0.budget_spent)
+            .field("outcome_unknown", &self.0.outcome_unknown)
             .field("vendor", &self.0.vendor)
             .field("status", &self.0.status)
             .field("message", &self.0.message)
