@@ -126,18 +126,19 @@ pub use settings::{CallOptions, ConfigError, Settings};
 pub use vendor::Vendor;
 
 /// With the `rustls` feature, reqwest's rustls comes without a crypto
-/// provider: this makes ring the process's default, unless the application
-/// installed one before (its choice is kept). Every accounting-sync client
-/// calls it when it is built; call it yourself before building other
-/// reqwest clients first in a program whose reqwest has no provider of its
-/// own (reqwest's default features bring aws-lc-rs, which needs nothing).
+/// provider: this makes aws-lc-rs (rustls's own default, with post-quantum
+/// key exchange) the process's default, unless the application installed
+/// one before (its choice is kept). Every accounting-sync client calls it
+/// when it is built; call it yourself before building other reqwest clients
+/// first in a program whose reqwest has no provider of its own (reqwest's
+/// default features bring aws-lc-rs, which needs nothing).
 #[cfg(feature = "rustls")]
 pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if rustls::crypto::CryptoProvider::get_default().is_none() {
             // Err means another thread installed one first: also fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         }
     });
 }
