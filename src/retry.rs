@@ -1,6 +1,6 @@
 //! When and how long to wait before trying a request again.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -185,8 +185,10 @@ pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome
 /// date (any of its three formats), else Rebilly's `X-RateLimit-Retry-After`
 /// (a Unix time). Any value, however large, gives a duration, never a panic.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(value) = text("retry-after") {
+    // Named ahead of time: a lookup by `&str` parses the name every call.
+    static REBILLY_RETRY_AFTER: HeaderName = HeaderName::from_static("x-ratelimit-retry-after");
+    let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(value) = text(&RETRY_AFTER) {
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
         }
@@ -194,7 +196,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
             return Some(until(date, now));
         }
     }
-    let epoch = text("x-ratelimit-retry-after")?.parse::<u64>().ok()?;
+    let epoch = text(&REBILLY_RETRY_AFTER)?.parse::<u64>().ok()?;
     // A time past what the platform can represent is "very long".
     let then = UNIX_EPOCH.checked_add(Duration::from_secs(epoch)).unwrap_or(far_future(now));
     Some(until(then, now))

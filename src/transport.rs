@@ -24,7 +24,7 @@ use crate::redact::Secrets;
 use crate::retry::{self, is_retryable, retry_after, Outcome, RetryPolicy};
 use crate::settings::{CallOptions, ConfigError, Settings};
 use crate::vendor::Vendor;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use reqwest::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -274,7 +274,8 @@ impl ClientContext {
     /// `for_entity`): refused before sending, with how to set it.
     fn header_missing(&self, operation_id: &str) -> Option<Failure> {
         let op = self.operation(operation_id)?;
-        let missing = op.required_headers.iter().find(|h| !self.headers.contains_key(**h))?;
+        // Compared by name: a lookup by `&str` would parse each name on every call.
+        let missing = op.required_headers.iter().find(|h| !self.headers.keys().any(|name| name.as_str() == **h))?;
         let hint = self.header_hints.iter().find(|(h, _)| h == missing).map_or("", |(_, hint)| *hint);
         Some(Failure::new(
             ErrorKind::InvalidRequest,
@@ -290,7 +291,6 @@ impl ClientContext {
     /// `Unknown` value).
     fn path_changed(&self, url: &reqwest::Url, operation_id: &str, base_url: &str) -> Option<Failure> {
         let template = self.operation(operation_id)?.path;
-        let actual: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
         // A client made with `Client::new` from this context has a base URL of its own.
         let other_base: Vec<String>;
         let base: &[String] = if base_url.trim_end_matches('/') == &*self.base_url {
@@ -302,13 +302,24 @@ impl ClientContext {
                 .unwrap_or_default();
             &other_base
         };
-        let expected: Vec<&str> = base.iter().map(String::as_str).chain(template.trim_start_matches('/').split('/')).collect();
+        let expected = base.iter().map(String::as_str).chain(template.trim_start_matches('/').split('/'));
         let is_param = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
-        let fits =
-            actual.len() == expected.len() && expected.iter().zip(&actual).all(|(e, a)| if is_param(e) { !a.is_empty() } else { e == a });
+        // Compared segment by segment, without collecting: this runs on
+        // every call, and the path nearly always fits.
+        let mut actual = url.path_segments().into_iter().flatten();
+        let mut wanted = expected.clone();
+        let fits = loop {
+            match (wanted.next(), actual.next()) {
+                (None, None) => break true,
+                (Some(e), Some(a)) if if is_param(e) { !a.is_empty() } else { e == a } => {}
+                _ => break false,
+            }
+        };
         if fits {
             return None;
         }
+        let actual: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
+        let expected: Vec<&str> = expected.collect();
         // Name the parameter when one segment is at fault; else all of them.
         let culprit = (actual.len() == expected.len())
             .then(|| expected.iter().zip(&actual).find(|(e, a)| is_param(e) && a.is_empty()).map(|(e, _)| *e))
@@ -345,6 +356,11 @@ impl ClientContext {
             request_id = tracing::field::Empty,
             paced_ms = tracing::field::Empty,
         );
+        // Without a subscriber that wants the span, entering and leaving it
+        // at every poll is work for nothing.
+        if span.is_disabled() {
+            return Ok(self.attempts(request, &span).await);
+        }
         Ok(self.attempts(request, &span).instrument(span.clone()).await)
     }
 
@@ -382,7 +398,8 @@ impl ClientContext {
                 paced = paced.saturating_add(turn);
                 span.record("paced_ms", millis(paced));
             }
-            let used_authorization = sending.headers().get(AUTHORIZATION).cloned();
+            // Only a token can be refreshed after a 401.
+            let used_authorization = if self.token.is_some() { sending.headers().get(AUTHORIZATION).cloned() } else { None };
             let mut budget_spent = false;
             let failure = match self.http.execute(sending).await {
                 Err(e) => Failure::transport(e, "the request failed"),
@@ -457,8 +474,11 @@ impl ClientContext {
     ) -> Result<Response, Failure> {
         let status = response.status();
         span.record("status", status.as_u16());
-        if let Some(id) = request_id(response.headers()) {
-            span.record("request_id", crate::error::printable(id, 100).as_str());
+        // Four header lookups and a copy, for a span nobody records.
+        if !span.is_disabled() {
+            if let Some(id) = request_id(response.headers()) {
+                span.record("request_id", crate::error::printable(id, 100).as_str());
+            }
         }
         if status.is_success() {
             let limit = self.max_response_bytes;
@@ -478,7 +498,7 @@ impl ClientContext {
         }
         let (bytes, cut, read_error) = match read_bounded(&mut response, ERROR_BODY_LIMIT).await {
             Ok(Read { bytes, cut }) => (bytes, cut, None),
-            Err(e) => (BytesMut::new(), false, Some(Failure::transport(e, "the error response body could not be read"))),
+            Err(e) => (Bytes::new(), false, Some(Failure::transport(e, "the error response body could not be read"))),
         };
         let bytes = Bytes::from(crate::redact::scrub(&bytes, cut));
         let stash = StashedBody {
@@ -525,8 +545,13 @@ fn millis(d: Duration) -> u64 {
 
 /// The response with its body replaced by what was read.
 fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBody>) -> Response {
-    // Converting through http::Response keeps the URL and extensions.
+    use reqwest::ResponseBuilderExt;
+    // Converting through http::Response keeps the extensions but not the
+    // URL: reqwest would parse a placeholder URL for it, on every call.
+    // The URL goes in through the builder, reqwest's only way to set it.
+    let (carrier, ()) = http::Response::builder().url(response.url().clone()).body(()).unwrap_or_default().into_parts();
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    parts.extensions.extend(carrier.extensions);
     if let Some(stash) = stash {
         parts.extensions.insert(stash);
     }
