@@ -102,19 +102,21 @@
 // the crate answers to its own name too.
 extern crate self as accounting_sync;
 
-// The facade, in dependency order: each module uses only those above it.
-pub mod auth;
-mod body;
-pub mod error;
-pub mod fleet;
-pub mod paging;
-mod redact;
-pub mod retry;
-mod secret;
-pub mod settings;
-pub mod transport;
+// The facade, in dependency order: each module uses only those above it
+// (the API modules and `webhooks`, at the end of this file, come last), but
+// for one circle left: `error`'s `VendorBody` names each API's error body
+// type, and the API modules use `error`.
 mod vendor;
-pub mod webhooks;
+mod redact;
+mod secret;
+mod body;
+pub mod paging;
+pub mod retry;
+pub mod fleet;
+pub mod settings;
+pub mod error;
+pub mod auth;
+pub mod transport;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
@@ -162,3 +164,5 @@ pub mod monite;
 #[cfg(feature = "rebilly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
 pub mod rebilly;
+// Receiving each API's webhooks, with its types.
+pub mod webhooks;
