@@ -106,17 +106,17 @@ extern crate self as accounting_sync;
 // (the API modules and `webhooks`, at the end of this file, come last), but
 // for one circle left: `error`'s `VendorBody` names each API's error body
 // type, and the API modules use `error`.
-mod vendor;
-mod redact;
-mod secret;
-mod body;
-pub mod paging;
-pub mod retry;
-pub mod fleet;
-pub mod settings;
-pub mod error;
 pub mod auth;
+mod body;
+pub mod error;
+pub mod fleet;
+pub mod paging;
+mod redact;
+pub mod retry;
+mod secret;
+pub mod settings;
 pub mod transport;
+mod vendor;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};

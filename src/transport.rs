@@ -436,7 +436,13 @@ impl ClientContext {
                             budget_spent = true;
                         }
                     }
-                    match self.finish(response, repeat_safe, budget_spent, acted_before, span).await {
+                    let answer = Answer {
+                        retry_after: hint,
+                        retryable: is_retryable(outcome, repeat_safe),
+                        may_have_acted: acted_before || retry::may_have_acted(outcome),
+                        budget_spent,
+                    };
+                    match self.finish(response, repeat_safe, answer, span).await {
                         Ok(response) => return response,
                         Err(failure) => failure,
                     }
@@ -464,14 +470,7 @@ impl ClientContext {
 
     /// Reads the body (bounded) and records the outcome. An error response
     /// keeps its body, scrubbed, for the [`Error`](crate::Error).
-    async fn finish(
-        &self,
-        mut response: Response,
-        repeat_safe: bool,
-        budget_spent: bool,
-        acted_before: bool,
-        span: &tracing::Span,
-    ) -> Result<Response, Failure> {
+    async fn finish(&self, mut response: Response, repeat_safe: bool, answer: Answer, span: &tracing::Span) -> Result<Response, Failure> {
         let status = response.status();
         span.record("status", status.as_u16());
         // Four header lookups and a copy, for a span nobody records.
@@ -504,9 +503,10 @@ impl ClientContext {
         let stash = StashedBody {
             bytes: bytes.clone(),
             read_error: read_error.map(|f| f.retryable_if(repeat_safe)),
-            repeat_safe,
-            budget_spent,
-            acted_before,
+            retry_after: answer.retry_after,
+            retryable: answer.retryable,
+            budget_spent: answer.budget_spent,
+            may_have_acted: answer.may_have_acted,
         };
         Ok(rebuild(response, bytes, Some(stash)))
     }
@@ -527,6 +527,15 @@ impl ClientContext {
         copy.extensions_mut().insert(stash.clone());
         Some(Response::from(copy))
     }
+}
+
+/// What an attempt that got a response came to, decided once in the loop
+/// and kept with an error response for [`Error`](crate::Error).
+struct Answer {
+    retry_after: Option<Duration>,
+    retryable: bool,
+    may_have_acted: bool,
+    budget_spent: bool,
 }
 
 /// The limit documented for the server `base_url` is under, if any.

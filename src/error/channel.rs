@@ -18,6 +18,7 @@ use crate::retry::{is_retryable, may_have_acted, Outcome};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Why an exchange gave no usable response (or never started). Its texts
 /// are scrubbed of secrets when it is made.
@@ -131,20 +132,24 @@ pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
 /// Error bodies longer than this are cut (they are read to show the error).
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 << 10;
 
-/// The body of an error response, read ahead by the `exec` hook, with
-/// every secret masked.
+/// An error response as the `exec` hook saw it: its body read ahead, with
+/// every secret masked, and what the attempt came to, decided there once
+/// (the error reads these, and parses no header again for them).
 #[derive(Clone, Debug)]
 pub(crate) struct StashedBody {
     pub bytes: Bytes,
     /// Why the body could not be read in full, if it could not.
     pub read_error: Option<Failure>,
-    /// Whether the request could be repeated without harm.
-    pub repeat_safe: bool,
+    /// The wait the response asked for (`Retry-After` and kin).
+    pub retry_after: Option<Duration>,
+    /// Whether the same call may succeed later: the retry rule's answer for
+    /// this status and the call's retry safety.
+    pub retryable: bool,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
-    /// An earlier attempt of the call may have been acted on (this one's
-    /// status says the rest).
-    pub acted_before: bool,
+    /// The server may have acted on the call: this status says so, or an
+    /// earlier attempt's outcome did.
+    pub may_have_acted: bool,
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

@@ -14,7 +14,7 @@ pub(crate) use channel::{Failure, StashedBody, ERROR_BODY_LIMIT};
 pub use kind::ErrorKind;
 
 use crate::redact::{scrub, scrub_text};
-use crate::retry::{is_retryable, may_have_acted, status_outcome};
+use crate::retry::{may_have_acted, retry_after, Outcome};
 use crate::settings::ConfigError;
 use crate::vendor::Vendor;
 use bytes::Bytes;
@@ -22,7 +22,7 @@ use reqwest::header::{HeaderMap, HeaderName, LOCATION};
 use reqwest::StatusCode;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -194,12 +194,21 @@ impl Error {
         self
     }
 
-    /// Status, retry hint and request id from response headers.
-    fn with_response(mut self, status: StatusCode, headers: &HeaderMap) -> Self {
+    /// Status, the wait it asked for, and request id from response headers.
+    fn with_response(mut self, status: StatusCode, headers: &HeaderMap, retry_after: Option<Duration>) -> Self {
         self.0.status = Some(status);
-        self.0.retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
+        self.0.retry_after = retry_after;
         self.0.request_id = request_id(headers).map(|id| printable(&scrub_text(id), SHORT_LIMIT));
         self
+    }
+
+    /// A response the transport kept no account of (a success status the
+    /// operation does not document): its answer is read here, once.
+    fn from_status<E: VendorError>(status: StatusCode, headers: &HeaderMap) -> Self {
+        let retry_after = retry_after(headers, SystemTime::now());
+        let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers, retry_after);
+        e.0.outcome_unknown = may_have_acted(Outcome::Status { status: status.as_u16(), hinted: retry_after.is_some() });
+        e
     }
 
     fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
@@ -299,14 +308,13 @@ impl Error {
         self.0.budget_spent
     }
 
-    fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap) -> Self {
+    fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap, retry_after: Option<Duration>) -> Self {
         let kind = match ErrorKind::from_status(status) {
             // A generic status says less than the body.
             ErrorKind::Validation | ErrorKind::Unexpected => body.kind_hint().unwrap_or(ErrorKind::from_status(status)),
             kind => kind,
         };
-        let mut e = Error::new(kind, E::VENDOR).with_response(status, headers);
-        e.0.outcome_unknown = may_have_acted(status_outcome(status, headers));
+        let mut e = Error::new(kind, E::VENDOR).with_response(status, headers, retry_after);
         if let Some(message) = body.message() {
             e = e.with_message(message);
         }
@@ -322,20 +330,15 @@ impl Error {
         let status = response.status();
         let headers = response.headers();
         let Some(stash) = response.extensions().get::<StashedBody>() else {
-            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
-            e.0.outcome_unknown = may_have_acted(status_outcome(status, headers));
-            return e;
+            return Error::from_status::<E>(status, headers);
         };
-        let outcome = status_outcome(status, headers);
-        let retryable = is_retryable(outcome, stash.repeat_safe);
-        let outcome_unknown = stash.acted_before || may_have_acted(outcome);
         let mut e = if let Some(failure) = &stash.read_error {
-            Error::from_failure(failure, E::VENDOR).with_response(status, headers)
+            Error::from_failure(failure, E::VENDOR).with_response(status, headers, stash.retry_after)
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
-            let mut e = Error::from_vendor_body(body, status, headers);
-            e.0.retryable = retryable;
+            let mut e = Error::from_vendor_body(body, status, headers, stash.retry_after);
+            e.0.retryable = stash.retryable;
             e.0.budget_spent = stash.budget_spent;
-            e.0.outcome_unknown = outcome_unknown;
+            e.0.outcome_unknown = stash.may_have_acted;
             if e.0.message.is_some() {
                 return e;
             }
@@ -343,8 +346,8 @@ impl Error {
             // field is optional): `{"message": "quota exceeded"}`.
             e
         } else {
-            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers);
-            e.0.retryable = retryable;
+            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers, stash.retry_after);
+            e.0.retryable = stash.retryable;
             e
         };
         if e.0.kind == ErrorKind::Redirect {
@@ -353,7 +356,7 @@ impl Error {
             e = e.with_message(summary(&stash.bytes));
         }
         e.0.budget_spent = stash.budget_spent;
-        e.0.outcome_unknown = outcome_unknown;
+        e.0.outcome_unknown = stash.may_have_acted;
         e.with_raw_body(&stash.bytes)
     }
 }
@@ -415,10 +418,16 @@ impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
                 Error::from_failure(&Failure::transport(e, "the request failed"), E::VENDOR)
             }
+            // Never made: the `post` hook turns every error status into
+            // `UnexpectedResponse` before progenitor reads it. Kept whole, as
+            // the match must be, in case a progenitor release changes that.
             P::ErrorResponse(value) => {
                 let status = value.status();
                 let headers = value.headers().clone();
-                Error::from_vendor_body(value.into_inner(), status, &headers)
+                let retry_after = retry_after(&headers, SystemTime::now());
+                let mut e = Error::from_vendor_body(value.into_inner(), status, &headers, retry_after);
+                e.0.outcome_unknown = may_have_acted(Outcome::Status { status: status.as_u16(), hinted: retry_after.is_some() });
+                e
             }
             P::InvalidResponsePayload(bytes, e) => {
                 let mut error = Error::new(ErrorKind::Decode, E::VENDOR)
