@@ -91,21 +91,16 @@
 #![warn(missing_docs)]
 // docs.rs shows which feature each API module needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// With some API features off, parts of the shared facade go unused (and with
-// none, `VendorBody` has no variant).
-#![cfg_attr(
-    not(all(feature = "rebilly", feature = "layer", feature = "monite")),
-    allow(dead_code, unused_imports, unused_macros, unreachable_code)
-)]
+// With some API features off, parts of the shared facade go unused.
+#![cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_imports, unused_macros))]
 
 // Generated code names `accounting_sync::Secret` (typify's x-rust-type):
 // the crate answers to its own name too.
 extern crate self as accounting_sync;
 
 // The facade, in dependency order: each module uses only those above it
-// (the API modules and `webhooks`, at the end of this file, come last), but
-// for one circle left: `error`'s `VendorBody` names each API's error body
-// type, and the API modules use `error`.
+// (the API modules and `webhooks`, at the end of this file, come last).
+// `error` names no API: it keeps a vendor's error body type-erased.
 pub mod auth;
 mod body;
 pub mod error;
@@ -119,7 +114,7 @@ pub mod transport;
 mod vendor;
 
 pub use auth::{Auth, ClientCredentials};
-pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
+pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
 pub use paging::Page;
 pub use retry::{RetryBudget, RetryPolicy};

@@ -5,7 +5,7 @@
 
 mod common;
 
-use accounting_sync::{layer, monite, rebilly, Auth, CallOptions, Error, ErrorKind, RetryPolicy, Settings, Vendor, VendorBody};
+use accounting_sync::{layer, monite, rebilly, Auth, CallOptions, Error, ErrorKind, RetryPolicy, Settings, Vendor};
 use common::fd_limit::raise_open_file_limit;
 use common::monite::*;
 use common::*;
@@ -58,7 +58,7 @@ async fn an_html_502_page_keeps_its_status_and_raw_body() {
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.raw_body(), Some(page.as_bytes()));
-    assert!(err.body().is_none());
+    assert!(!err.has_body() && err.body::<monite::types::ErrorBody>().is_none());
     assert!(err.is_retryable());
     assert!(err.outcome_unknown(), "the server behind the gateway may have it");
     assert_eq!(request_count(&server).await, 3, "a GET is retried on 502 up to the attempt limit");
@@ -191,7 +191,8 @@ async fn a_429_storm_with_retry_after() {
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::ZERO));
     assert_eq!(err.message(), Some("slow down"));
-    assert!(matches!(err.body(), Some(VendorBody::Rebilly(b)) if b.status == Some(429)));
+    assert!(matches!(err.body::<rebilly::types::ErrorBody>(), Some(b) if b.status == Some(429)));
+    assert!(err.has_body() && err.body::<monite::types::ErrorBody>().is_none(), "read back only as its own type");
     assert_eq!(request_count(&server).await, 3, "a POST is retried on 429: the server did not process it");
     assert!(err.is_retryable() && !err.outcome_unknown(), "a 429 says the request was not processed");
 
@@ -610,7 +611,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
         client.configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await.unwrap_err().into();
     assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Layer), ErrorKind::Conflict));
     assert_eq!(err.message(), Some("already connected"));
-    let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
+    let Some(body) = err.body::<layer::types::ApiErrorEnvelope>() else { panic!("{err:?}") };
     assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorType::QuickbooksConnectionAlreadyExists));
 
     // Bad input from the caller.

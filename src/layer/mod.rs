@@ -28,7 +28,7 @@ crate::transport::generated_api!("layer", ApiErrorEnvelope);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{ErrorKind, FieldError, VendorBody, VendorError};
+use crate::error::{ErrorKind, FieldError, VendorError};
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
@@ -63,9 +63,6 @@ impl VendorError for types::ApiErrorEnvelope {
             T::InvalidParameters | T::BadRequest | T::JsonSerialization | T::PaginationCursor => ErrorKind::Validation,
             _ => return None,
         })
-    }
-    fn into_body(self) -> VendorBody {
-        VendorBody::Layer(self)
     }
     fn input_rules() -> &'static [(&'static str, &'static str)] {
         INPUT_RULES

@@ -29,7 +29,7 @@ crate::transport::generated_api!("monite", ErrorBody);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{FieldError, VendorBody, VendorError};
+use crate::error::{FieldError, VendorError};
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
@@ -44,9 +44,6 @@ impl VendorError for types::ErrorBody {
             .iter()
             .map(|d| FieldError { field: d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("."), message: d.msg.clone() })
             .collect()
-    }
-    fn into_body(self) -> VendorBody {
-        VendorBody::Monite(self)
     }
     fn input_rules() -> &'static [(&'static str, &'static str)] {
         INPUT_RULES
