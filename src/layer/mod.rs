@@ -27,7 +27,7 @@
 crate::transport::generated_api!("layer", ApiErrorEnvelope);
 
 use crate::auth::Auth;
-use crate::auth::{ClientCredentials, TokenRequest};
+use crate::auth::{ClientCredentials, OAuthForm};
 use crate::error::{ErrorKind, FieldError, VendorError};
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
@@ -145,7 +145,7 @@ impl Client {
                     }
                     (None, _) => TOKEN_URL.to_string(),
                 };
-                Credential::Token(TokenRequest::OAuthForm { url: settings::base_url(&token_url)?, scope, credentials })
+                Credential::Token(Box::new(OAuthForm { url: settings::base_url(&token_url)?, scope, credentials }))
             }
             Auth::None => Credential::None,
             _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),
