@@ -21,12 +21,12 @@ use crate::body::{read_bounded, Read};
 use crate::error::{request_id, ErrorKind, Failure, StashedBody, ERROR_BODY_LIMIT};
 use crate::fleet::{ClientStats, Fleet, RateLimit};
 use crate::redact::Secrets;
-use crate::retry::{self, is_retryable, retry_after, Outcome, RetryPolicy};
+use crate::retry::{self, is_retryable, retry_after, AttemptEnd, CallState, Next, Outcome, RetryPolicy};
 use crate::settings::{CallOptions, ConfigError, Settings};
 use crate::vendor::Vendor;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::sync::Arc;
@@ -407,33 +407,42 @@ impl ClientContext {
                     let status = response.status();
                     let hint = retry_after(response.headers(), std::time::SystemTime::now());
                     self.fleet.observe(status.as_u16(), response.headers(), hint, Instant::now());
-                    if status == StatusCode::UNAUTHORIZED && !reauthorized && pending.is_some() {
-                        if let (Some(cache), Some(used)) = (&self.token, &used_authorization) {
-                            reauthorized = true;
-                            cache.invalidate(used);
-                            if let Ok(fresh) = cache.header().await {
-                                tracing::info!(attempt, "401: access token refreshed; retrying once");
-                                if let Some(request) = pending.as_mut() {
-                                    request.headers_mut().insert(AUTHORIZATION, fresh);
-                                }
-                                counts_as_attempt = false;
-                                continue;
-                            }
-                        }
-                    }
                     let outcome = Outcome::Status { status: status.as_u16(), hinted: hint.is_some() };
-                    if pending.is_some() && is_retryable(outcome, repeat_safe) {
-                        if let Some(delay) = self.retry.next_delay(attempt, waited, hint) {
-                            if self.fleet.allow_retry(outcome, hint.is_some()) {
-                                tracing::warn!(attempt, status = status.as_u16(), delay_ms = millis(delay), "retrying");
-                                acted_before |= retry::may_have_acted(outcome);
-                                drop(response);
-                                tokio::time::sleep(delay).await;
-                                waited = waited.saturating_add(delay);
-                                continue;
+                    let call = CallState {
+                        repeat_safe,
+                        can_resend: pending.is_some(),
+                        can_reauthorize: !reauthorized && self.token.is_some() && used_authorization.is_some(),
+                    };
+                    let end = AttemptEnd { outcome, hint, number: attempt, waited };
+                    match retry::next(&self.retry, call, end, |outcome, hinted| self.fleet.allow_retry(outcome, hinted)) {
+                        Next::Reauthorize => {
+                            reauthorized = true;
+                            if let (Some(cache), Some(used)) = (&self.token, &used_authorization) {
+                                cache.invalidate(used);
+                                if let Ok(fresh) = cache.header().await {
+                                    tracing::info!(attempt, "401: access token refreshed; retrying once");
+                                    if let Some(request) = pending.as_mut() {
+                                        request.headers_mut().insert(AUTHORIZATION, fresh);
+                                    }
+                                    counts_as_attempt = false;
+                                    continue;
+                                }
                             }
-                            tracing::warn!(attempt, status = status.as_u16(), "not retrying: the client's retry budget is spent");
-                            budget_spent = true;
+                            // No fresh token: the 401 stands (it is not retried).
+                        }
+                        Next::Retry(delay) => {
+                            tracing::warn!(attempt, status = status.as_u16(), delay_ms = millis(delay), "retrying");
+                            acted_before |= retry::may_have_acted(outcome);
+                            drop(response);
+                            tokio::time::sleep(delay).await;
+                            waited = waited.saturating_add(delay);
+                            continue;
+                        }
+                        Next::Stop { budget_spent: spent } => {
+                            if spent {
+                                tracing::warn!(attempt, status = status.as_u16(), "not retrying: the client's retry budget is spent");
+                            }
+                            budget_spent = spent;
                         }
                     }
                     let answer = Answer {
@@ -448,17 +457,24 @@ impl ClientContext {
                     }
                 }
             };
-            if pending.is_some() && !budget_spent && is_retryable(failure.outcome, repeat_safe) {
-                if let Some(delay) = self.retry.next_delay(attempt, waited, None) {
-                    if self.fleet.allow_retry(failure.outcome, false) {
+            // A failure after a response whose retry the budget refused is
+            // a body that could not be read: no second decision for it.
+            if !budget_spent {
+                let call = CallState { repeat_safe, can_resend: pending.is_some(), can_reauthorize: false };
+                let end = AttemptEnd { outcome: failure.outcome, hint: None, number: attempt, waited };
+                match retry::next(&self.retry, call, end, |outcome, hinted| self.fleet.allow_retry(outcome, hinted)) {
+                    Next::Retry(delay) => {
                         tracing::warn!(attempt, error = %failure.message, delay_ms = millis(delay), "retrying");
                         acted_before |= failure.may_have_acted;
                         tokio::time::sleep(delay).await;
                         waited = waited.saturating_add(delay);
                         continue;
                     }
-                    tracing::warn!(attempt, error = %failure.message, "not retrying: the client's retry budget is spent");
-                    budget_spent = true;
+                    Next::Stop { budget_spent: true } => {
+                        tracing::warn!(attempt, error = %failure.message, "not retrying: the client's retry budget is spent");
+                        budget_spent = true;
+                    }
+                    Next::Stop { budget_spent: false } | Next::Reauthorize => {}
                 }
             }
             let mut failure = failure.retryable_if(repeat_safe);
