@@ -6,7 +6,8 @@
 //! a noisy machine hits all of them alike; each round yields one mean per
 //! variant, and the report gives the median, min and max of those means.
 //!
-//! `cargo bench --bench request_cost` (add `-- --quick` for a short run).
+//! `cargo bench --bench request_cost` (add `-- --quick` for a short run; CI
+//! runs `cargo test --bench request_cost -- --quick` as a smoke check).
 
 // The open-file limit helper the tests use (P4 opens 1,000 connections).
 #[path = "../tests/common/fd_limit.rs"]
@@ -212,6 +213,10 @@ impl Stats {
 
 fn main() {
     raise_open_file_limit();
+    // The raw variant's reqwest client is built before any of ours, and
+    // with the `rustls` feature reqwest has no crypto provider of its own.
+    #[cfg(feature = "rustls")]
+    accounting_sync::install_crypto_provider();
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 5 } else { 31 };
     let base = start_server();

@@ -121,25 +121,39 @@ impl fmt::Debug for ClientCredentials {
     }
 }
 
-/// How one API exchanges credentials for a token.
-#[derive(Clone, Debug)]
-pub(crate) enum TokenRequest {
-    /// RFC 6749 client credentials: HTTP Basic, form `grant_type`, `scope`,
-    /// `client_id` (Layer).
-    OAuthForm { url: String, scope: String, credentials: ClientCredentials },
-    /// Monite's `POST /auth/token` with a JSON body.
-    MoniteJson { url: String, version: String, credentials: ClientCredentials, entity_user_id: Option<uuid::Uuid> },
+/// How one API exchanges credentials for a token: the request it sends,
+/// and the secrets in it. An API with a grant of its own keeps it in its
+/// module (Monite's JSON body); the standard one is [`OAuthForm`].
+pub(crate) trait TokenGrant: fmt::Debug + Send + Sync + 'static {
+    /// One token request, ready to send with `http`.
+    fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder;
+    /// Registers the secrets this request sends, for masking.
+    fn register_secrets(&self, secrets: &Secrets);
 }
 
-impl TokenRequest {
-    /// Registers the secrets this request sends, for masking.
-    pub(crate) fn register_secrets(&self, secrets: &Secrets) {
-        match self {
-            TokenRequest::OAuthForm { credentials, .. } => {
-                secrets.add_basic(&credentials.client_id, credentials.client_secret.expose_secret())
-            }
-            TokenRequest::MoniteJson { credentials, .. } => secrets.add(credentials.client_secret.expose_secret()),
-        }
+/// A client's token grant.
+pub(crate) type TokenRequest = Box<dyn TokenGrant>;
+
+/// RFC 6749 client credentials: HTTP Basic, form `grant_type`, `scope`,
+/// `client_id` (Layer).
+#[derive(Debug)]
+pub(crate) struct OAuthForm {
+    pub url: String,
+    pub scope: String,
+    pub credentials: ClientCredentials,
+}
+
+impl TokenGrant for OAuthForm {
+    fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let credentials = &self.credentials;
+        http.post(&self.url).basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret())).form(&[
+            ("grant_type", "client_credentials"),
+            ("scope", &self.scope),
+            ("client_id", &credentials.client_id),
+        ])
+    }
+    fn register_secrets(&self, secrets: &Secrets) {
+        secrets.add_basic(&self.credentials.client_id, self.credentials.client_secret.expose_secret())
     }
 }
 
@@ -262,24 +276,7 @@ impl Fetcher {
     }
 
     async fn fetch_in_span(&self, span: &tracing::Span) -> Result<Token, Failure> {
-        let request = match &self.request {
-            TokenRequest::OAuthForm { url, scope, credentials } => self
-                .http
-                .post(url)
-                .basic_auth(&credentials.client_id, Some(credentials.client_secret.expose_secret()))
-                .form(&[("grant_type", "client_credentials"), ("scope", scope), ("client_id", &credentials.client_id)]),
-            TokenRequest::MoniteJson { url, version, credentials, entity_user_id } => {
-                let mut body = serde_json::json!({
-                    "client_id": credentials.client_id,
-                    "client_secret": credentials.client_secret.expose_secret(),
-                    "grant_type": if entity_user_id.is_some() { "entity_user" } else { "client_credentials" },
-                });
-                if let Some(user) = entity_user_id {
-                    body["entity_user_id"] = serde_json::json!(user);
-                }
-                self.http.post(url).header("x-monite-version", version).json(&body)
-            }
-        };
+        let request = self.request.request(&self.http);
         // Asking again for a token does no harm: transport failures and
         // 429/5xx at the token endpoint are retryable for the caller.
         let auth_failure = |status, message: String, raw: &[u8]| {

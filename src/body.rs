@@ -1,25 +1,48 @@
 //! Reading a response body without ever holding more than a limit.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use reqwest::Response;
 
 /// A body read up to a limit; `cut` when there was more.
 pub(crate) struct Read {
-    pub bytes: BytesMut,
+    pub bytes: Bytes,
     pub cut: bool,
 }
 
 /// Reads `response`'s body chunk by chunk, never holding more than `limit`
 /// bytes: past it, reading stops and the rest is never fetched.
 pub(crate) async fn read_bounded(response: &mut Response, limit: usize) -> reqwest::Result<Read> {
-    let mut bytes = BytesMut::new();
+    // A body that arrives in one chunk (most bodies do) is kept as it came,
+    // not copied; a second chunk starts a buffer.
+    let mut first: Option<Bytes> = None;
+    let mut buffer: Option<BytesMut> = None;
     while let Some(chunk) = response.chunk().await? {
-        let room = limit - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Read { bytes, cut: true });
+        let held = match (&buffer, &first) {
+            (Some(buffer), _) => buffer.len(),
+            (None, Some(first)) => first.len(),
+            (None, None) => 0,
+        };
+        let room = limit - held;
+        let cut = chunk.len() > room;
+        // A copy of the part kept: a slice would keep the whole chunk alive.
+        let chunk = if cut { Bytes::copy_from_slice(&chunk[..room]) } else { chunk };
+        match (&mut buffer, first.take()) {
+            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(head)) => {
+                let mut joined = BytesMut::with_capacity(head.len() + chunk.len());
+                joined.extend_from_slice(&head);
+                joined.extend_from_slice(&chunk);
+                buffer = Some(joined);
+            }
         }
-        bytes.extend_from_slice(&chunk);
+        if cut {
+            return Ok(Read { bytes: body(first, buffer), cut: true });
+        }
     }
-    Ok(Read { bytes, cut: false })
+    Ok(Read { bytes: body(first, buffer), cut: false })
+}
+
+fn body(first: Option<Bytes>, buffer: Option<BytesMut>) -> Bytes {
+    buffer.map(BytesMut::freeze).or(first).unwrap_or_default()
 }

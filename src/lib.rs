@@ -38,7 +38,9 @@
 //! field errors, `Retry-After`, the request id, and the vendor's body (typed
 //! when it parsed, raw and bounded when it did not). Retries of 429, 502, 503,
 //! 504 and lost connections already happened inside the call, within the
-//! client's [`RetryPolicy`].
+//! client's [`RetryPolicy`]. After a failed POST,
+//! [`Error::is_retryable`] means the vendor did not process it and
+//! [`Error::outcome_unknown`] that it may have.
 //!
 //! ```no_run
 //! use accounting_sync::rebilly::{self, types};
@@ -92,18 +94,16 @@
 #![warn(missing_docs)]
 // docs.rs shows which feature each API module needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// With some API features off, parts of the shared facade go unused (and with
-// none, `VendorBody` has no variant).
-#![cfg_attr(
-    not(all(feature = "rebilly", feature = "layer", feature = "monite")),
-    allow(dead_code, unused_imports, unused_macros, unreachable_code)
-)]
+// With some API features off, parts of the shared facade go unused.
+#![cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_imports, unused_macros))]
 
 // Generated code names `accounting_sync::Secret` (typify's x-rust-type):
 // the crate answers to its own name too.
 extern crate self as accounting_sync;
 
-// The facade, in dependency order: each module uses only those above it.
+// The facade, in dependency order: each module uses only those above it
+// (the API modules and `webhooks`, at the end of this file, come last).
+// `error` names no API: it keeps a vendor's error body type-erased.
 pub mod auth;
 mod body;
 pub mod error;
@@ -115,10 +115,9 @@ mod secret;
 pub mod settings;
 pub mod transport;
 mod vendor;
-pub mod webhooks;
 
 pub use auth::{Auth, ClientCredentials};
-pub use error::{Error, ErrorKind, FieldError, Result, VendorBody};
+pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
 pub use paging::Page;
 pub use retry::{RetryBudget, RetryPolicy};
@@ -127,18 +126,19 @@ pub use settings::{CallOptions, ConfigError, Settings};
 pub use vendor::Vendor;
 
 /// With the `rustls` feature, reqwest's rustls comes without a crypto
-/// provider: this makes ring the process's default, unless the application
-/// installed one before (its choice is kept). Every accounting-sync client
-/// calls it when it is built; call it yourself before building other
-/// reqwest clients first in a program whose reqwest has no provider of its
-/// own (reqwest's default features bring aws-lc-rs, which needs nothing).
+/// provider: this makes aws-lc-rs (rustls's own default, with post-quantum
+/// key exchange) the process's default, unless the application installed
+/// one before (its choice is kept). Every accounting-sync client calls it
+/// when it is built; call it yourself before building other reqwest clients
+/// first in a program whose reqwest has no provider of its own (reqwest's
+/// default features bring aws-lc-rs, which needs nothing).
 #[cfg(feature = "rustls")]
 pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         if rustls::crypto::CryptoProvider::get_default().is_none() {
             // Err means another thread installed one first: also fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         }
     });
 }
@@ -162,6 +162,9 @@ pub mod monite;
 #[cfg(feature = "rebilly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
 pub mod rebilly;
+// Receiving each API's webhooks, with its types.
+pub mod webhooks;
+// Stand-ins of the APIs for tests, using the API modules and the facade.
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -1,6 +1,6 @@
 //! When and how long to wait before trying a request again.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -131,6 +131,65 @@ pub(crate) enum Outcome {
     Final,
 }
 
+/// What the call allows after an attempt, as far as the policy is concerned.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallState {
+    /// The request may be sent twice without harm (its method, or the
+    /// caller's word).
+    pub repeat_safe: bool,
+    /// The request is still at hand to send again (a streamed body is sent
+    /// once).
+    pub can_resend: bool,
+    /// A 401 may be answered with a fresh token, once: the client has a
+    /// token cache, sent a token, and has not refreshed it in this call.
+    pub can_reauthorize: bool,
+}
+
+/// How one attempt ended, as the policy reads it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AttemptEnd {
+    pub outcome: Outcome,
+    /// The wait the response asked for.
+    pub hint: Option<Duration>,
+    /// The attempt's number (1 for the first).
+    pub number: u32,
+    /// The total waited before it, over the call's retries.
+    pub waited: Duration,
+}
+
+/// What to do after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Send the request again after this wait.
+    Retry(Duration),
+    /// Get a fresh token and send it again at once (the attempt does not count).
+    Reauthorize,
+    /// Return what the attempt got; `budget_spent` when a retry the rule
+    /// allowed was refused by the client's retry budget.
+    Stop { budget_spent: bool },
+}
+
+/// The retry policy as one decision, without I/O: the attempt's outcome and
+/// the call's state give retry after a wait, re-authorize, or stop.
+/// `allow_retry` asks the client's retry budget, and is asked only for a
+/// retry that everything else allows (asking takes tokens).
+pub(crate) fn next(policy: &RetryPolicy, call: CallState, end: AttemptEnd, allow_retry: impl FnOnce(Outcome, bool) -> bool) -> Next {
+    if !call.can_resend {
+        return Next::Stop { budget_spent: false };
+    }
+    if call.can_reauthorize && matches!(end.outcome, Outcome::Status { status: 401, .. }) {
+        return Next::Reauthorize;
+    }
+    if !is_retryable(end.outcome, call.repeat_safe) {
+        return Next::Stop { budget_spent: false };
+    }
+    match policy.next_delay(end.number, end.waited, end.hint) {
+        None => Next::Stop { budget_spent: false },
+        Some(delay) if allow_retry(end.outcome, end.hint.is_some()) => Next::Retry(delay),
+        Some(_) => Next::Stop { budget_spent: true },
+    }
+}
+
 /// Whether a request with `method` may be sent twice without harm: HTTP's
 /// idempotent methods (the caller may say so of others, per call).
 pub(crate) fn repeat_safe(method: &Method) -> bool {
@@ -149,6 +208,33 @@ pub(crate) fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
     }
 }
 
+/// Whether the server may have acted on a request whose attempt ended with
+/// `outcome` ([`Error::outcome_unknown`](crate::Error::outcome_unknown)).
+/// For a request that is not safe to repeat it is the other side of
+/// [`is_retryable`]: what that rule retries, the server did not process.
+///
+/// - A 2xx (its body over the limit or cut off): the server did it.
+/// - 5xx: the server, or a gateway in front of it, failed while the request
+///   was in its hands. A 502 or 504 from a gateway means the gateway got no
+///   (timely) answer from the server behind it, which may have received the
+///   request and be processing it still: unknown too. Only a 503 with
+///   `Retry-After` is taken at its word as "not processed", as the retry
+///   rule takes it.
+/// - Any other status (4xx, 3xx): the server answered that it did not act.
+/// - A connection lost after sending, or a timeout: unknown.
+/// - No connection made: not sent.
+/// - [`Outcome::Final`] says nothing of this by itself: its callers decide
+///   (a response that is not valid HTTP came from a server that read the
+///   request; a redirect did not act), so it gives `false` here.
+pub(crate) fn may_have_acted(outcome: Outcome) -> bool {
+    match outcome {
+        Outcome::Status { status: 200..=299, .. } | Outcome::Lost | Outcome::TimedOut => true,
+        Outcome::Status { status: 503, hinted } => !hinted,
+        Outcome::Status { status, .. } => status >= 500,
+        Outcome::NotConnected | Outcome::Final => false,
+    }
+}
+
 /// The [`Outcome`] of a response's status and headers.
 pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome {
     Outcome::Status { status: status.as_u16(), hinted: retry_after(headers, SystemTime::now()).is_some() }
@@ -158,8 +244,10 @@ pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome
 /// date (any of its three formats), else Rebilly's `X-RateLimit-Retry-After`
 /// (a Unix time). Any value, however large, gives a duration, never a panic.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(value) = text("retry-after") {
+    // Named ahead of time: a lookup by `&str` parses the name every call.
+    static REBILLY_RETRY_AFTER: HeaderName = HeaderName::from_static("x-ratelimit-retry-after");
+    let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(value) = text(&RETRY_AFTER) {
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
         }
@@ -167,7 +255,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
             return Some(until(date, now));
         }
     }
-    let epoch = text("x-ratelimit-retry-after")?.parse::<u64>().ok()?;
+    let epoch = text(&REBILLY_RETRY_AFTER)?.parse::<u64>().ok()?;
     // A time past what the platform can represent is "very long".
     let then = UNIX_EPOCH.checked_add(Duration::from_secs(epoch)).unwrap_or(far_future(now));
     Some(until(then, now))
@@ -222,6 +310,75 @@ mod tests {
         assert!(!is_retryable(Outcome::Lost, post) && is_retryable(Outcome::Lost, true));
         assert!(!is_retryable(Outcome::TimedOut, post) && is_retryable(Outcome::TimedOut, true));
         assert!(!is_retryable(Outcome::Final, true));
+    }
+
+    /// A POST that the rule retries was not processed; one it does not retry
+    /// after a server's or gateway's failure may have been.
+    #[test]
+    fn what_is_not_retried_on_a_post_may_have_been_processed() {
+        let status = |status, hinted| Outcome::Status { status, hinted };
+        for outcome in [status(429, false), status(429, true), status(503, true), Outcome::NotConnected] {
+            assert!(is_retryable(outcome, false) && !may_have_acted(outcome), "{outcome:?}");
+        }
+        for outcome in [status(500, false), status(502, false), status(503, false), status(504, true), Outcome::Lost, Outcome::TimedOut] {
+            assert!(!is_retryable(outcome, false) && may_have_acted(outcome), "{outcome:?}");
+        }
+        for outcome in [status(400, false), status(404, false), status(409, false), status(422, false), status(302, false), Outcome::Final]
+        {
+            assert!(!is_retryable(outcome, false) && !may_have_acted(outcome), "{outcome:?}");
+        }
+        assert!(may_have_acted(status(200, false)), "a success whose body could not be read");
+    }
+
+    /// The whole decision, without HTTP.
+    #[test]
+    fn the_policy_decides_retry_reauthorize_or_stop() {
+        let policy = RetryPolicy { base_delay: Duration::from_millis(100), budget: None, ..RetryPolicy::default() };
+        let post = CallState { repeat_safe: false, can_resend: true, can_reauthorize: false };
+        let get = CallState { repeat_safe: true, ..post };
+        let end = |status, hint: Option<u64>, number| AttemptEnd {
+            outcome: Outcome::Status { status, hinted: hint.is_some() },
+            hint: hint.map(Duration::from_secs),
+            number,
+            waited: Duration::ZERO,
+        };
+        let yes = |_: Outcome, _: bool| true;
+        assert_eq!(next(&policy, post, end(429, Some(2), 1), yes), Next::Retry(Duration::from_secs(2)));
+        assert_eq!(next(&policy, post, end(502, None, 1), yes), Next::Stop { budget_spent: false }, "a POST may have been processed");
+        assert!(matches!(next(&policy, get, end(502, None, 1), yes), Next::Retry(d) if d <= Duration::from_millis(100)));
+        assert_eq!(next(&policy, get, end(502, None, 3), yes), Next::Stop { budget_spent: false }, "attempts used up");
+        assert_eq!(next(&policy, get, end(429, Some(60), 1), yes), Next::Stop { budget_spent: false }, "a wait above max_delay");
+        assert_eq!(next(&policy, get, end(404, None, 1), yes), Next::Stop { budget_spent: false });
+        let lost = AttemptEnd { outcome: Outcome::Lost, hint: None, number: 1, waited: Duration::ZERO };
+        assert!(matches!(next(&policy, get, lost, yes), Next::Retry(_)));
+        assert_eq!(next(&policy, post, lost, yes), Next::Stop { budget_spent: false });
+        // A 401 is answered with a fresh token once, whatever the method.
+        let with_token = CallState { can_reauthorize: true, ..post };
+        assert_eq!(next(&policy, with_token, end(401, None, 1), yes), Next::Reauthorize);
+        assert_eq!(next(&policy, post, end(401, None, 1), yes), Next::Stop { budget_spent: false });
+        // A request no longer at hand is never sent again.
+        let gone = CallState { can_resend: false, ..with_token };
+        assert_eq!(next(&policy, gone, end(401, None, 1), yes), Next::Stop { budget_spent: false });
+        assert_eq!(next(&policy, CallState { can_resend: false, ..get }, end(503, None, 1), yes), Next::Stop { budget_spent: false });
+        // The budget is asked last, and only for a retry the rest allows.
+        let mut asked = 0;
+        assert_eq!(
+            next(&policy, get, end(503, None, 1), |_, _| {
+                asked += 1;
+                false
+            }),
+            Next::Stop { budget_spent: true }
+        );
+        assert_eq!(
+            next(&policy, post, end(503, None, 1), |_, _| {
+                asked += 1;
+                false
+            }),
+            Next::Stop { budget_spent: false }
+        );
+        assert_eq!(asked, 1);
+        // The server's wait is passed to the budget as such (it costs nothing there).
+        assert_eq!(next(&policy, post, end(503, Some(1), 1), |_, hinted| hinted), Next::Retry(Duration::from_secs(1)));
     }
 
     #[test]

@@ -49,9 +49,8 @@ impl Default for Settings {
     }
 }
 
-/// Options for the calls made through one copy of a client
-/// ([`with_options`](crate::monite::Client::with_options) on each API's
-/// client): extra headers, a timeout, and whether a call is safe to send
+/// Options for the calls made through one copy of a client (`with_options`
+/// on each API's client): extra headers, a timeout, and whether a call is safe to send
 /// again. The copy is cheap (connections, credentials and the token cache
 /// are shared), so it can be made per call.
 ///

@@ -86,7 +86,7 @@ fn expect_error<T: std::fmt::Debug>(what: &str, status: u16, result: Result<T, E
     } else {
         assert_eq!(err.kind(), kind_of(status), "{what}: {err}");
     }
-    assert!(err.body().is_some(), "{what} {status}: the error body did not decode: {err:?}");
+    assert!(err.has_body(), "{what} {status}: the error body did not decode: {err:?}");
 }
 
 macro_rules! each_rebilly_operation {

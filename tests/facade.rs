@@ -5,7 +5,7 @@
 
 mod common;
 
-use accounting_sync::{layer, monite, rebilly, Auth, CallOptions, Error, ErrorKind, RetryPolicy, Settings, Vendor, VendorBody};
+use accounting_sync::{layer, monite, rebilly, Auth, CallOptions, Error, ErrorKind, RetryPolicy, Settings, Vendor};
 use common::fd_limit::raise_open_file_limit;
 use common::monite::*;
 use common::*;
@@ -46,6 +46,7 @@ async fn malformed_json_is_a_decode_error() {
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert_eq!(err.raw_body(), Some(br#"{"id": "0e4d3c1b-"#.as_slice()));
     assert!(!err.is_retryable());
+    assert!(err.outcome_unknown(), "a 200 came: the request was processed");
 }
 
 #[tokio::test]
@@ -57,8 +58,9 @@ async fn an_html_502_page_keeps_its_status_and_raw_body() {
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.raw_body(), Some(page.as_bytes()));
-    assert!(err.body().is_none());
+    assert!(!err.has_body() && err.body::<monite::types::ErrorBody>().is_none());
     assert!(err.is_retryable());
+    assert!(err.outcome_unknown(), "the server behind the gateway may have it");
     assert_eq!(request_count(&server).await, 3, "a GET is retried on 502 up to the attempt limit");
     let line = err.to_string();
     assert!(line.starts_with("Monite HTTP 502 server error: non-JSON body (HTML?)"), "{line}");
@@ -73,6 +75,7 @@ async fn an_html_page_on_a_documented_error_status_is_not_a_decode_failure() {
     let err = push_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
     assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Server, Some(500)));
     assert_eq!(err.raw_body(), Some(b"<html>oops</html>".as_slice()));
+    assert!(!err.is_retryable() && err.outcome_unknown(), "a POST answered 500 may have been processed");
     assert_eq!(request_count(&server).await, 1, "a 500 is not retried");
 }
 
@@ -88,6 +91,7 @@ async fn an_empty_body_where_json_is_expected() {
     let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
     assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Validation, Some(422)));
     assert_eq!(err.message(), Some("empty response body"));
+    assert!(!err.outcome_unknown(), "the server refused it");
 }
 
 /// A server that sends the status line, headers and the start of a body,
@@ -124,7 +128,32 @@ async fn a_body_slower_than_the_timeout() {
         let err = get_record(&monite_client(&base, Auth::bearer("t"), &settings)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{status}: {err}");
         assert!(err.is_retryable());
+        assert!(err.outcome_unknown(), "{status}: the request was sent");
     }
+}
+
+/// An attempt that may have been processed, then retried: the call's error
+/// says so even when the last attempt was refused.
+#[tokio::test]
+async fn an_earlier_attempt_that_may_have_acted_is_not_forgotten() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404)).with_priority(2).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(504)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
+    assert_eq!((err.kind(), request_count(&server).await), (ErrorKind::NotFound, 2), "{err}");
+    assert!(err.outcome_unknown(), "the first attempt got a 504");
+
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(404)).with_priority(2).mount(&server).await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let err = get_record(&monite_client(&server.uri(), Auth::bearer("t"), &fast_retries())).await.unwrap_err();
+    assert_eq!((err.kind(), request_count(&server).await), (ErrorKind::NotFound, 2), "{err}");
+    assert!(!err.outcome_unknown(), "a 429 and a 404: nothing was processed");
 }
 
 #[tokio::test]
@@ -136,6 +165,7 @@ async fn connection_refused() {
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
     assert_eq!(err.status(), None);
     assert!(err.is_retryable());
+    assert!(!err.outcome_unknown(), "nothing was sent");
 }
 
 #[tokio::test]
@@ -161,8 +191,10 @@ async fn a_429_storm_with_retry_after() {
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::ZERO));
     assert_eq!(err.message(), Some("slow down"));
-    assert!(matches!(err.body(), Some(VendorBody::Rebilly(b)) if b.status == Some(429)));
+    assert!(matches!(err.body::<rebilly::types::ErrorBody>(), Some(b) if b.status == Some(429)));
+    assert!(err.has_body() && err.body::<monite::types::ErrorBody>().is_none(), "read back only as its own type");
     assert_eq!(request_count(&server).await, 3, "a POST is retried on 429: the server did not process it");
+    assert!(err.is_retryable() && !err.outcome_unknown(), "a 429 says the request was not processed");
 
     // A storm that passes: two 429s, then success.
     let server = MockServer::start().await;
@@ -579,7 +611,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
         client.configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await.unwrap_err().into();
     assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Layer), ErrorKind::Conflict));
     assert_eq!(err.message(), Some("already connected"));
-    let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
+    let Some(body) = err.body::<layer::types::ApiErrorEnvelope>() else { panic!("{err:?}") };
     assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorType::QuickbooksConnectionAlreadyExists));
 
     // Bad input from the caller.

@@ -236,6 +236,7 @@ async fn redirects_are_never_followed_and_no_credential_reaches_another_origin()
                 assert_eq!(err.kind(), ErrorKind::Redirect, "{address} {status} {case}: {err}");
                 assert!(err.to_string().contains(&target), "{case}: the error names the Location: {err}");
                 assert!(!err.is_retryable(), "{case}");
+                assert!(!err.outcome_unknown(), "{case}");
             }
             let received = other.received_requests().await.unwrap();
             assert!(received.is_empty(), "{address} {status}: the other origin received {received:?}");
@@ -257,6 +258,7 @@ async fn bodies_over_the_limit_are_an_error_of_their_own() {
     let err = monite_get(&monite_client(&server.uri(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     assert!(!err.is_retryable());
+    assert!(err.outcome_unknown(), "a 200 came: the request was processed");
 
     // An endless chunked body ends at the limit, long before the timeout.
     let endless = RawServer::start(|_| {
@@ -342,13 +344,14 @@ async fn a_connection_lost_after_sending_is_retried_for_idempotent_methods_only(
     let s = settings();
     let err = monite_get(&monite_client(&server.url(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
-    assert!(err.is_retryable());
+    assert!(err.is_retryable() && err.outcome_unknown());
     assert_eq!(server.connections(), 3, "GET: tried max_attempts times");
 
     let server = RawServer::start(|_| None).await;
     let err = monite_push(&monite_client(&server.url(), Auth::bearer("token-0123"), &s)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
     assert!(!err.is_retryable(), "a POST may have been processed");
+    assert!(err.outcome_unknown());
     assert_eq!(server.connections(), 1, "POST: not repeated");
 }
 
@@ -361,6 +364,7 @@ async fn responses_that_are_not_http_are_final() {
         let err = monite_get(&monite_client(&server.url(), Auth::bearer("token-0123"), &settings())).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{case}: {err}");
         assert!(!err.is_retryable(), "{case}");
+        assert!(err.outcome_unknown(), "{case}: a server read the request");
         assert_eq!(server.connections(), 1, "{case}: not retried");
     }
 }
@@ -380,6 +384,7 @@ async fn token_endpoint_transport_failures_keep_their_kind() {
     let err = monite_get(&monite_client(&reset.url(), monite::client_credentials("id", SECRET), &settings())).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
     assert!(err.is_retryable(), "{err}");
+    assert!(!err.outcome_unknown(), "no token: the API call was never sent");
 
     // Silent.
     let silent = silent_server().await;

@@ -7,7 +7,6 @@ mod common;
 
 use accounting_sync::layer::{self, types, Environment, GeneratedError};
 use accounting_sync::Auth;
-use accounting_sync::VendorBody;
 use common::*;
 use serde_json::{json, Value};
 use wiremock::matchers::any;
@@ -399,7 +398,7 @@ fn environments() {
 /// crate's own error (which decodes every error body itself).
 fn error_body<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ApiErrorEnvelope>>) -> (u16, types::ApiErrorEnvelope) {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
-    let Some(VendorBody::Layer(body)) = err.body() else { panic!("{err:?}") };
+    let Some(body) = err.body::<types::ApiErrorEnvelope>() else { panic!("{err:?}") };
     (err.status().expect("a response").as_u16(), body.clone())
 }
 

@@ -272,7 +272,7 @@ fn error_body(status: u16) -> Value {
 fn assert_error<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ErrorBody>>, status: u16) {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-    let Some(accounting_sync::VendorBody::Monite(e)) = err.body() else { panic!("{status}: {err:?}") };
+    let Some(e) = err.body::<types::ErrorBody>() else { panic!("{status}: {err:?}") };
     if status == 422 {
         assert!(e.error.is_none());
         let locs: Vec<String> = e.detail.iter().map(|d| d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(".")).collect();

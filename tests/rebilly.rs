@@ -51,7 +51,7 @@ fn problem_response(status: u16) -> ResponseTemplate {
 fn assert_problem<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ErrorBody>>, status: u16) -> types::ErrorBody {
     let err = accounting_sync::Error::from(result.expect_err("an error response"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-    let Some(accounting_sync::VendorBody::Rebilly(e)) = err.body() else { panic!("status {status}: {err:?}") };
+    let Some(e) = err.body::<types::ErrorBody>() else { panic!("status {status}: {err:?}") };
     assert_eq!(e.status, Some(i64::from(status)));
     assert_eq!(e.title.as_deref(), Some("Problem title"));
     assert_eq!(e.detail.as_deref(), Some("What happened this time"));

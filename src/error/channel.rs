@@ -14,10 +14,11 @@
 
 use super::kind::ErrorKind;
 use crate::redact::scrub_text;
-use crate::retry::{is_retryable, Outcome};
+use crate::retry::{is_retryable, may_have_acted, Outcome};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Why an exchange gave no usable response (or never started). Its texts
 /// are scrubbed of secrets when it is made.
@@ -32,6 +33,9 @@ pub(crate) struct Failure {
     pub source: Option<Arc<reqwest::Error>>,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
+    /// The server may have acted on the request (this attempt's outcome, or
+    /// an earlier attempt's): see [`crate::retry::may_have_acted`].
+    pub may_have_acted: bool,
 }
 
 impl Failure {
@@ -46,6 +50,7 @@ impl Failure {
             raw_body: Bytes::new(),
             source: None,
             budget_spent: false,
+            may_have_acted: false,
         }
     }
 
@@ -56,8 +61,20 @@ impl Failure {
         let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)));
         failure.outcome = outcome;
         failure.status = e.status();
+        // A connection that was never made (a connect timeout included:
+        // reqwest counts it as both) carried nothing. A response that is not
+        // valid HTTP, or any failure we cannot place, came after sending.
+        failure.may_have_acted = !e.is_connect()
+            && (may_have_acted(outcome) || matches!(kind, ErrorKind::InvalidResponse | ErrorKind::Decode | ErrorKind::Unexpected));
         failure.source = Some(Arc::new(e));
         failure
+    }
+
+    /// The same failure, for a request that was not sent (a token that could
+    /// not be had): whatever the token endpoint did, the API did nothing.
+    pub(crate) fn unsent(mut self) -> Self {
+        self.may_have_acted = false;
+        self
     }
 
     /// A body over the limit.
@@ -115,17 +132,24 @@ pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
 /// Error bodies longer than this are cut (they are read to show the error).
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 << 10;
 
-/// The body of an error response, read ahead by the `exec` hook, with
-/// every secret masked.
+/// An error response as the `exec` hook saw it: its body read ahead, with
+/// every secret masked, and what the attempt came to, decided there once
+/// (the error reads these, and parses no header again for them).
 #[derive(Clone, Debug)]
 pub(crate) struct StashedBody {
     pub bytes: Bytes,
     /// Why the body could not be read in full, if it could not.
     pub read_error: Option<Failure>,
-    /// Whether the request could be repeated without harm.
-    pub repeat_safe: bool,
+    /// The wait the response asked for (`Retry-After` and kin).
+    pub retry_after: Option<Duration>,
+    /// Whether the same call may succeed later: the retry rule's answer for
+    /// this status and the call's retry safety.
+    pub retryable: bool,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
+    /// The server may have acted on the call: this status says so, or an
+    /// earlier attempt's outcome did.
+    pub may_have_acted: bool,
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

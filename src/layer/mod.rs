@@ -31,8 +31,8 @@
 crate::transport::generated_api!("layer", ApiErrorEnvelope);
 
 use crate::auth::Auth;
-use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{ErrorKind, FieldError, VendorBody, VendorError};
+use crate::auth::{ClientCredentials, OAuthForm};
+use crate::error::{ErrorKind, FieldError, VendorError};
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
@@ -67,9 +67,6 @@ impl VendorError for types::ApiErrorEnvelope {
             T::InvalidParameters | T::BadRequest | T::JsonSerialization | T::PaginationCursor => ErrorKind::Validation,
             _ => return None,
         })
-    }
-    fn into_body(self) -> VendorBody {
-        VendorBody::Layer(self)
     }
     fn input_rules() -> &'static [(&'static str, &'static str)] {
         INPUT_RULES
@@ -152,7 +149,7 @@ impl Client {
                     }
                     (None, _) => TOKEN_URL.to_string(),
                 };
-                Credential::Token(TokenRequest::OAuthForm { url: settings::base_url(&token_url)?, scope, credentials })
+                Credential::Token(Box::new(OAuthForm { url: settings::base_url(&token_url)?, scope, credentials }))
             }
             Auth::None => Credential::None,
             _ => return Err(ConfigError::UnsupportedAuth { vendor: Vendor::Layer, expected: "client credentials or an access token" }),

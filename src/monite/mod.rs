@@ -28,11 +28,13 @@
 crate::transport::generated_api!("monite", ErrorBody);
 
 use crate::auth::Auth;
-use crate::auth::{ClientCredentials, TokenRequest};
-use crate::error::{FieldError, VendorBody, VendorError};
+use crate::auth::{ClientCredentials, TokenGrant};
+use crate::error::{FieldError, VendorError};
+use crate::redact::Secrets;
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
+use secrecy::ExposeSecret;
 
 impl VendorError for types::ErrorBody {
     const VENDOR: Vendor = Vendor::Monite;
@@ -44,9 +46,6 @@ impl VendorError for types::ErrorBody {
             .iter()
             .map(|d| FieldError { field: d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("."), message: d.msg.clone() })
             .collect()
-    }
-    fn into_body(self) -> VendorBody {
-        VendorBody::Monite(self)
     }
     fn input_rules() -> &'static [(&'static str, &'static str)] {
         INPUT_RULES
@@ -118,7 +117,7 @@ impl Client {
         let token = |credentials: ClientCredentials, entity_user_id| -> Result<Credential, ConfigError> {
             let token_url = credentials.token_url.clone().unwrap_or_else(|| format!("{url}/auth/token"));
             let url = settings::base_url(&token_url)?;
-            Ok(Credential::Token(TokenRequest::MoniteJson { url, version: api_version().to_string(), credentials, entity_user_id }))
+            Ok(Credential::Token(Box::new(JsonGrant { url, version: api_version().to_string(), credentials, entity_user_id })))
         };
         let credential = match auth {
             Auth::Bearer(t) => Credential::bearer(&t),
@@ -199,5 +198,33 @@ impl<'a> builder::GetAccountingSyncedRecords<'a> {
     /// ```
     pub fn items(self) -> impl futures::Stream<Item = Result<types::SyncRecordResource, crate::Error>> + 'a {
         crate::paging::items(self.pages())
+    }
+}
+
+/// Monite's token grant: `POST /auth/token` with a JSON body, as a partner
+/// (client credentials) or as an entity user.
+#[derive(Debug)]
+struct JsonGrant {
+    url: String,
+    version: String,
+    credentials: ClientCredentials,
+    entity_user_id: Option<uuid::Uuid>,
+}
+
+impl TokenGrant for JsonGrant {
+    fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let credentials = &self.credentials;
+        let mut body = serde_json::json!({
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret.expose_secret(),
+            "grant_type": if self.entity_user_id.is_some() { "entity_user" } else { "client_credentials" },
+        });
+        if let Some(user) = self.entity_user_id {
+            body["entity_user_id"] = serde_json::json!(user);
+        }
+        http.post(&self.url).header("x-monite-version", &self.version).json(&body)
+    }
+    fn register_secrets(&self, secrets: &Secrets) {
+        secrets.add(self.credentials.client_secret.expose_secret())
     }
 }

@@ -30,7 +30,7 @@
 crate::transport::generated_api!("rebilly", ErrorBody);
 
 use crate::auth::Auth;
-use crate::error::{FieldError, VendorBody, VendorError};
+use crate::error::{FieldError, VendorError};
 use crate::settings::{self, ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
@@ -46,9 +46,6 @@ impl VendorError for types::ErrorBody {
             .iter()
             .map(|f| FieldError { field: f.field.clone().unwrap_or_default(), message: f.message.clone().unwrap_or_default() })
             .collect()
-    }
-    fn into_body(self) -> VendorBody {
-        VendorBody::Rebilly(self)
     }
     fn input_rules() -> &'static [(&'static str, &'static str)] {
         INPUT_RULES
