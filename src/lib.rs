@@ -104,17 +104,23 @@ extern crate self as accounting_sync;
 // The facade, in dependency order: each module uses only those above it
 // (the API modules and `webhooks`, at the end of this file, come last).
 // `error` names no API: it keeps a vendor's error body type-erased.
-pub mod auth;
+// (Blank lines keep rustfmt from sorting the layers by name.)
 mod body;
-pub mod error;
-pub mod fleet;
 pub mod paging;
 mod redact;
 pub mod retry;
-mod secret;
-pub mod settings;
-pub mod transport;
 mod vendor;
+
+pub mod fleet;
+mod secret;
+
+pub mod settings;
+
+pub mod error;
+
+pub mod auth;
+
+pub mod transport;
 
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result};
