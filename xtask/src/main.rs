@@ -4,6 +4,7 @@
 //! test tooling in `crates/verify`; this crate parses arguments and calls
 //! them.
 
+mod features;
 mod normalize;
 mod refresh;
 mod whole;
@@ -31,6 +32,8 @@ Maintainers (the documents in specs/ and the clients generated from them):
                       each vendor's whole document, overlay applied, reduced to facts (no vendor
                       prose; our words kept) → specs/<api>/whole/source.json, normalized → whole/openapi.json;
                       --check: fail if stale (skipped with a warning without the vendor documents)
+  features [--check]  one cargo feature per tag of each whole document, <api>-full, full: written
+                      into Cargo.toml's [features] and the README's table; --check: fail if stale
   prose-check [UPSTREAM_DIR]
                       fail if a vendor description sentence appears in a file under specs/
   apis                the APIs (one per line): the folders of specs/, the crate's features
@@ -66,6 +69,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "diff" => diff_cmd(rest),
         "generate" => generate_cmd(rest),
         "whole" => whole::run(&root(), rest),
+        "features" => features::run(&root(), rest),
         "prose-check" => whole::prose_check(&root(), rest),
         "apis" => {
             spec_files::Specs::of_workspace(&root()).api_names().map_err(anyhow::Error::msg)?.iter().for_each(|api| println!("{api}"));
