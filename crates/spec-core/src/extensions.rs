@@ -38,3 +38,9 @@ pub const WIRE_NAMES: &str = "x-wire-names";
 /// On a schema: the Rust type typify uses for it instead of generating one
 /// (typify's own extension; codegen writes it for credentials).
 pub const RUST_TYPE: &str = "x-rust-type";
+
+/// On an operation: how it pages (`{"kind": "offset", "limit", "offset",
+/// "total": header or null}` or `{"kind": "cursor", "token", "next",
+/// "items"}`, with the success `status`). Written by the normalizer's paging
+/// pass; codegen's paging streams are to read it.
+pub const PAGING: &str = "x-paging";
