@@ -3,7 +3,7 @@
 //! the vendor's rate limits set, and counters a job can read.
 //!
 //! A client's clones and its `with_options` / `for_entity` copies share one
-//! [`Fleet`]; a client built anew has its own.
+//! one budget, pace and set of counters; a client built anew has its own.
 
 use crate::retry::{Outcome, RetryBudget, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName};
