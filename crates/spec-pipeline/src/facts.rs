@@ -225,6 +225,44 @@ pub fn describe(doc: &mut Value) -> Stripped {
             operation_texts.push((ptr, operation_words(doc, &op)));
         }
     }
+    // Responses elsewhere (a callback's operations): OpenAPI requires their
+    // description as well.
+    fn nested(doc: &Value, v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let at = format!("{ptr}/{}", crate::refs::escape(k));
+                    if k == "callbacks" {
+                        callbacks(doc, x, &at, out);
+                    } else if !matches!(k.as_str(), "enum" | "const" | "default") {
+                        nested(doc, x, &at, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| nested(doc, x, &format!("{ptr}/{i}"), out)),
+            _ => {}
+        }
+    }
+    fn callbacks(doc: &Value, v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
+        // callbacks → name → expression → path item → method → responses.
+        for (name, expressions) in v.as_object().into_iter().flatten() {
+            for (expression, item) in expressions.as_object().into_iter().flatten() {
+                for (method, op) in item.as_object().into_iter().flatten() {
+                    let at =
+                        format!("{ptr}/{}/{}/{}", crate::refs::escape(name), crate::refs::escape(expression), crate::refs::escape(method));
+                    for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                        if response.get("$ref").is_none() && response.get("description").is_none() {
+                            out.push((
+                                format!("{at}/responses/{}", crate::refs::escape(status)),
+                                format!("{status}: {}.", response_words(doc, response)),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    nested(doc, doc.get("paths").unwrap_or(&Value::Null), "/paths", &mut response_texts);
     for (ptr, text) in response_texts.into_iter().chain(operation_texts) {
         if let Some(Value::Object(target)) = doc.pointer_mut(&ptr) {
             if !target.contains_key("description") {
@@ -458,6 +496,7 @@ mod tests {
                     "x-codeSamples": [{"lang": "sh", "source": "curl"}],
                     "parameters": [{"name": "id", "in": "path", "required": true, "description": "The pet's identifier.", "schema": {"type": "string"}, "example": "p1"},
                                    {"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+                    "callbacks": {"hook": {"{$request.body.url}": {"post": {"responses": {"200": {"description": "Acknowledged by the receiving end."}}}}}},
                     "responses": {
                         "200": {"description": "The pet.", "headers": {"Pagination-Total": {"description": "Total.", "schema": {"type": "integer"}}},
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}, "examples": {"one": {"value": {"description": "x"}}}}}},
@@ -484,7 +523,7 @@ mod tests {
         let counts = strip(&mut doc);
         assert_eq!(
             counts,
-            Stripped { descriptions: 11, summaries: 2, examples: 3, other: 2, scopes: 1, defaults: 1, ..Stripped::default() },
+            Stripped { descriptions: 12, summaries: 2, examples: 3, other: 2, scopes: 1, defaults: 1, ..Stripped::default() },
             "{doc:#}"
         );
         let pet = &doc["components"]["schemas"]["Pet"];
@@ -506,7 +545,11 @@ mod tests {
         let mut doc = vendor();
         strip(&mut doc);
         let counts = describe(&mut doc);
-        assert_eq!(counts.generated, 3, "the component response, the 200 and the operation");
+        assert_eq!(counts.generated, 4, "the component response, the 200, the callback's 200 and the operation");
+        assert_eq!(
+            doc.pointer("/paths/~1pets~1{id}/get/callbacks/hook/{$request.body.url}/post/responses/200/description").unwrap(),
+            "200: no body."
+        );
         assert_eq!(doc["components"]["responses"]["NotFound"]["description"], "The `NotFound` response: `Problem`.");
         let op = &doc["paths"]["/pets/{id}"]["get"];
         assert_eq!(op["responses"]["200"]["description"], "200: `Pet`.");
