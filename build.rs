@@ -4,12 +4,21 @@
 //! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`. The APIs and their files are
 //! `spec_files::Specs`'s (the folders of `specs/`); each is a feature of the same name.
 //!
+//! An API with a whole document (`specs/<api>/whole/openapi.json`, facts
+//! only, `cargo xtask whole`) has one feature per tag of it
+//! (`spec_core::features`, written into Cargo.toml by `cargo xtask
+//! features`): the client is then our document joined with the enabled
+//! tags' operations and the components they reach. With none enabled, it is
+//! our document alone, as fast to build as before.
+//!
 //! progenitor reports some unsupported constructs by panicking; a build that
 //! fails here prints which API and which operation it could not generate
 //! instead of a backtrace.
 
 use accounting_sync_codegen as codegen;
+use spec_core::features;
 use spec_files::Specs;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn main() {
@@ -23,7 +32,35 @@ fn main() {
         }
         let normalized = spec.normalized();
         println!("cargo:rerun-if-changed={}", normalized.display());
-        match codegen::generate(&normalized, &format!("crate::{api}::enums")) {
+        let whole = spec.whole_normalized();
+        // A tag feature of this API is a variable `CARGO_FEATURE_<API>_…`:
+        // without one, the whole document is not even read.
+        let prefix = format!("CARGO_FEATURE_{}_", api.to_uppercase());
+        let some_tag = std::env::vars_os().any(|(k, _)| k.to_str().is_some_and(|k| k.starts_with(&prefix)));
+        if whole.is_file() {
+            println!("cargo:rerun-if-changed={}", whole.display());
+        }
+        let generated = if some_tag && whole.is_file() {
+            let read = |path: &std::path::Path| -> serde_json::Value {
+                let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(api, &format!("cannot read {}: {e}", path.display())));
+                serde_json::from_str(&text).unwrap_or_else(|e| fail(api, &format!("{}: not JSON: {e}", path.display())))
+            };
+            let whole_doc = read(&whole);
+            let enabled: BTreeSet<String> = features::tags(&whole_doc)
+                .into_keys()
+                .filter(|tag| std::env::var_os(features::feature_env(&features::feature_name(api, tag))).is_some())
+                .collect();
+            if enabled.is_empty() {
+                codegen::generate(&normalized, &format!("crate::{api}::enums"))
+            } else {
+                let (doc, _) = features::join(&read(&normalized), &whole_doc, &enabled);
+                let origin = format!("{} with {} tags of {}", normalized.display(), enabled.len(), whole.display());
+                codegen::generate_doc(doc, &origin, &format!("crate::{api}::enums"))
+            }
+        } else {
+            codegen::generate(&normalized, &format!("crate::{api}::enums"))
+        };
+        match generated {
             Ok(generated) => {
                 let files = [
                     (format!("{api}.rs"), generated.client),

@@ -4,8 +4,10 @@
 //! test tooling in `crates/verify`; this crate parses arguments and calls
 //! them.
 
+mod features;
 mod normalize;
 mod refresh;
+mod whole;
 
 use anyhow::{bail, Context, Result};
 use spec_pipeline::{diff, document};
@@ -26,6 +28,14 @@ Maintainers (the documents in specs/ and the clients generated from them):
                       what changed between two documents, breaking changes flagged
   generate NORMALIZED.json [--out FILE.rs]
                       the code build.rs generates for one document
+  whole [--check] [UPSTREAM_DIR] [API...]
+                      each vendor's whole document, overlay applied, reduced to facts (no vendor
+                      prose; our words kept) → specs/<api>/whole/source.json, normalized → whole/openapi.json;
+                      --check: fail if stale (skipped with a warning without the vendor documents)
+  features [--check]  one cargo feature per tag of each whole document, <api>-full, full: written
+                      into Cargo.toml's [features] and the README's table; --check: fail if stale
+  prose-check [UPSTREAM_DIR]
+                      fail if a vendor description sentence appears in a file under specs/
   apis                the APIs (one per line): the folders of specs/, the crate's features
 
 Verification (test tooling in crates/verify; needs the vendors' documents):
@@ -58,6 +68,9 @@ fn run(args: Vec<String>) -> Result<()> {
         "refresh" => refresh::run(&root(), rest),
         "diff" => diff_cmd(rest),
         "generate" => generate_cmd(rest),
+        "whole" => whole::run(&root(), rest),
+        "features" => features::run(&root(), rest),
+        "prose-check" => whole::prose_check(&root(), rest),
         "apis" => {
             spec_files::Specs::of_workspace(&root()).api_names().map_err(anyhow::Error::msg)?.iter().for_each(|api| println!("{api}"));
             Ok(())

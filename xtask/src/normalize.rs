@@ -33,7 +33,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if let Some(source) = source {
         let out = out.context("--source needs --out")?;
-        let job = Job { name: "document".into(), source, settings: config.unwrap_or_default(), output: out };
+        let job = Job { name: "document".into(), source, settings: config.unwrap_or_default(), output: out, compact: false };
         let overlay = overlay.map(|o| Overlay::read(&o)).transpose()?;
         let outcome = normalize_files::run(&job, Path::new(""), false, overlay.as_ref())?;
         if let Some(file) = report_file {
@@ -57,6 +57,10 @@ pub fn run(args: &[String]) -> Result<()> {
     if !only.is_empty() {
         all.retain(|a| only.contains(&a.name));
     }
+    // Each API's whole document (facts only, `cargo xtask whole`), after its own.
+    let wholes: Vec<Job> =
+        apis.iter().filter(|a| only.is_empty() || only.iter().any(|o| o == a.name())).filter_map(Job::whole_of_api).collect();
+    all.extend(wholes);
     let mut reports = serde_json::Map::new();
     let mut stale = Vec::new();
     for job in &all {

@@ -90,10 +90,21 @@ pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, Strin
         .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
     let origin = spec_path.display().to_string();
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
-    let operations = operation_table(&text).map_err(|e| format!("{origin}: {e}"))?
+    generate_text_doc(&text, doc, &origin, enums_module)
+}
+
+/// [`generate`] of a document already read (build.rs's join of our
+/// document with the enabled tags of the whole one); `origin` names it in
+/// messages.
+pub fn generate_doc(doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<Generated, String> {
+    generate_text_doc(&doc.to_string(), doc, origin, enums_module)
+}
+
+fn generate_text_doc(text: &str, doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<Generated, String> {
+    let operations = operation_table(text).map_err(|e| format!("{origin}: {e}"))?
         + &input_rules(&doc)
         + &rate_limits::code(&doc).map_err(|e| format!("{origin}: {e}"))?;
-    let (client, enums) = generate_client(doc, &origin, enums_module)?;
+    let (client, enums) = generate_client(doc, origin, enums_module)?;
     Ok(Generated { client, operations, enums: open_enums::code(&enums) })
 }
 

@@ -43,3 +43,9 @@ pub const RUST_TYPE: &str = "x-rust-type";
 /// documents for it, `{requests, period_seconds, burst}`. Kept by the
 /// normalizer; codegen makes the transport's rate-limit table of it.
 pub const RATE_LIMIT: &str = "x-rate-limit";
+
+/// On an operation: how it pages (`{"kind": "offset", "limit", "offset",
+/// "total": header or null}` or `{"kind": "cursor", "token", "next",
+/// "items"}`, with the success `status`). Written by the normalizer's paging
+/// pass; codegen's paging streams are to read it.
+pub const PAGING: &str = "x-paging";

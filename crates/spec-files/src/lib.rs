@@ -9,6 +9,8 @@
 //! specs/<api>/normalize.json       normalizer settings (optional)
 //! specs/<api>/overlay.yaml         our repairs of the vendor's own document (optional)
 //! specs/<api>/openapi.json         the normalized document build.rs generates from
+//! specs/<api>/whole/source.json    the vendor's whole document, facts only (no vendor prose)
+//! specs/<api>/whole/openapi.json   the same, normalized
 //! ```
 //!
 //! It is a crate of its own, without dependencies, because build.rs needs
@@ -75,6 +77,9 @@ impl Specs {
 /// The normalized document's file name.
 const NORMALIZED: &str = "openapi.json";
 
+/// The folder of the whole document under an API's folder.
+const WHOLE: &str = "whole";
+
 /// The source's file names, in the order they are looked for.
 const SOURCES: [&str; 2] = ["source.yaml", "source.json"];
 
@@ -118,6 +123,19 @@ impl ApiSpec {
     pub fn normalized(&self) -> PathBuf {
         self.dir.join(NORMALIZED)
     }
+
+    /// The vendor's whole document reduced to facts, `whole/source.json`:
+    /// every operation, no vendor prose (written by `cargo xtask whole` from
+    /// the vendor's document, our overlay and our own words).
+    pub fn whole_source(&self) -> PathBuf {
+        self.dir.join(WHOLE).join("source.json")
+    }
+
+    /// [`ApiSpec::whole_source`] normalized, `whole/openapi.json`: written
+    /// by `cargo xtask normalize` like [`ApiSpec::normalized`].
+    pub fn whole_normalized(&self) -> PathBuf {
+        self.dir.join(WHOLE).join(NORMALIZED)
+    }
 }
 
 #[cfg(test)]
@@ -151,6 +169,8 @@ mod tests {
         assert_eq!(api.overlay(), Path::new("specs/monite/overlay.yaml"));
         assert_eq!(api.normalize_settings(), Path::new("specs/monite/normalize.json"));
         assert_eq!(Specs::at("specs").sources(), Path::new("specs/sources.toml"));
+        assert_eq!(api.whole_source(), Path::new("specs/monite/whole/source.json"));
+        assert_eq!(api.whole_normalized(), Path::new("specs/monite/whole/openapi.json"));
     }
 
     #[test]

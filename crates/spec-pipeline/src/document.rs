@@ -27,6 +27,15 @@ pub fn to_text(doc: &Value) -> String {
     s
 }
 
+/// The compact text of a written document: JSON on one line, final
+/// newline (the whole vendor documents, where pretty printing doubles the
+/// size; `cargo xtask diff` compares them structurally).
+pub fn to_compact_text(doc: &Value) -> String {
+    let mut s = serde_json::to_string(doc).expect("a Value always serializes");
+    s.push('\n');
+    s
+}
+
 /// Writes `text` to `path` through a temporary file, so a failure never
 /// leaves a half-written document behind.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {

@@ -8,6 +8,8 @@
 //! - [`naming`]: the Rust names typify and progenitor give.
 //! - [`extensions`]: the `x-…` names the normalizer writes and codegen reads.
 //! - [`bundle`] (with [`fetch`]): a multi-file source tree as one document.
+//! - [`facts`]: a vendor's document reduced to facts, its prose dropped or
+//!   generated from the structure; the check that none of it is committed.
 //! - [`select`]: the operations (tags) a client keeps, and what they reach.
 //! - [`normalize`]: the named passes that make a document progenitor-ready.
 //! - [`normalize_files`]: a source file normalized into its output file
@@ -25,6 +27,7 @@
 pub mod bundle;
 pub mod diff;
 pub mod document;
+pub mod facts;
 pub mod fetch;
 pub mod normalize;
 pub mod normalize_files;

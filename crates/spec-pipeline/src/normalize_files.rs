@@ -20,13 +20,29 @@ pub struct Job {
     pub settings: PathBuf,
     /// The normalized document written (or compared with).
     pub output: PathBuf,
+    /// Written as compact JSON (one line) rather than pretty: the whole
+    /// vendor documents, a megabyte or more each.
+    pub compact: bool,
 }
 
 impl Job {
     /// The job of an API under `specs/`: its source, settings and output.
     pub fn of_api(api: &ApiSpec) -> Result<Job> {
         let source = api.source().with_context(|| format!("{} has no source.yaml or source.json to normalize", api.dir().display()))?;
-        Ok(Job { name: api.name().to_string(), source, settings: api.normalize_settings(), output: api.normalized() })
+        Ok(Job { name: api.name().to_string(), source, settings: api.normalize_settings(), output: api.normalized(), compact: false })
+    }
+
+    /// The job of an API's whole document (`whole/source.json`, the same
+    /// settings), when it has one.
+    pub fn whole_of_api(api: &ApiSpec) -> Option<Job> {
+        let source = api.whole_source();
+        source.is_file().then(|| Job {
+            name: format!("{} (whole)", api.name()),
+            source,
+            settings: api.normalize_settings(),
+            output: api.whole_normalized(),
+            compact: true,
+        })
     }
 }
 
@@ -56,7 +72,7 @@ pub fn run(job: &Job, root: &Path, check: bool, overlay: Option<&Overlay>) -> Re
     let mut doc = document::read(&job.source)?;
     let applied = overlay.map(|o| o.apply(&mut doc)).transpose()?;
     let report = normalize::normalize(&mut doc, &config).with_context(|| rel(&job.source))?;
-    let text = document::to_text(&doc);
+    let text = if job.compact { document::to_compact_text(&doc) } else { document::to_text(&doc) };
     println!("{} ({} → {}, {:.2?})", job.name, rel(&job.source), rel(&job.output), started.elapsed());
     if let Some(applied) = &applied {
         print!("{applied}");

@@ -24,6 +24,7 @@ mod nullable_components;
 pub mod open_enums;
 mod open_objects;
 pub(crate) mod operation_ids;
+mod paging;
 mod parameters;
 mod path_segments;
 mod property_names;
@@ -162,6 +163,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass { name: "secret_fields", why: "a credential in a model would show in its Debug output", run: secret_fields::run },
     Pass { name: "client_headers", why: "headers the client sets itself are not per-call parameters", run: client_headers::run },
+    Pass { name: "paging", why: "paged lists are streams of pages: the mark says how each one pages", run: paging::run },
     Pass { name: "operation_ids", why: "missing or clashing operationIds are rejected", run: operation_ids::run },
     Pass { name: "discriminators", why: "a discriminator is ignored: the first variant that fits wins", run: discriminators::run },
     Pass { name: "open_enums", why: "an enum value added by the server would fail the whole response", run: open_enums::run },

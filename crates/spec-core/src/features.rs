@@ -1,0 +1,162 @@
+//! One cargo feature per vendor tag: the feature names a whole document's
+//! tags give (`rebilly-customers`, `monite-receivables`), and the document
+//! build.rs generates when some of them are enabled: our own document (the
+//! operations and types the hand-written facade is built on) joined with the
+//! enabled tags' operations of the whole document and the components they
+//! reach.
+//!
+//! The names come from the tags alone, so they stay the same across
+//! refreshes unless the vendor renames a tag.
+
+use crate::refs::{component_pointer, reachable_components};
+use crate::walk::{operations, METHODS};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The feature of `tag` in `api`'s document: `{api}-{tag in kebab case}`
+/// (`"Accounting connections"` → `monite-accounting-connections`).
+pub fn feature_name(api: &str, tag: &str) -> String {
+    let words: Vec<String> =
+        tag.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect();
+    format!("{api}-{}", words.join("-"))
+}
+
+/// The variable cargo sets for an enabled feature (`CARGO_FEATURE_…`).
+pub fn feature_env(feature: &str) -> String {
+    format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"))
+}
+
+/// Each tag of `doc` with how many operations it has (an operation with two
+/// tags counts under both); operations without a tag count under `untagged`.
+pub fn tags(doc: &Value) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for op in operations(doc) {
+        let tags: Vec<&str> = op.op.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        if tags.is_empty() {
+            *out.entry(UNTAGGED.to_string()).or_default() += 1;
+        }
+        for t in tags {
+            *out.entry(t.to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// The tag name [`tags`] gives operations that have none.
+pub const UNTAGGED: &str = "untagged";
+
+fn tagged(op: &Map<String, Value>, enabled: &BTreeSet<String>) -> bool {
+    let tags: Vec<&str> = op.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    if tags.is_empty() {
+        return enabled.contains(UNTAGGED);
+    }
+    tags.iter().any(|t| enabled.contains(*t))
+}
+
+/// What [`join`] kept, for build.rs's report and the tests.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Joined {
+    /// Operations of the whole document added (ours not counted).
+    pub operations: usize,
+    /// Components of the whole document added.
+    pub components: usize,
+}
+
+/// `ours` (a normalized document) with the operations of `whole` (the same
+/// API's whole document, normalized) that carry one of the `enabled` tags,
+/// and every component of `whole` they reach. Ours win: an operation we
+/// have (same operation id, or same path and method) and a component of the
+/// same name are kept as we wrote them, so the facade's types do not change
+/// with the features.
+pub fn join(ours: &Value, whole: &Value, enabled: &BTreeSet<String>) -> (Value, Joined) {
+    let mut doc = ours.clone();
+    let our_ids: BTreeSet<String> = operations(ours).iter().filter_map(|o| o.id().map(String::from)).collect();
+    let our_places: BTreeSet<(String, String)> = operations(ours).iter().map(|o| (o.path.to_string(), o.method.to_string())).collect();
+    let mut added = Vec::new();
+    for op in operations(whole) {
+        let ours = op.id().is_some_and(|id| our_ids.contains(id)) || our_places.contains(&(op.path.to_string(), op.method.to_string()));
+        if !ours && tagged(op.op, enabled) {
+            added.push((op.path.to_string(), op.method.to_string(), op.pointer.clone()));
+        }
+    }
+    let mut roots = Vec::new();
+    let paths = doc.as_object_mut().expect("a document").entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    let paths = paths.as_object_mut().expect("paths is an object");
+    for (path, method, pointer) in &added {
+        let op = whole.pointer(pointer).expect("found above").clone();
+        roots.push(op.clone());
+        let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
+        if let Some(item) = item.as_object_mut() {
+            // The path item's own parameters, unless ours already has some.
+            if let Some(params) = whole.pointer(&format!("/paths/{}/parameters", crate::refs::escape(path))) {
+                item.entry("parameters").or_insert_with(|| params.clone());
+                roots.push(params.clone());
+            }
+            item.insert(method.clone(), op);
+        }
+    }
+    debug_assert!(added.iter().all(|(_, m, _)| METHODS.contains(&m.as_str())));
+    let wanted = reachable_components(whole, roots.iter());
+    let mut components_added = 0;
+    let components = doc.as_object_mut().expect("a document").entry("components").or_insert_with(|| Value::Object(Map::new()));
+    for (kind, name) in wanted {
+        let Some(value) = whole.pointer(&component_pointer(&kind, &name)) else { continue };
+        let Some(section) = components.as_object_mut().map(|c| c.entry(kind).or_insert_with(|| Value::Object(Map::new()))) else {
+            continue;
+        };
+        if let Some(section) = section.as_object_mut() {
+            if !section.contains_key(&name) {
+                section.insert(name, value.clone());
+                components_added += 1;
+            }
+        }
+    }
+    (doc, Joined { operations: added.len(), components: components_added })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn feature_names_are_the_api_and_the_tag_in_kebab_case() {
+        assert_eq!(feature_name("monite", "Accounting connections"), "monite-accounting-connections");
+        assert_eq!(feature_name("rebilly", "Customers"), "rebilly-customers");
+        assert_eq!(feature_name("rebilly", "3D Secure / KYC"), "rebilly-3d-secure-kyc");
+        assert_eq!(feature_env("monite-e-invoicing"), "CARGO_FEATURE_MONITE_E_INVOICING");
+    }
+
+    fn whole() -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "w", "version": "1"}, "paths": {
+            "/pets": {"get": {"operationId": "listPets", "tags": ["pets"], "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+            "/pets/{id}": {"parameters": [{"$ref": "#/components/parameters/Id"}], "get": {"operationId": "getPet", "tags": ["pets"], "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+            "/stores": {"get": {"operationId": "listStores", "tags": ["stores"], "responses": {"200": {"description": "d"}}}},
+            "/misc": {"get": {"operationId": "misc", "responses": {"200": {"description": "d"}}}}
+        }, "components": {
+            "parameters": {"Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+            "schemas": {"Pet": {"properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}, "Owner": {"type": "object"}, "Store": {"type": "object"}}
+        }})
+    }
+
+    #[test]
+    fn tags_are_counted_and_untagged_operations_have_their_own() {
+        let counts: Vec<(String, usize)> = tags(&whole()).into_iter().collect();
+        assert_eq!(counts, [("pets".to_string(), 2), ("stores".to_string(), 1), ("untagged".to_string(), 1)]);
+    }
+
+    #[test]
+    fn join_adds_the_enabled_tags_and_what_they_reach_and_ours_win() {
+        let ours = json!({"openapi": "3.0.3", "info": {"title": "ours", "version": "1"}, "paths": {
+            "/pets": {"get": {"operationId": "listPets", "description": "ours", "responses": {"200": {"description": "d"}}}}
+        }, "components": {"schemas": {"Owner": {"type": "string", "description": "ours"}}}});
+        let (doc, joined) = join(&ours, &whole(), &BTreeSet::from(["pets".to_string()]));
+        assert_eq!(joined, Joined { operations: 1, components: 2 }, "getPet, Pet and Id; Owner is ours");
+        assert_eq!(doc["paths"]["/pets"]["get"]["description"], "ours");
+        assert_eq!(doc["paths"]["/pets/{id}"]["parameters"][0]["$ref"], "#/components/parameters/Id");
+        assert_eq!(doc["components"]["schemas"]["Owner"]["description"], "ours");
+        assert!(doc["paths"].get("/stores").is_none() && doc["components"]["schemas"].get("Store").is_none());
+        let (doc, joined) = join(&ours, &whole(), &BTreeSet::from([UNTAGGED.to_string()]));
+        assert_eq!((joined.operations, doc["paths"]["/misc"]["get"]["operationId"].as_str()), (1, Some("misc")));
+    }
+}

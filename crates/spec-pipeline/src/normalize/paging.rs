@@ -1,0 +1,106 @@
+//! Paged lists, marked: an operation that pages gets `x-paging` (see
+//! [`PAGING`]) saying how, so that codegen can give its builder `.pages()`
+//! and `.items()` instead of a hand-written stream per operation.
+//!
+//! - offset: query parameters `limit` and `offset`, a JSON array answered;
+//!   `total` names the response header with the list's size when the
+//!   document declares one (Rebilly's `Pagination-Total`).
+//! - cursor: a query parameter `pagination_token`, answered with an object
+//!   whose `next_pagination_token` is the next page's token and whose `data`
+//!   array holds the items (Monite).
+//!
+//! Nothing is rewritten but the mark: no information is lost.
+
+use super::{Config, NormalizeError, Tally};
+use crate::refs::{body_schema, deref};
+use crate::walk::operations;
+use serde_json::{json, Value};
+use spec_core::extensions::PAGING;
+
+pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+    let mut marks = Vec::new();
+    for op in operations(doc) {
+        let names: Vec<&str> = op
+            .parameters(doc)
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        let Some((status, ok)) =
+            op.op.get("responses").and_then(Value::as_object).and_then(|r| r.iter().find(|(status, _)| status.starts_with('2')))
+        else {
+            continue;
+        };
+        let schema = body_schema(doc, ok).map(|s| deref(doc, s));
+        if names.contains(&"limit")
+            && names.contains(&"offset")
+            && schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
+        {
+            let total = deref(doc, ok)
+                .get("headers")
+                .and_then(Value::as_object)
+                .and_then(|h| h.keys().find(|k| k.eq_ignore_ascii_case("Pagination-Total")))
+                .cloned();
+            marks.push((
+                op.pointer.clone(),
+                json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": total, "status": status}),
+            ));
+        } else if names.contains(&"pagination_token") {
+            let properties = schema.and_then(|s| s.get("properties")).and_then(Value::as_object);
+            let pages = properties.is_some_and(|p| p.contains_key("next_pagination_token"))
+                && properties.and_then(|p| p.get("data")).map(|d| deref(doc, d)).and_then(|d| d.get("type")).and_then(Value::as_str)
+                    == Some("array");
+            if pages {
+                let mark = json!({"kind": "cursor", "token": "pagination_token", "next": "next_pagination_token", "items": "data", "status": status});
+                marks.push((op.pointer.clone(), mark));
+            }
+        }
+    }
+    for (pointer, mark) in marks {
+        if let Some(Value::Object(op)) = doc.pointer_mut(&pointer) {
+            if op.get(PAGING) != Some(&mark) {
+                op.insert(PAGING.into(), mark);
+                t.rewrite();
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "/customers": {"get": {"operationId": "list", "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "d", "headers": {"Pagination-Total": {"schema": {"type": "integer"}}},
+                    "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/C"}}}}}}}},
+            "/counterparts": {"get": {"operationId": "cursor", "parameters": [{"$ref": "#/components/parameters/Token"}],
+                "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}},
+            "/one": {"get": {"operationId": "one", "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "d"}}}}
+        }, "components": {
+            "parameters": {"Token": {"name": "pagination_token", "in": "query", "schema": {"type": "string"}}},
+            "schemas": {"C": {"type": "object"}, "Page": {"type": "object", "properties": {
+                "data": {"type": "array", "items": {"$ref": "#/components/schemas/C"}}, "next_pagination_token": {"type": "string"}}}}
+        }})
+    }
+
+    #[test]
+    fn offset_and_cursor_lists_are_marked_and_nothing_else() {
+        let mut d = doc();
+        let mut t = Tally::default();
+        run(&mut d, &Config::default(), &mut t).unwrap();
+        assert_eq!((t.rewrites, t.lossy), (2, 0));
+        assert_eq!(
+            d["paths"]["/customers"]["get"][PAGING],
+            json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": "Pagination-Total", "status": "200"})
+        );
+        assert_eq!(d["paths"]["/counterparts"]["get"][PAGING]["kind"], "cursor");
+        assert!(d["paths"]["/one"]["get"].get(PAGING).is_none());
+        let mut again = Tally::default();
+        run(&mut d, &Config::default(), &mut again).unwrap();
+        assert_eq!(again.rewrites, 0, "idempotent");
+    }
+}
