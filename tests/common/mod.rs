@@ -1,9 +1,12 @@
 //! Helpers shared by the test files: assertions on what the client really
 //! sent to a wiremock server on loopback, fixtures, and (in submodules) the
-//! Monite record fixture and the open-file limit.
+//! Monite record fixture, the open-file limit and the hostile_* files'
+//! clients and raw servers.
 #![allow(dead_code)] // each test file uses its own subset
 
 pub mod fd_limit;
+#[cfg(all(feature = "rebilly", feature = "layer", feature = "monite"))]
+pub mod hostile;
 #[cfg(feature = "monite")]
 pub mod monite;
 pub mod vendor_in_trouble;

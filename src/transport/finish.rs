@@ -1,0 +1,92 @@
+//! The body of a response read (bounded) and put back, an error body
+//! scrubbed and kept for the [`Error`](crate::Error); and the `post` hook,
+//! which hands every failure on.
+
+use super::{Answer, ClientContext};
+use crate::body::{read_bounded, Read};
+use crate::error::{request_id, Failure, StashedBody, ERROR_BODY_LIMIT};
+use bytes::Bytes;
+use reqwest::Response;
+
+impl ClientContext {
+    /// Reads the body (bounded) and records the outcome. An error response
+    /// keeps its body, scrubbed, for the [`Error`](crate::Error).
+    pub(super) async fn finish(
+        &self,
+        mut response: Response,
+        repeat_safe: bool,
+        answer: Answer,
+        span: &tracing::Span,
+    ) -> Result<Response, Failure> {
+        let status = response.status();
+        span.record("status", status.as_u16());
+        // Four header lookups and a copy, for a span nobody records.
+        if !span.is_disabled() {
+            if let Some(id) = request_id(response.headers()) {
+                span.record("request_id", crate::error::printable(id, 100).as_str());
+            }
+        }
+        if status.is_success() {
+            let limit = self.max_response_bytes;
+            // The server did what was asked; only its answer is lost.
+            let done = |mut failure: Failure| {
+                failure.may_have_acted = true;
+                failure
+            };
+            if response.content_length().is_some_and(|length| length > limit as u64) {
+                return Err(done(Failure::too_large(limit)));
+            }
+            return match read_bounded(&mut response, limit).await {
+                Ok(Read { bytes, cut: false }) => Ok(rebuild(response, bytes, None)),
+                Ok(Read { cut: true, .. }) => Err(done(Failure::too_large(limit))),
+                Err(e) => Err(done(Failure::transport(e, "the response body could not be read"))),
+            };
+        }
+        let (bytes, cut, read_error) = match read_bounded(&mut response, ERROR_BODY_LIMIT).await {
+            Ok(Read { bytes, cut }) => (bytes, cut, None),
+            Err(e) => (Bytes::new(), false, Some(Failure::transport(e, "the error response body could not be read"))),
+        };
+        let bytes = Bytes::from(crate::redact::scrub(&bytes, cut));
+        let stash = StashedBody {
+            bytes: bytes.clone(),
+            read_error: read_error.map(|f| f.retryable_if(repeat_safe)),
+            retry_after: answer.retry_after,
+            retryable: answer.retryable,
+            budget_spent: answer.budget_spent,
+            may_have_acted: answer.may_have_acted,
+        };
+        Ok(rebuild(response, bytes, Some(stash)))
+    }
+
+    /// The `post` hook: every failure goes to the caller through
+    /// [`Error::from`](crate::Error), which decodes the vendor's error body
+    /// itself (it knows the request's method, and the body is scrubbed).
+    pub(crate) fn failure(&self, result: &reqwest::Result<Response>) -> Option<Response> {
+        let response = result.as_ref().ok()?;
+        if let Some(failure) = response.extensions().get::<Failure>() {
+            return Some(failure.clone().into_response());
+        }
+        let stash = response.extensions().get::<StashedBody>()?;
+        let mut copy = http::Response::new(stash.bytes.clone());
+        *copy.status_mut() = response.status();
+        *copy.version_mut() = response.version();
+        *copy.headers_mut() = response.headers().clone();
+        copy.extensions_mut().insert(stash.clone());
+        Some(Response::from(copy))
+    }
+}
+
+/// The response with its body replaced by what was read.
+fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBody>) -> Response {
+    use reqwest::ResponseBuilderExt;
+    // Converting through http::Response keeps the extensions but not the
+    // URL: reqwest would parse a placeholder URL for it, on every call.
+    // The URL goes in through the builder, reqwest's only way to set it.
+    let (carrier, ()) = http::Response::builder().url(response.url().clone()).body(()).unwrap_or_default().into_parts();
+    let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    parts.extensions.extend(carrier.extensions);
+    if let Some(stash) = stash {
+        parts.extensions.insert(stash);
+    }
+    Response::from(http::Response::from_parts(parts, bytes.into()))
+}

@@ -1,0 +1,42 @@
+//! The `pre` hook: the guards, then this context's headers and credentials.
+
+use super::ClientContext;
+use reqwest::header::{HeaderName, AUTHORIZATION};
+use reqwest::{Request, Response};
+
+/// Header names used on every request, parsed once.
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+impl ClientContext {
+    /// The `pre` hook: checks the path, sets this context's headers and
+    /// credentials. An error is a response made up to carry the failure to
+    /// the caller's [`Error`](crate::Error).
+    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Response> {
+        if let Some(failure) = self.path_changed(request.url(), operation_id, base_url).or_else(|| self.header_missing(operation_id)) {
+            return Err(failure.into_response());
+        }
+        let headers = request.headers_mut();
+        // progenitor adds `api-version: <info.version>` to every request; none
+        // of these APIs reads it (Monite's version travels in its own header).
+        headers.remove(&API_VERSION);
+        for (name, value) in self.headers.iter() {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in self.call.headers.iter().filter(|(name, _)| !self.own_headers.contains(name)) {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(timeout) = self.call.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        let headers = request.headers_mut();
+        if let Some(cache) = &self.token {
+            match cache.header().await {
+                Ok(value) => {
+                    headers.insert(AUTHORIZATION, value);
+                }
+                Err(failure) => return Err(failure.unsent().into_response()),
+            }
+        }
+        Ok(())
+    }
+}
