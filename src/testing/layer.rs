@@ -45,20 +45,11 @@ pub const CLIENT_SECRET: &str = "stand-in-client-secret";
 /// The token endpoint's path.
 pub const TOKEN_PATH: &str = "/oauth2/token";
 
-/// A Layer stand-in on 127.0.0.1 (see [`crate::testing`]); the common
-/// controls are [`Server`]'s, through `Deref`.
-#[derive(Debug)]
-pub struct StandIn {
-    core: Server,
-    client: api::Client,
-}
-
-impl std::ops::Deref for StandIn {
-    type Target = Server;
-    fn deref(&self) -> &Server {
-        &self.core
-    }
-}
+/// A Layer stand-in (see [`crate::testing`]): a loopback server and a client
+/// for it, with the starters of the operations generated for it. Its
+/// clients have client credentials (tokens from the stand-in's token
+/// endpoint).
+pub type StandIn = super::StandIn<api::Client>;
 
 impl StandIn {
     /// Starts a stand-in; [`crate::testing::layer()`] calls this.
@@ -77,20 +68,7 @@ impl StandIn {
             validation_status: 400,
             error_body,
         };
-        let core = Server::start(rules).await;
-        let client = Self::client_with(&core, &super::settings());
-        StandIn { core, client }
-    }
-
-    /// A client for the stand-in with client credentials (its tokens come
-    /// from the stand-in's token endpoint), with [`crate::testing::settings`].
-    pub fn client(&self) -> api::Client {
-        self.client.clone()
-    }
-
-    /// A client for the stand-in with other settings.
-    pub fn client_with_settings(&self, settings: &crate::Settings) -> api::Client {
-        Self::client_with(&self.core, settings)
+        StandIn::started(rules, Self::client_with).await
     }
 
     /// The client credentials the stand-in accepts, its token URL and a

@@ -43,6 +43,7 @@
 
 mod sample;
 mod server;
+mod stand_in;
 mod strict;
 
 #[cfg(feature = "layer")]
@@ -57,6 +58,7 @@ pub mod rebilly;
 
 pub use sample::{sample, samples, Sample};
 pub use server::{Expectation, Location, Mounted, Operation, Received, Server};
+pub use stand_in::StandIn;
 pub use strict::Api;
 pub(crate) use strict::OpSpec;
 

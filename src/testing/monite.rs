@@ -40,20 +40,11 @@ pub const CLIENT_SECRET: &str = "stand-in-client-secret";
 /// The entity the stand-in's client acts for (`x-monite-entity-id`).
 pub const ENTITY: &str = "9d2b4c8f-2087-4738-ba91-7359683c49a4";
 
-/// A Monite stand-in on 127.0.0.1 (see [`crate::testing`]); the common
-/// controls are [`Server`]'s, through `Deref`.
-#[derive(Debug)]
-pub struct StandIn {
-    core: Server,
-    client: api::Client,
-}
-
-impl std::ops::Deref for StandIn {
-    type Target = Server;
-    fn deref(&self) -> &Server {
-        &self.core
-    }
-}
+/// A Monite stand-in (see [`crate::testing`]): a loopback server and a client
+/// for it, with the starters of the operations generated for it. Its
+/// clients have partner client credentials (tokens from the stand-in's
+/// `/auth/token`) and act for [`ENTITY`].
+pub type StandIn = super::StandIn<api::Client>;
 
 impl StandIn {
     /// Starts a stand-in; [`crate::testing::monite()`] calls this.
@@ -72,16 +63,7 @@ impl StandIn {
             validation_status: 422,
             error_body,
         };
-        let core = Server::start(rules).await;
-        let client = Self::client_with(&core, &super::settings());
-        StandIn { core, client }
-    }
-
-    /// A client for the stand-in with partner client credentials (its
-    /// tokens come from the stand-in's `/auth/token`), acting for
-    /// [`ENTITY`], with [`crate::testing::settings`].
-    pub fn client(&self) -> api::Client {
-        self.client.clone()
+        StandIn::started(rules, Self::client_with).await
     }
 
     /// The partner-level client (no entity): [`client`](Self::client)
@@ -89,11 +71,6 @@ impl StandIn {
     pub fn partner_client(&self) -> api::Client {
         api::Client::with_settings(Environment::Custom(self.core.base_url()), Self::auth(), &super::settings())
             .expect("the stand-in's URL and credentials are valid")
-    }
-
-    /// A client for the stand-in with other settings, acting for [`ENTITY`].
-    pub fn client_with_settings(&self, settings: &crate::Settings) -> api::Client {
-        Self::client_with(&self.core, settings)
     }
 
     /// The client credentials the stand-in accepts.

@@ -40,20 +40,9 @@ pub const API_KEY: &str = "sk_stand_in_secret";
 /// The organization in the stand-in's base path.
 pub const ORGANIZATION: &str = "stand-in-org";
 
-/// A Rebilly stand-in on 127.0.0.1 (see [`crate::testing`]); the common
-/// controls are [`Server`]'s, through `Deref`.
-#[derive(Debug)]
-pub struct StandIn {
-    core: Server,
-    client: api::Client,
-}
-
-impl std::ops::Deref for StandIn {
-    type Target = Server;
-    fn deref(&self) -> &Server {
-        &self.core
-    }
-}
+/// A Rebilly stand-in (see [`crate::testing`]): a loopback server and a client
+/// for it, with the starters of the operations generated for it.
+pub type StandIn = super::StandIn<api::Client>;
 
 impl StandIn {
     /// Starts a stand-in; [`crate::testing::rebilly()`] calls this.
@@ -66,19 +55,7 @@ impl StandIn {
             validation_status: 422,
             error_body,
         };
-        let core = Server::start(rules).await;
-        let client = Self::client_with(&core, &super::settings());
-        StandIn { core, client }
-    }
-
-    /// A client for the stand-in, with [`crate::testing::settings`].
-    pub fn client(&self) -> api::Client {
-        self.client.clone()
-    }
-
-    /// A client for the stand-in with other settings.
-    pub fn client_with_settings(&self, settings: &crate::Settings) -> api::Client {
-        Self::client_with(&self.core, settings)
+        StandIn::started(rules, Self::client_with).await
     }
 
     fn client_with(core: &Server, settings: &crate::Settings) -> api::Client {
