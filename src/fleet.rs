@@ -188,11 +188,12 @@ impl Fleet {
     }
 
     /// Whether a call may be sent now, at `now`, having waited `waited`
-    /// already: zero when it may (its turn is taken), else how long to wait
-    /// before asking again. A wait is never reserved: what the vendor says
-    /// meanwhile (a 429, a new window) applies to waiting calls too. A call
-    /// that has waited `max_wait` goes.
-    pub(crate) fn turn(&self, now: Instant, waited: Duration) -> Duration {
+    /// already: `Ok` with the call's number (for [`observe`](Self::observe))
+    /// when it may, its turn taken and the request counted; else how long to
+    /// wait before asking again. A wait is never reserved: what the vendor
+    /// says meanwhile (a 429, a new window) applies to waiting calls too. A
+    /// call that has waited `max_wait` goes.
+    pub(crate) fn turn(&self, now: Instant, waited: Duration, retry: bool) -> Result<u64, Duration> {
         let mut pace = self.pace();
         let mut start = now;
         if let Some(hold) = pace.hold_until {
@@ -218,7 +219,7 @@ impl Fleet {
         }
         let patience = self.max_wait.saturating_sub(waited);
         if start > now && !patience.is_zero() {
-            return start.saturating_duration_since(now).min(patience);
+            return Err(start.saturating_duration_since(now).min(patience));
         }
         // This call goes now.
         if let Some(window) = &mut pace.window {
@@ -238,31 +239,24 @@ impl Fleet {
             pace.recent_gap = (pace.recent_gap * 3 + since) / 4;
         }
         pace.last_start = Some(now);
-        Duration::ZERO
-    }
-
-    /// A call waited `wait` in all for its turn (counted once per attempt).
-    pub(crate) fn waited(&self, wait: Duration) {
-        self.paced.fetch_add(1, Ordering::Relaxed);
-        let micros = u64::try_from(wait.as_micros()).unwrap_or(u64::MAX);
-        self.pacing_wait_micros.fetch_add(micros, Ordering::Relaxed);
-    }
-
-    /// A call is being sent now (after its turn): its number, for
-    /// [`observe`](Self::observe).
-    pub(crate) fn sending(&self, retry: bool) -> u64 {
+        pace.sent += 1;
+        let number = pace.sent - 1;
+        drop(pace);
         self.requests.fetch_add(1, Ordering::Relaxed);
         if retry {
             self.retries.fetch_add(1, Ordering::Relaxed);
         }
-        let mut pace = self.pace();
-        pace.sent += 1;
-        pace.sent - 1
+        if !waited.is_zero() {
+            self.paced.fetch_add(1, Ordering::Relaxed);
+            let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
+            self.pacing_wait_micros.fetch_add(micros, Ordering::Relaxed);
+        }
+        Ok(number)
     }
 
     /// Learns from a response: the rate-limit headers, a 429 and its hint,
     /// a success that refills the budget and speeds an adaptive pace up.
-    /// `call` is the number [`sending`](Self::sending) gave the call.
+    /// `call` is the number [`turn`](Self::turn) gave the call.
     pub(crate) fn observe(&self, call: u64, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
@@ -424,12 +418,10 @@ mod tests {
     fn go(fleet: &Fleet, now: Instant) -> Duration {
         let mut waited = Duration::ZERO;
         loop {
-            let wait = fleet.turn(now + waited, waited);
-            if wait.is_zero() {
-                fleet.sending(false);
-                return waited;
+            match fleet.turn(now + waited, waited, false) {
+                Ok(_) => return waited,
+                Err(wait) => waited += wait,
             }
-            waited += wait;
         }
     }
 
@@ -453,7 +445,7 @@ mod tests {
     fn an_answer_does_not_count_the_calls_sent_after_it() {
         let fleet = fleet(Pacing::default(), None);
         let now = Instant::now();
-        let calls: Vec<u64> = (0..4).map(|_| fleet.sending(false)).collect();
+        let calls: Vec<u64> = (0..4).map(|_| fleet.turn(now, Duration::ZERO, false).unwrap()).collect();
         // The first call's answer says 5 left; three more were sent since.
         fleet.observe(calls[0], 200, &headers("5", "1"), None, now);
         assert_eq!(fleet.pace().window.as_ref().map(|w| w.left), Some(2));

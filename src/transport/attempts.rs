@@ -62,24 +62,23 @@ impl ClientContext {
             // The client's pace (the vendor's rate limits, a 429's hold) before
             // every attempt; the wait shows on the span and in the stats.
             let mut turn_wait = Duration::ZERO;
-            loop {
-                let wait = self.fleet.turn(Instant::now(), turn_wait);
-                if wait.is_zero() {
-                    break;
+            let sent = loop {
+                match self.fleet.turn(Instant::now(), turn_wait, attempt > 1) {
+                    Ok(number) => break number,
+                    Err(wait) => {
+                        tokio::time::sleep(wait).await;
+                        turn_wait = turn_wait.saturating_add(wait);
+                    }
                 }
-                tokio::time::sleep(wait).await;
-                turn_wait = turn_wait.saturating_add(wait);
-            }
+            };
             if !turn_wait.is_zero() {
                 tracing::debug!(attempt, wait_ms = millis(turn_wait), "waited for the client's pace");
-                self.fleet.waited(turn_wait);
                 paced = paced.saturating_add(turn_wait);
                 span.record("paced_ms", millis(paced));
             }
             // Only a token can be refreshed after a 401.
             let used_authorization = if self.token.is_some() { sending.headers().get(AUTHORIZATION).cloned() } else { None };
             let mut budget_spent = false;
-            let sent = self.fleet.sending(attempt > 1);
             let failure = match self.http.execute(sending).await {
                 Err(e) => Failure::transport(e, "the request failed"),
                 Ok(response) => {
