@@ -269,6 +269,9 @@ impl Fleet {
             }
         }
         let reading = if self.pacing.rate_limit_headers { window(headers, SystemTime::now(), now) } else { None };
+        if reading.is_none() && !self.pacing.adaptive {
+            return;
+        }
         let mut pace = self.pace();
         if let Some((remaining, reset_at)) = reading {
             // The calls sent after this one are not in the server's count
