@@ -56,7 +56,7 @@
 //!         .body(body)
 //!         .send()
 //!         .await;
-//!     match put.map_err(Error::from) {
+//!     match put {
 //!         Ok(_) => Ok(()),
 //!         Err(e) if e.kind() == ErrorKind::Validation => {
 //!             for field in e.field_errors() {

@@ -95,14 +95,7 @@ macro_rules! each_rebilly_operation {
         let c = rebilly($prefer);
         {
             let $name = "GetExternalIdentifierCollection";
-            let $call = c
-                .get_external_identifier_collection()
-                .limit(10)
-                .offset(0)
-                .send()
-                .await
-                .map(|v| (v.status(), v.headers().clone()))
-                .map_err(Error::from);
+            let $call = c.get_external_identifier_collection().limit(10).offset(0).send().await.map(|v| (v.status(), v.headers().clone()));
             $body
         }
         {
@@ -114,8 +107,7 @@ macro_rules! each_rebilly_operation {
                 .service(S::QuickbooksOnline)
                 .send()
                 .await
-                .map(|v| (v.status(), v.headers().clone()))
-                .map_err(Error::from);
+                .map(|v| (v.status(), v.headers().clone()));
             $body
         }
         {
@@ -127,8 +119,7 @@ macro_rules! each_rebilly_operation {
                 .service(S::QuickbooksOnline)
                 .send()
                 .await
-                .map(|v| (v.status(), v.headers().clone()))
-                .map_err(Error::from);
+                .map(|v| (v.status(), v.headers().clone()));
             $body
         }
         {
@@ -142,8 +133,7 @@ macro_rules! each_rebilly_operation {
                 .body(body)
                 .send()
                 .await
-                .map(|v| (v.status(), v.headers().clone()))
-                .map_err(Error::from);
+                .map(|v| (v.status(), v.headers().clone()));
             $body
         }
         {
@@ -155,8 +145,7 @@ macro_rules! each_rebilly_operation {
                 .service(S::QuickbooksOnline)
                 .send()
                 .await
-                .map(|v| (v.status(), v.headers().clone()))
-                .map_err(Error::from);
+                .map(|v| (v.status(), v.headers().clone()));
             $body
         }
     }};
@@ -181,8 +170,7 @@ async fn rebilly_against_its_own_document() {
             .resource_id("cus_1")
             .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     assert!(!one.external_identifier.is_empty());
     for (operation, statuses) in [
@@ -210,56 +198,37 @@ async fn monite_against_its_own_document() {
     for prefer in [None, Some("dynamic=true")] {
         for _ in 0..if prefer.is_some() { DYNAMIC_ROUNDS } else { 1 } {
             let c = monite(prefer);
-            ok("get_accounting_connections", c.get_accounting_connections().send().await.map_err(Error::from));
-            ok("post_accounting_connections", c.post_accounting_connections().send().await.map_err(Error::from));
-            ok("get_accounting_connections_id", c.get_accounting_connections_id().connection_id(id).send().await.map_err(Error::from));
-            ok(
-                "post_accounting_connections_id_disconnect",
-                c.post_accounting_connections_id_disconnect().connection_id(id).send().await.map_err(Error::from),
-            );
-            ok(
-                "post_accounting_connections_id_sync",
-                c.post_accounting_connections_id_sync().connection_id(id).send().await.map_err(Error::from),
-            );
+            ok("get_accounting_connections", c.get_accounting_connections().send().await);
+            ok("post_accounting_connections", c.post_accounting_connections().send().await);
+            ok("get_accounting_connections_id", c.get_accounting_connections_id().connection_id(id).send().await);
+            ok("post_accounting_connections_id_disconnect", c.post_accounting_connections_id_disconnect().connection_id(id).send().await);
+            ok("post_accounting_connections_id_sync", c.post_accounting_connections_id_sync().connection_id(id).send().await);
             let page = ok(
                 "get_accounting_synced_records",
                 c.get_accounting_synced_records()
                     .object_type(monite::types::ObjectMatchTypes::Receivable)
                     .limit(std::num::NonZeroU64::new(10).unwrap())
                     .send()
-                    .await
-                    .map_err(Error::from),
+                    .await,
             );
             let _ = page.data.len();
-            ok(
-                "get_accounting_synced_records_id",
-                c.get_accounting_synced_records_id().synced_record_id(id).send().await.map_err(Error::from),
-            );
-            ok(
-                "post_accounting_synced_records_id_push",
-                c.post_accounting_synced_records_id_push().synced_record_id(id).send().await.map_err(Error::from),
-            );
+            ok("get_accounting_synced_records_id", c.get_accounting_synced_records_id().synced_record_id(id).send().await);
+            ok("post_accounting_synced_records_id_push", c.post_accounting_synced_records_id_push().synced_record_id(id).send().await);
             let token = monite::types::ObtainTokenPayload::builder()
                 .client_id(id)
                 .client_secret("secret")
                 .grant_type(monite::types::GrantType::ClientCredentials);
-            ok("post_auth_token", c.post_auth_token().body(token).send().await.map_err(Error::from));
+            ok("post_auth_token", c.post_auth_token().body(token).send().await);
             let subscription = monite::types::CreateWebhookSubscriptionRequest::builder()
                 .object_type(monite::types::WebhookObjectType::AccountingConnection)
                 .url("https://books.example.com/webhooks/monite");
-            ok("post_webhook_subscriptions", c.post_webhook_subscriptions().body(subscription).send().await.map_err(Error::from));
-            ok("get_webhook_subscriptions", c.get_webhook_subscriptions().send().await.map_err(Error::from));
-            ok(
-                "get_webhook_subscriptions_id",
-                c.get_webhook_subscriptions_id().webhook_subscription_id(id).send().await.map_err(Error::from),
-            );
-            ok(
-                "delete_webhook_subscriptions_id",
-                c.delete_webhook_subscriptions_id().webhook_subscription_id(id).send().await.map_err(Error::from),
-            );
+            ok("post_webhook_subscriptions", c.post_webhook_subscriptions().body(subscription).send().await);
+            ok("get_webhook_subscriptions", c.get_webhook_subscriptions().send().await);
+            ok("get_webhook_subscriptions_id", c.get_webhook_subscriptions_id().webhook_subscription_id(id).send().await);
+            ok("delete_webhook_subscriptions_id", c.delete_webhook_subscriptions_id().webhook_subscription_id(id).send().await);
             ok(
                 "post_webhook_subscriptions_id_regenerate_secret",
-                c.post_webhook_subscriptions_id_regenerate_secret().webhook_subscription_id(id).send().await.map_err(Error::from),
+                c.post_webhook_subscriptions_id_regenerate_secret().webhook_subscription_id(id).send().await,
             );
         }
     }
@@ -267,22 +236,14 @@ async fn monite_against_its_own_document() {
     for status in [405u16, 422, 500] {
         let prefer = format!("code={status}");
         let c = monite(Some(&prefer));
-        expect_error("get_accounting_connections", status, c.get_accounting_connections().send().await.map_err(Error::from));
-        expect_error(
-            "get_accounting_synced_records_id",
-            status,
-            c.get_accounting_synced_records_id().synced_record_id(id).send().await.map_err(Error::from),
-        );
+        expect_error("get_accounting_connections", status, c.get_accounting_connections().send().await);
+        expect_error("get_accounting_synced_records_id", status, c.get_accounting_synced_records_id().synced_record_id(id).send().await);
         expect_error(
             "post_accounting_synced_records_id_push",
             status,
-            c.post_accounting_synced_records_id_push().synced_record_id(id).send().await.map_err(Error::from),
+            c.post_accounting_synced_records_id_push().synced_record_id(id).send().await,
         );
-        expect_error(
-            "post_accounting_connections_id_sync",
-            status,
-            c.post_accounting_connections_id_sync().connection_id(id).send().await.map_err(Error::from),
-        );
+        expect_error("post_accounting_connections_id_sync", status, c.post_accounting_connections_id_sync().connection_id(id).send().await);
     }
 }
 
@@ -300,24 +261,12 @@ async fn layer_against_our_document() {
                     .business_id(business)
                     .body(layer::types::QuickbooksSyncFromParams { quickbooks_realm_ids: vec!["1".into()] })
                     .send()
-                    .await
-                    .map_err(Error::from),
+                    .await,
             );
-            ok("connection-status", c.business_quickbooks_connection_status_get().business_id(business).send().await.map_err(Error::from));
-            ok("authorize", c.business_quickbooks_authorize_post().business_id(business).send().await.map_err(Error::from));
-            ok(
-                "accounts",
-                c.business_quickbooks_ledger_accounts_get().business_id(business).is_nested(true).send().await.map_err(Error::from),
-            );
-            ok(
-                "account",
-                c.business_quickbooks_ledger_accounts_get_by_account_id()
-                    .business_id(business)
-                    .account_id(account)
-                    .send()
-                    .await
-                    .map_err(Error::from),
-            );
+            ok("connection-status", c.business_quickbooks_connection_status_get().business_id(business).send().await);
+            ok("authorize", c.business_quickbooks_authorize_post().business_id(business).send().await);
+            ok("accounts", c.business_quickbooks_ledger_accounts_get().business_id(business).is_nested(true).send().await);
+            ok("account", c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(business).account_id(account).send().await);
             let target = layer::types::LedgerAccountIdentifier::StableName(layer::types::StableName {
                 stable_name: "CURRENT_ASSETS".into(),
                 type_: layer::types::StableNameType::StableName,
@@ -329,43 +278,32 @@ async fn layer_against_our_document() {
                     .account_id(account)
                     .body(layer::types::UpdateQuickbooksLocalLedgerAccountMappingRequest { local_ledger_account_identifier: Some(target) })
                     .send()
-                    .await
-                    .map_err(Error::from),
+                    .await,
             );
-            ok("config-get", c.configure_quickbooks_get().send().await.map_err(Error::from));
+            ok("config-get", c.configure_quickbooks_get().send().await);
             layer_accounting(&c, business, account).await;
             ok(
                 "config-put",
                 c.configure_quickbooks_put()
                     .body(layer::types::QuickbooksConfigurationInput::builder().client_id(Some("x".to_string())))
                     .send()
-                    .await
-                    .map_err(Error::from),
+                    .await,
             );
         }
     }
     for status in [404u16, 429] {
         let prefer = format!("code={status}");
         let c = layer(Some(&prefer));
-        expect_error("sync-from", status, c.business_quickbooks_sync_from_post().business_id(business).send().await.map_err(Error::from));
-        expect_error(
-            "connection-status",
-            status,
-            c.business_quickbooks_connection_status_get().business_id(business).send().await.map_err(Error::from),
-        );
-        expect_error("config-get", status, c.configure_quickbooks_get().send().await.map_err(Error::from));
-        expect_error("invoices", status, c.business_invoices_get().business_id(business).send().await.map_err(Error::from));
-        expect_error("business", status, c.business_get().business_id(business).send().await.map_err(Error::from));
+        expect_error("sync-from", status, c.business_quickbooks_sync_from_post().business_id(business).send().await);
+        expect_error("connection-status", status, c.business_quickbooks_connection_status_get().business_id(business).send().await);
+        expect_error("config-get", status, c.configure_quickbooks_get().send().await);
+        expect_error("invoices", status, c.business_invoices_get().business_id(business).send().await);
+        expect_error("business", status, c.business_get().business_id(business).send().await);
     }
     expect_error(
         "config-put",
         400,
-        layer(Some("code=400"))
-            .configure_quickbooks_put()
-            .body(layer::types::QuickbooksConfigurationInput::builder())
-            .send()
-            .await
-            .map_err(Error::from),
+        layer(Some("code=400")).configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await,
     );
 }
 
@@ -376,59 +314,38 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
     use layer::types;
     let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
     let day = "2026-11-30T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap();
-    ok("business", c.business_get().business_id(business).send().await.map_err(Error::from));
+    ok("business", c.business_get().business_id(business).send().await);
     ok(
         "create-business",
-        c.businesses_post()
-            .body(types::NewBusiness::builder().us_state("OR").entity_type(types::EntityType::Llc))
-            .send()
-            .await
-            .map_err(Error::from),
+        c.businesses_post().body(types::NewBusiness::builder().us_state("OR").entity_type(types::EntityType::Llc)).send().await,
     );
-    ok("customers", c.business_customers_get().business_id(business).include_archived(true).send().await.map_err(Error::from));
-    ok("customer", c.business_customers_get_by_customer_id().business_id(business).customer_id(id).send().await.map_err(Error::from));
-    ok("vendors", c.business_vendors_get().business_id(business).send().await.map_err(Error::from));
-    ok(
-        "vendor",
-        c.business_vendors_get_by_vendor_id()
-            .business_id(business)
-            .vendor_id(id.parse::<uuid::Uuid>().unwrap())
-            .send()
-            .await
-            .map_err(Error::from),
-    );
-    ok("invoices", c.business_invoices_get().business_id(business).limit(10).send().await.map_err(Error::from));
-    ok("invoice", c.business_invoices_get_by_invoice_id().business_id(business).invoice_id(id).send().await.map_err(Error::from));
-    ok("invoice-payments", c.business_invoices_payments_get().business_id(business).send().await.map_err(Error::from));
-    ok("bills", c.business_bills_get().business_id(business).send().await.map_err(Error::from));
-    ok("bill", c.business_bills_get_by_bill_id().business_id(business).bill_id(id).send().await.map_err(Error::from));
-    ok("bill-payments", c.business_bills_bill_payments_get().business_id(business).send().await.map_err(Error::from));
-    ok("ledger-accounts", c.business_ledger_accounts_get().business_id(business).send().await.map_err(Error::from));
-    ok("journal-entries", c.business_ledger_entries_get().business_id(business).send().await.map_err(Error::from));
-    ok("journal-entry", c.business_ledger_entries_get_by_entry_id().business_id(business).entry_id(id).send().await.map_err(Error::from));
-    ok("bank-transactions", c.business_bank_transactions_get().business_id(business).send().await.map_err(Error::from));
+    ok("customers", c.business_customers_get().business_id(business).include_archived(true).send().await);
+    ok("customer", c.business_customers_get_by_customer_id().business_id(business).customer_id(id).send().await);
+    ok("vendors", c.business_vendors_get().business_id(business).send().await);
+    ok("vendor", c.business_vendors_get_by_vendor_id().business_id(business).vendor_id(id.parse::<uuid::Uuid>().unwrap()).send().await);
+    ok("invoices", c.business_invoices_get().business_id(business).limit(10).send().await);
+    ok("invoice", c.business_invoices_get_by_invoice_id().business_id(business).invoice_id(id).send().await);
+    ok("invoice-payments", c.business_invoices_payments_get().business_id(business).send().await);
+    ok("bills", c.business_bills_get().business_id(business).send().await);
+    ok("bill", c.business_bills_get_by_bill_id().business_id(business).bill_id(id).send().await);
+    ok("bill-payments", c.business_bills_bill_payments_get().business_id(business).send().await);
+    ok("ledger-accounts", c.business_ledger_accounts_get().business_id(business).send().await);
+    ok("journal-entries", c.business_ledger_entries_get().business_id(business).send().await);
+    ok("journal-entry", c.business_ledger_entries_get_by_entry_id().business_id(business).entry_id(id).send().await);
+    ok("bank-transactions", c.business_bank_transactions_get().business_id(business).send().await);
     ok(
         "bank-transaction",
-        c.business_bank_transactions_get_by_bank_transaction_id()
-            .business_id(business)
-            .bank_transaction_id(id)
-            .send()
-            .await
-            .map_err(Error::from),
+        c.business_bank_transactions_get_by_bank_transaction_id().business_id(business).bank_transaction_id(id).send().await,
     );
-    ok(
-        "profit-and-loss",
-        c.business_reports_profit_and_loss_get().business_id(business).start_date(day).end_date(day).send().await.map_err(Error::from),
-    );
-    ok("balance-sheet", c.business_reports_balance_sheet_get().business_id(business).effective_date(day).send().await.map_err(Error::from));
+    ok("profit-and-loss", c.business_reports_profit_and_loss_get().business_id(business).start_date(day).end_date(day).send().await);
+    ok("balance-sheet", c.business_reports_balance_sheet_get().business_id(business).effective_date(day).send().await);
     ok(
         "create-customer",
         c.business_customers_post()
             .business_id(business)
             .body(types::NewCustomer::builder().external_id(Some("c-1".to_string())))
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     let line = types::NewInvoiceLineItem::builder().product(Some("x".to_string())).unit_price(Some(100)).quantity(Some(1.0));
     ok(
@@ -437,8 +354,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
             .business_id(business)
             .body(types::NewInvoice::builder().external_id("i-1").sent_at(day).line_items(vec![line.try_into().unwrap()]))
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     let to = types::NewInvoicePaymentAllocation::builder().invoice_external_id(Some("i-1".to_string())).amount(100);
     ok(
@@ -454,8 +370,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
                     .invoice_payments(vec![to.try_into().unwrap()]),
             )
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     let line = types::NewBillLineItem::builder().product_name(Some("x".to_string())).unit_price(Some(100));
     ok(
@@ -464,8 +379,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
             .business_id(business)
             .body(types::NewBill::builder().received_at(day).line_items(vec![line.try_into().unwrap()]))
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     let meals = types::LedgerAccountIdentifier::StableName(types::StableName {
         stable_name: "MEALS".into(),
@@ -478,8 +392,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
             .transaction_id(id)
             .body(types::BankTransactionCategorization { category: meals, type_: types::BankTransactionCategorizationType::Category })
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     ok(
         "custom-journal-entry",
@@ -487,8 +400,7 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
             .business_id(business)
             .body(types::NewCustomJournalEntry::builder().memo(Some("m".to_string())).created_by(Some("t".to_string())).entry_at(Some(day)))
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
     let to = types::NewBillPaymentAllocation::builder().bill_external_id(Some("b-1".to_string())).amount(100);
     let clearing = types::LedgerAccountIdentifier::AccountId(types::AccountId {
@@ -508,7 +420,6 @@ async fn layer_accounting(c: &layer::Client, business: &str, account: &str) {
                     .bill_payment_allocations(vec![to.try_into().unwrap()]),
             )
             .send()
-            .await
-            .map_err(Error::from),
+            .await,
     );
 }

@@ -185,8 +185,7 @@ async fn a_429_storm_with_retry_after() {
         .resource_id("cus_1")
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .send()
-        .await
-        .map_err(Error::from);
+        .await;
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::ZERO));
@@ -567,8 +566,7 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
         .body(rebilly::types::ExternalIdentifier::builder().external_identifier(""))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Rebilly), ErrorKind::Validation));
     assert_eq!(err.request_id(), Some("req-123"));
     assert_eq!(err.field_errors()[0].field, "externalIdentifier");
@@ -608,14 +606,14 @@ async fn vendor_errors_map_to_kinds_with_their_messages_and_fields() {
         .await;
     let client = layer::Client::with_environment(layer::Environment::Custom(server.uri()), Auth::bearer("t")).unwrap();
     let err: Error =
-        client.configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await.unwrap_err().into();
+        client.configure_quickbooks_put().body(layer::types::QuickbooksConfigurationInput::builder()).send().await.unwrap_err();
     assert_eq!((err.vendor(), err.kind()), (Some(Vendor::Layer), ErrorKind::Conflict));
     assert_eq!(err.message(), Some("already connected"));
     let Some(body) = err.body::<layer::types::ApiErrorEnvelope>() else { panic!("{err:?}") };
     assert_eq!(body.errors[0].error_enum, Some(layer::types::ApiEnumErrorType::QuickbooksConnectionAlreadyExists));
 
     // Bad input from the caller.
-    let err: Error = client.business_quickbooks_authorize_post().send().await.unwrap_err().into();
+    let err: Error = client.business_quickbooks_authorize_post().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(err.to_string().contains("business_id"), "{err}");
 }

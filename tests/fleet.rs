@@ -53,11 +53,11 @@ async fn an_outage_spends_the_budget_then_fails_at_once() {
     let budget = RetryBudget { capacity: 10, retry_cost: 5, timeout_cost: 10, success_refill: 1 };
     let client = client(&vendor, &settings(Some(budget), Pacing::default()));
     let first = client.get_external_identifier_collection().send().await.unwrap_err();
-    let first = accounting_sync::Error::from(first);
+    let first = first;
     assert!(!first.retry_budget_spent(), "{first}");
     assert_eq!(vendor.answered().requests, 3, "three attempts");
     for _ in 0..9 {
-        let e = accounting_sync::Error::from(client.get_external_identifier_collection().send().await.unwrap_err());
+        let e = client.get_external_identifier_collection().send().await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Server);
         assert!(e.retry_budget_spent() && e.is_retryable(), "{e:?}");
         assert!(e.to_string().contains("retry budget is spent"), "{e}");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use accounting_sync::layer::{self, types, Environment, GeneratedError};
+use accounting_sync::layer::{self, types, Environment};
 use accounting_sync::Auth;
 use common::*;
 use serde_json::{json, Value};
@@ -378,8 +378,9 @@ async fn missing_required_parameters_are_a_clear_error() {
     let server = MockServer::start().await;
     let c = client(&server);
     let result = c.business_quickbooks_ledger_accounts_get_by_account_id().business_id(BUSINESS).send().await;
-    let Err(GeneratedError::InvalidRequest(message)) = result else { panic!("{result:?}") };
-    assert!(message.contains("account_id"), "{message}");
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), accounting_sync::ErrorKind::InvalidRequest);
+    assert!(err.message().unwrap().contains("account_id"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -396,8 +397,8 @@ fn environments() {
 
 /// The typed Layer error body of a failed call, and its status, through the
 /// crate's own error (which decodes every error body itself).
-fn error_body<T: std::fmt::Debug>(result: Result<T, GeneratedError<types::ApiErrorEnvelope>>) -> (u16, types::ApiErrorEnvelope) {
-    let err = accounting_sync::Error::from(result.expect_err("an error response"));
+fn error_body<T: std::fmt::Debug>(result: Result<T, accounting_sync::Error>) -> (u16, types::ApiErrorEnvelope) {
+    let err = result.expect_err("an error response");
     let Some(body) = err.body::<types::ApiErrorEnvelope>() else { panic!("{err:?}") };
     (err.status().expect("a response").as_u16(), body.clone())
 }
@@ -519,7 +520,7 @@ fn page_meta(cursor: &str, has_more: bool) -> Value {
 
 /// One accounting operation called with the parameters its test sets; the
 /// whole decoded answer re-encoded, so a member that did not decode shows.
-async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, GeneratedError<types::ApiErrorEnvelope>> {
+async fn call_accounting(c: &layer::Client, op: &str) -> Result<Value, accounting_sync::Error> {
     Ok(match op {
         "business" => reencoded(&*c.business_get().business_id(BUSINESS).send().await?),
         "customers" => reencoded(

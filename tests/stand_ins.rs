@@ -5,7 +5,7 @@
 
 use accounting_sync::rebilly::types::{ExternalIdentifier, ExternalIdentifierResource as Resource, ExternalIdentifierService as Service};
 use accounting_sync::testing::{self, sample, samples};
-use accounting_sync::{layer, monite, Error, ErrorKind};
+use accounting_sync::{layer, monite, ErrorKind};
 use futures::TryStreamExt;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
@@ -35,7 +35,7 @@ async fn rebilly_a_post_that_got_a_503_is_sent_once() {
         .service(Service::QuickbooksOnline)
         .send()
         .await;
-    let error = Error::from(sent.unwrap_err());
+    let error = sent.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(post.calls(), 1);
     assert_eq!(post.received()[0].param::<Service>("service"), Some(Service::QuickbooksOnline));
@@ -68,7 +68,7 @@ async fn strict_mode_fails_a_request_the_real_api_would_refuse() {
     let api = testing::rebilly().await;
     api.get_external_identifier_collection().respond(vec![]);
     let sent = api.client().get_external_identifier_collection().limit(5000).send().await;
-    let error = Error::from(sent.unwrap_err());
+    let error = sent.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Validation);
     let failures = api.take_failures();
     assert_eq!(failures.len(), 1, "{failures:?}");
@@ -144,7 +144,7 @@ async fn layer_a_typed_vendor_error_reaches_the_caller() {
         .body(layer::types::QuickbooksSyncFromParams { quickbooks_realm_ids: vec![] })
         .send()
         .await;
-    let error = Error::from(sent.unwrap_err());
+    let error = sent.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);
     assert!(error.to_string().contains("no such business"), "{error}");
 }
@@ -175,7 +175,7 @@ async fn monite_pages_by_cursor_behind_a_token_and_the_entity_header() {
 async fn monite_a_call_without_the_entity_is_refused_before_it_is_sent() {
     let api = testing::monite().await;
     api.get_accounting_connections().list_of(vec![]);
-    let error = Error::from(api.partner_client().get_accounting_connections().send().await.unwrap_err());
+    let error = api.partner_client().get_accounting_connections().send().await.unwrap_err();
     assert!(error.to_string().contains("x-monite-entity-id"), "{error}");
     assert!(api.requests().is_empty());
     // With the entity, the same call is answered.
@@ -190,7 +190,7 @@ async fn strict_mode_names_the_body_field_and_its_format() {
     config.redirect_url = Some("/quickbooks/callback".into()); // relative: not a URI
     api.configure_quickbooks_put().respond(sample());
     let sent = api.client().configure_quickbooks_put().body(config).send().await;
-    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Validation);
+    assert_eq!(sent.unwrap_err().kind(), ErrorKind::Validation);
     let failures = api.take_failures();
     assert_eq!(failures.len(), 1, "{failures:?}");
     for part in ["configure_quickbooks_put", "body at /redirect_url", "\"/quickbooks/callback\" is not a \"uri\"", "rule: format"] {
@@ -217,7 +217,7 @@ async fn a_slow_answer_runs_into_the_clients_timeout() {
     let push = api.post_accounting_synced_records_id_push().delay(Duration::from_millis(500)).respond(record.clone());
     let settings = accounting_sync::Settings { request_timeout: Duration::from_millis(100), ..testing::settings() };
     let sent = api.client_with_settings(&settings).post_accounting_synced_records_id_push().synced_record_id(record.id).send().await;
-    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Timeout);
+    assert_eq!(sent.unwrap_err().kind(), ErrorKind::Timeout);
     assert_eq!(push.calls(), 1);
 }
 
@@ -273,7 +273,7 @@ async fn another_entitys_data_is_forbidden() {
     let api = testing::monite().await;
     let other = api.client().for_entity(uuid::Uuid::from_u128(7));
     let sent = other.get_accounting_connections().send().await;
-    assert_eq!(Error::from(sent.unwrap_err()).kind(), ErrorKind::Forbidden);
+    assert_eq!(sent.unwrap_err().kind(), ErrorKind::Forbidden);
     assert_eq!(api.requests()[0].header("x-monite-entity-id"), Some("00000000-0000-0000-0000-000000000007"));
 }
 

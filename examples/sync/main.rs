@@ -22,7 +22,6 @@
 
 mod stand_in;
 
-use accounting_sync::Error as ApiError;
 use accounting_sync::{layer, monite, rebilly, Auth};
 use std::error::Error;
 use std::process::ExitCode;
@@ -91,7 +90,7 @@ async fn run() -> Result<()> {
         .service(rebilly::types::ExternalIdentifierService::QuickbooksOnline)
         .send()
         .await
-        .map_err(|e| format!("PostExternalIdentifier: {}", ApiError::from(e)))?;
+        .map_err(|e| format!("PostExternalIdentifier: {}", e))?;
     let remaining = scheduled.headers().get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()).unwrap_or("?");
     println!(
         "Rebilly PostExternalIdentifier: HTTP {}, sync with QuickBooks Online scheduled for {resource_id} (rate limit left: {remaining})\n",
@@ -116,7 +115,7 @@ async fn run() -> Result<()> {
         .body(layer::types::QuickbooksSyncFromParams { quickbooks_realm_ids: realms })
         .send()
         .await
-        .map_err(|e| format!("business.quickbooks.sync-from.post: {}", ApiError::from(e)))?;
+        .map_err(|e| format!("business.quickbooks.sync-from.post: {}", e))?;
     println!("Layer business.quickbooks.sync-from.post: HTTP {}\n{:#?}\n", started.status(), started.data);
 
     // 3. Monite
@@ -137,7 +136,7 @@ async fn run() -> Result<()> {
         .synced_record_id(record_id)
         .send()
         .await
-        .map_err(|e| format!("post_accounting_synced_records_id_push: {}", ApiError::from(e)))?;
+        .map_err(|e| format!("post_accounting_synced_records_id_push: {}", e))?;
     println!("Monite post_accounting_synced_records_id_push: HTTP {}\n{:#?}", record.status(), *record);
     // The stand-ins check their calls when dropped (a panic names what is off).
     drop((rebilly_stand_in, layer_stand_in, monite_stand_in));

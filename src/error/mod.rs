@@ -1,8 +1,8 @@
 //! One error type for the three APIs.
 //!
-//! Every generated operation returns `progenitor_client::Error<E>`, where `E`
-//! is the API's error body. [`Error`] is built from it (`?` converts) and says
-//! the same things the same way whatever the vendor: a stable [`ErrorKind`],
+//! Every generated operation's `send` returns [`Error`], built once from
+//! progenitor's `Error<E>` (`E` the API's error body) by the `From` below, and
+//! it says the same things the same way whatever the vendor: a stable [`ErrorKind`],
 //! the HTTP status, the vendor's message and field errors, how long to wait
 //! before retrying, the request id, and the body, typed when it parsed and raw
 //! (bounded) when it did not.

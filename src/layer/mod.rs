@@ -28,7 +28,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("layer", ApiErrorEnvelope);
+crate::transport::generated_api!("layer");
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, OAuthForm};

@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("monite", ErrorBody);
+crate::transport::generated_api!("monite");
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenGrant};
@@ -156,48 +156,6 @@ impl Client {
     /// The entity this client acts for, if set.
     pub fn entity_id(&self) -> Option<uuid::Uuid> {
         self.inner.header(ENTITY_HEADER)?.to_str().ok()?.parse().ok()
-    }
-}
-
-impl<'a> builder::GetAccountingSyncedRecords<'a> {
-    /// Every page of the list, as a lazy stream: each page's
-    /// `next_pagination_token` is sent for the next one (the builder's
-    /// filters and `limit` apply throughout). Ends after the page without a
-    /// next token, or at the first error; a server that sends back the token
-    /// it was given ends it with an error instead of looping.
-    pub fn pages(self) -> impl futures::Stream<Item = Result<crate::Page<types::SyncRecordResource>, crate::Error>> + 'a {
-        crate::paging::pages(None::<String>, move |token| {
-            let request = match &token {
-                Some(token) => self.clone().pagination_token(token.clone()),
-                None => self.clone(),
-            };
-            async move {
-                let list = request.send().await?.into_inner();
-                if list.next_pagination_token.is_some() && list.next_pagination_token == token {
-                    let message = "the server answered a pagination token with the same token: stopped instead of asking again";
-                    return Err(crate::Error::new(crate::ErrorKind::Unexpected, Vendor::Monite).with_message(message));
-                }
-                Ok((crate::Page { items: list.data, total: None }, list.next_pagination_token.map(Some)))
-            }
-        })
-    }
-
-    /// Every item of every page (see [`pages`](Self::pages)), one by one.
-    ///
-    /// ```no_run
-    /// # async fn run(client: accounting_sync::monite::Client) -> Result<(), accounting_sync::Error> {
-    /// use accounting_sync::monite::types;
-    /// use futures::TryStreamExt;
-    ///
-    /// let records = client.get_accounting_synced_records().object_type(types::ObjectMatchTypes::Receivable).items();
-    /// let mut records = std::pin::pin!(records);
-    /// while let Some(record) = records.try_next().await? {
-    ///     println!("{} {:?}", record.id, record.sync_status);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn items(self) -> impl futures::Stream<Item = Result<types::SyncRecordResource, crate::Error>> + 'a {
-        crate::paging::items(self.pages())
     }
 }
 

@@ -27,7 +27,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("rebilly", ErrorBody);
+crate::transport::generated_api!("rebilly");
 
 use crate::auth::Auth;
 use crate::error::{FieldError, VendorError};
@@ -123,61 +123,5 @@ impl Client {
         let url = settings::base_url(base_url)?;
         let (context, http) = ClientContext::new(Vendor::Rebilly, credential(auth)?, settings, &url, &TABLES)?;
         Ok(Client::new_with_client(&url, http, context))
-    }
-}
-
-/// Pagination headers, parsed once.
-static PAGINATION_TOTAL: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("pagination-total");
-static PAGINATION_LIMIT: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("pagination-limit");
-
-fn header_u64(headers: &reqwest::header::HeaderMap, name: &reqwest::header::HeaderName) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
-}
-
-impl<'a> builder::GetExternalIdentifierCollection<'a> {
-    /// Every page of the list, as a lazy stream: offsets 0, n, 2n… (any
-    /// `offset` set on the builder is replaced), each page with the list's
-    /// `Pagination-Total`. The filter, sort and limit set on the builder
-    /// apply to every page. Ends after a short or empty page, at the total,
-    /// or at the first error.
-    ///
-    /// ```no_run
-    /// # async fn run(client: accounting_sync::rebilly::Client) -> Result<(), accounting_sync::Error> {
-    /// use futures::TryStreamExt;
-    ///
-    /// let mut pages = std::pin::pin!(client.get_external_identifier_collection().limit(100).pages());
-    /// while let Some(page) = pages.try_next().await? {
-    ///     println!("{} of {:?}", page.items.len(), page.total);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn pages(self) -> impl futures::Stream<Item = Result<crate::Page<types::ExternalIdentifier>, crate::Error>> + 'a {
-        crate::paging::pages(0u64, move |offset| {
-            let request = self.clone().offset(offset);
-            async move {
-                let response = request.send().await?;
-                let total = header_u64(response.headers(), &PAGINATION_TOTAL);
-                let limit = header_u64(response.headers(), &PAGINATION_LIMIT);
-                let items = response.into_inner();
-                let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                let next = offset.checked_add(count);
-                let more =
-                    count > 0 && limit.is_none_or(|limit| count >= limit) && next.is_some_and(|n| total.is_none_or(|total| n < total));
-                Ok((crate::Page { items, total }, next.filter(|_| more)))
-            }
-        })
-    }
-
-    /// Every item of every page (see [`pages`](Self::pages)), one by one.
-    ///
-    /// ```no_run
-    /// # async fn run(client: accounting_sync::rebilly::Client) -> Result<(), accounting_sync::Error> {
-    /// use futures::TryStreamExt;
-    ///
-    /// let links: Vec<_> = client.get_external_identifier_collection().filter("service:quickbooks-online").items().try_collect().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn items(self) -> impl futures::Stream<Item = Result<types::ExternalIdentifier, crate::Error>> + 'a {
-        crate::paging::items(self.pages())
     }
 }

@@ -16,7 +16,7 @@
 //! // A 503 on a POST: sent once, not repeated (a POST is not retried after a 5xx).
 //! let post = api.post_external_identifier().resource_id("cus_1").fail_status(503);
 //! let sent = api.client().post_external_identifier().resource(Resource::Customers).resource_id("cus_1").service(Service::QuickbooksOnline).send().await;
-//! assert_eq!(sent.map_err(accounting_sync::Error::from).unwrap_err().status().map(|s| s.as_u16()), Some(503));
+//! assert_eq!(sent.unwrap_err().status().map(|s| s.as_u16()), Some(503));
 //! assert_eq!(post.calls(), 1);
 //! # }
 //! ```

@@ -69,7 +69,7 @@ pub(crate) use client_hooks;
 /// module joining both, this crate's `Error` named over progenitor's, the
 /// operations table, and the hooks.
 macro_rules! generated_api {
-    ($api:literal, $error_body:ident) => {
+    ($api:literal) => {
         // irrefutable_let_patterns: typify's `FromStr` of some untagged
         // enums of the whole documents (a string variant's parse cannot fail).
         #[allow(missing_docs, clippy::all, unused_imports, irrefutable_let_patterns)]
@@ -97,12 +97,9 @@ macro_rules! generated_api {
             pub use super::enums::*;
             pub use super::generated::types::*;
         }
-        // This crate's `Error`, into which `?` converts every call's error:
-        // code that glob-imports the API module gets it.
+        // This crate's `Error`, which every builder's `send` returns (codegen's
+        // send.rs): code that glob-imports the API module gets it.
         pub use crate::Error;
-        /// The error type the generated methods return, before `?` turns it into
-        /// [`Error`].
-        pub type GeneratedError<E = types::$error_body> = progenitor_client::Error<E>;
 
         include!(concat!(env!("OUT_DIR"), "/", $api, "_operations.rs"));
 

@@ -215,6 +215,11 @@ impl ClientContext {
         Ok(self)
     }
 
+    /// The API this context's requests go to.
+    pub(crate) fn vendor(&self) -> Vendor {
+        self.vendor
+    }
+
     /// What the calls of this client and of all its copies have done so far.
     pub fn stats(&self) -> ClientStats {
         self.fleet.stats()

@@ -21,12 +21,12 @@ pub fn monite_client(base: &str, auth: Auth, settings: &Settings) -> monite::Cli
 
 /// `GET /accounting/synced_records/{RECORD}`.
 pub async fn get_record(client: &monite::Client) -> Result<monite::ResponseValue<monite::types::SyncRecordResource>, Error> {
-    Ok(client.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?)
+    client.get_accounting_synced_records_id().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await
 }
 
 /// `POST /accounting/synced_records/{RECORD}/push`.
 pub async fn push_record(client: &monite::Client) -> Result<monite::ResponseValue<monite::types::SyncRecordResource>, Error> {
-    Ok(client.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await?)
+    client.post_accounting_synced_records_id_push().synced_record_id(RECORD.parse::<uuid::Uuid>().unwrap()).send().await
 }
 
 /// The synced record, as the server sends it.

@@ -4,9 +4,12 @@
 //! it, and the table of operations the transport reads. The tooling under
 //! `crates/verify` generates standalone clients with [`generate_with`].
 
+mod builders;
 mod docs;
 pub mod open_enums;
+mod paging;
 pub mod rate_limits;
+mod send;
 pub mod testing;
 mod wire_names;
 
@@ -136,10 +139,15 @@ pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
     generate_client(doc, origin, "crate::enums").map(|(client, _)| client)
 }
 
-/// `code` with every builder setter documented from `doc` (see `docs.rs`).
+/// `code` with the facade's part of every request builder: each setter
+/// documented from `doc` (`docs.rs`), `pages()` and `items()` on every list
+/// `doc` marks as paged (`paging.rs`), and a `send` that returns the crate's
+/// `Error` (`send.rs`).
 fn document(code: &str, doc: &serde_json::Value) -> Result<String, String> {
     let mut file = syn::parse_file(code).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     docs::document_setters(&mut file, doc);
+    paging::add(&mut file, doc)?;
+    send::add(&mut file)?;
     Ok(prettyplease::unparse(&file))
 }
 

@@ -15,6 +15,7 @@
 //! (reqwest's), where httpmock would add a second mock server and its
 //! dependencies, and wiremock would become a normal dependency.
 
+use crate::builders::{is_byte_stream, Builder};
 use quote::{format_ident, quote, ToTokens};
 use spec_core::naming::method_name;
 use spec_core::walk;
@@ -42,15 +43,6 @@ const RESERVED: &[&str] = &[
     "pages_of",
     "list_of",
 ];
-
-/// One builder of the generated client: its setters' target types and what
-/// `send` returns.
-#[derive(Default)]
-struct Builder {
-    setters: BTreeMap<String, syn::Type>,
-    response: Option<syn::Type>,
-    error: Option<syn::Type>,
-}
 
 /// The code of `crate::testing::<api>`'s generated part, for the normalized
 /// document at `spec_path` whose client (as build.rs generated it) is
@@ -233,80 +225,16 @@ fn declared_types(file: &syn::File) -> Vec<String> {
     names
 }
 
-/// The request builders of the generated `builder` module.
+/// Each builder's setters, and the JSON types its `send` answers and fails
+/// with: `None` for a `()` error or a byte stream, which have no JSON to type.
 fn builders(file: &syn::File) -> BTreeMap<String, Builder> {
-    let mut out: BTreeMap<String, Builder> = BTreeMap::new();
-    for item in &file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "builder" {
-            continue;
-        }
-        for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
-            let syn::Item::Impl(block) = item else { continue };
-            if block.trait_.is_some() {
-                continue;
-            }
-            let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
-            let Some(last) = self_ty.path.segments.last() else { continue };
-            let builder = out.entry(last.ident.to_string()).or_default();
-            for member in &block.items {
-                let syn::ImplItem::Fn(f) = member else { continue };
-                if f.sig.ident == "send" {
-                    (builder.response, builder.error) = send_types(&f.sig.output);
-                } else if let Some(target) = try_into_target(&f.sig) {
-                    builder.setters.insert(f.sig.ident.to_string(), target);
-                }
-            }
-        }
+    let mut out = crate::builders::read(file);
+    for builder in out.values_mut() {
+        builder.response = builder.response.take().filter(|t| !is_byte_stream(t));
+        builder.error =
+            builder.error.take().filter(|t| !is_byte_stream(t) && !matches!(t, syn::Type::Tuple(tuple) if tuple.elems.is_empty()));
     }
     out
-}
-
-/// `T` of a setter `fn x<V>(self, value: V) where V: TryInto<T>`.
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
-    for predicate in &sig.generics.where_clause.as_ref()?.predicates {
-        let syn::WherePredicate::Type(p) = predicate else { continue };
-        for bound in &p.bounds {
-            let syn::TypeParamBound::Trait(t) = bound else { continue };
-            let last = t.path.segments.last()?;
-            if last.ident == "TryInto" {
-                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(ty)) = args.args.first() {
-                        return Some(ty.clone());
-                    }
-                }
-            }
-        }
-    }
-    None
-}
-
-/// `(R, E)` of `-> Result<ResponseValue<R>, Error<E>>`; `None` for a `()`
-/// error or a byte stream, which have no JSON to type.
-fn send_types(output: &syn::ReturnType) -> (Option<syn::Type>, Option<syn::Type>) {
-    let syn::ReturnType::Type(_, ty) = output else { return (None, None) };
-    let first_arg = |ty: &syn::Type| -> Option<syn::Type> {
-        let syn::Type::Path(p) = ty else { return None };
-        let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-    };
-    let syn::Type::Path(result) = &**ty else { return (None, None) };
-    let Some(syn::PathArguments::AngleBracketed(args)) = result.path.segments.last().map(|s| &s.arguments) else { return (None, None) };
-    let types: Vec<&syn::Type> = args
-        .args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    let keep = |t: Option<syn::Type>| t.filter(|t| !t.to_token_stream().to_string().contains("ByteStream"));
-    let response = types.first().and_then(|t| first_arg(t));
-    let error = types.get(1).and_then(|t| first_arg(t)).filter(|t| !matches!(t, syn::Type::Tuple(tuple) if tuple.elems.is_empty()));
-    (keep(response), keep(error))
 }
 
 #[cfg(test)]

@@ -45,7 +45,8 @@ pub const RUST_TYPE: &str = "x-rust-type";
 pub const RATE_LIMIT: &str = "x-rate-limit";
 
 /// On an operation: how it pages (`{"kind": "offset", "limit", "offset",
-/// "total": header or null}` or `{"kind": "cursor", "token", "next",
-/// "items"}`, with the success `status`). Written by the normalizer's paging
-/// pass; codegen's paging streams are to read it.
+/// "total": header or null, "limit_header": header or null}` or `{"kind":
+/// "cursor", "token", "next", "items"}`, with the success `status`). Written
+/// by the normalizer's paging pass; codegen gives the operation's builder
+/// `pages()` and `items()` from it.
 pub const PAGING: &str = "x-paging";

@@ -3,8 +3,10 @@
 //! and `.items()` instead of a hand-written stream per operation.
 //!
 //! - offset: query parameters `limit` and `offset`, a JSON array answered;
-//!   `total` names the response header with the list's size when the
-//!   document declares one (Rebilly's `Pagination-Total`).
+//!   `total` names the response header with the list's size and
+//!   `limit_header` the one with the page size the server applied, when the
+//!   document declares them (Rebilly's `Pagination-Total` and
+//!   `Pagination-Limit`).
 //! - cursor: a query parameter `pagination_token`, answered with an object
 //!   whose `next_pagination_token` is the next page's token and whose `data`
 //!   array holds the items (Monite).
@@ -35,14 +37,12 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
             && names.contains(&"offset")
             && schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
         {
-            let total = deref(doc, ok)
-                .get("headers")
-                .and_then(Value::as_object)
-                .and_then(|h| h.keys().find(|k| k.eq_ignore_ascii_case("Pagination-Total")))
-                .cloned();
+            let headers = deref(doc, ok).get("headers").and_then(Value::as_object);
+            let header = |name: &str| headers.and_then(|h| h.keys().find(|k| k.eq_ignore_ascii_case(name))).cloned();
+            let (total, limit_header) = (header("Pagination-Total"), header("Pagination-Limit"));
             marks.push((
                 op.pointer.clone(),
-                json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": total, "status": status}),
+                json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": total, "limit_header": limit_header, "status": status}),
             ));
         } else if names.contains(&"pagination_token") {
             let properties = schema.and_then(|s| s.get("properties")).and_then(Value::as_object);
@@ -95,7 +95,7 @@ mod tests {
         assert_eq!((t.rewrites, t.lossy), (2, 0));
         assert_eq!(
             d["paths"]["/customers"]["get"][PAGING],
-            json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": "Pagination-Total", "status": "200"})
+            json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": "Pagination-Total", "limit_header": null, "status": "200"})
         );
         assert_eq!(d["paths"]["/counterparts"]["get"][PAGING]["kind"], "cursor");
         assert!(d["paths"]["/one"]["get"].get(PAGING).is_none());
