@@ -419,6 +419,53 @@ mod tests {
         }
     }
 
+    /// Every operation of every committed document, ours and the whole
+    /// ones the tag features draw from, gets the facade's `send`, and every
+    /// list the normalizer marks gets `pages()` and `items()`: none is left
+    /// without them, whatever its shape.
+    #[test]
+    fn every_builder_sends_through_the_facade_and_every_marked_list_pages() {
+        let mut documents = Vec::new();
+        for api in specs().apis().unwrap() {
+            documents.push((api.name().to_string(), std::fs::read_to_string(api.normalized()).unwrap()));
+            if api.whole_normalized().is_file() {
+                documents.push((format!("{} whole", api.name()), std::fs::read_to_string(api.whole_normalized()).unwrap()));
+            }
+        }
+        let mut paged_whole = 0;
+        for (name, text) in documents {
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let operations = walk::operations(&doc).len();
+            let marked = walk::operations(&doc).iter().filter(|op| op.op.contains_key(spec_core::extensions::PAGING)).count();
+            let code = generate_text(&text, &name).unwrap();
+            assert_eq!(code.matches("async fn send_unmapped(").count(), operations, "{name}");
+            assert_eq!(code.matches("pub async fn send(").count(), operations, "{name}");
+            let flat: String = code.split_whitespace().collect::<String>().replace(",>", ">");
+            let sends_with_our_error = flat.matches(",crate::Error>{self.send_unmapped().await.map_err(crate::Error::from)").count();
+            assert_eq!(sends_with_our_error, operations, "{name}: send returns the crate's Error");
+            assert_eq!(code.matches("pub fn pages(").count(), marked, "{name}");
+            assert_eq!(code.matches("pub fn items(").count(), marked, "{name}");
+            if name.ends_with("whole") {
+                paged_whole += marked;
+            }
+        }
+        // Rebilly's offset lists and Monite's cursor lists.
+        assert!(paged_whole > 100, "{paged_whole}");
+    }
+
+    /// A mark on an operation whose answer is not a list is an error naming
+    /// it, not a list left without paging.
+    #[test]
+    fn a_marked_operation_that_does_not_answer_a_list_is_an_error() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "/things": {"get": {"operationId": "list_things", "x-paging": {"kind": "offset", "limit": "limit", "offset": "offset"},
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}}}}}
+        }});
+        let err = generate_text(&doc.to_string(), "t").unwrap_err();
+        assert!(err.contains("operation list_things is marked paged (x-paging) but its answer is"), "{err}");
+    }
+
     #[test]
     fn a_document_that_is_not_openapi_30_is_an_error() {
         let err = generate_text("{\"openapi\": \"3.1.0\"}", "x.json").unwrap_err();
