@@ -129,6 +129,7 @@ pub use paging::Page;
 pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
+pub use transport::RawRequest;
 pub use vendor::Vendor;
 
 /// With the `rustls` feature, reqwest's rustls comes without a crypto

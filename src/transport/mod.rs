@@ -25,8 +25,10 @@ mod finish;
 mod guards;
 mod hooks;
 mod prepare;
+mod raw;
 
 pub(crate) use hooks::{client_hooks, generated_api};
+pub use raw::RawRequest;
 
 use crate::auth::{TokenCache, TokenRequest};
 use crate::fleet::{ClientStats, Fleet, RateLimit};
