@@ -86,6 +86,9 @@
 //! fetched by one caller at a time. The calls of one client share a retry
 //! budget ([`RetryBudget`]) and a pace set by the vendor's rate limits
 //! ([`Pacing`]); `client.stats()` counts what they did ([`ClientStats`]).
+//! An endpoint no document lists is called with `client.raw(method, path)`
+//! ([`RawRequest`]), through the same credentials, retries, limits and
+//! [`Error`] as the generated calls.
 //! Secrets are kept in `secrecy` types and
 //! never printed. Each `with_settings` constructor takes [`Settings`]:
 //! timeouts and the [`RetryPolicy`]. Each request is a `tracing` span
