@@ -129,6 +129,9 @@ pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
 pub use paging::Page;
+/// The HTTP method of a raw call ([`RawRequest`]): reqwest's (and `http`'s)
+/// `Method`, so that no reqwest dependency is needed to name it.
+pub use reqwest::Method;
 pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};

@@ -5,9 +5,8 @@
 
 mod common;
 
-use accounting_sync::{layer, monite, rebilly, Auth, ClientCredentials, Error, ErrorKind, RetryPolicy, Settings};
+use accounting_sync::{layer, monite, rebilly, Auth, ClientCredentials, Error, ErrorKind, Method, RetryPolicy, Settings};
 use common::{header, only_request};
-use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -232,6 +231,22 @@ async fn an_absolute_url_or_another_origin_is_refused_and_gets_no_credentials() 
     }
     assert!(elsewhere.received_requests().await.unwrap().is_empty(), "a request went to another host");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let _logs = logs();
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()))
+        .mount(&server)
+        .await;
+    let err = rebilly_at(&server, &settings()).raw(Method::GET, "/things").send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Redirect, "{err:?}");
+    assert!(err.message().unwrap_or_default().contains("/steal"), "{err}");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the redirect was followed");
 }
 
 #[tokio::test]

@@ -51,7 +51,7 @@ use std::marker::PhantomData;
 /// use accounting_sync::monite::types::SyncRecordResource;
 /// use accounting_sync::testing::{self, sample};
 /// use accounting_sync::{Error, ErrorKind};
-/// use reqwest::Method;
+/// use accounting_sync::Method;
 ///
 /// let api = testing::monite().await;
 /// let record: SyncRecordResource = sample();
