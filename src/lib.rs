@@ -86,6 +86,9 @@
 //! fetched by one caller at a time. The calls of one client share a retry
 //! budget ([`RetryBudget`]) and a pace set by the vendor's rate limits
 //! ([`Pacing`]); `client.stats()` counts what they did ([`ClientStats`]).
+//! An endpoint no document lists is called with `client.raw(method, path)`
+//! ([`RawRequest`]), through the same credentials, retries, limits and
+//! [`Error`] as the generated calls.
 //! Secrets are kept in `secrecy` types and
 //! never printed. Each `with_settings` constructor takes [`Settings`]:
 //! timeouts and the [`RetryPolicy`]. Each request is a `tracing` span
@@ -126,9 +129,13 @@ pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
 pub use paging::Page;
+/// The HTTP method of a raw call ([`RawRequest`]): reqwest's (and `http`'s)
+/// `Method`, so that no reqwest dependency is needed to name it.
+pub use reqwest::Method;
 pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
+pub use transport::RawRequest;
 pub use vendor::Vendor;
 
 /// With the `rustls` feature, reqwest's rustls comes without a crypto

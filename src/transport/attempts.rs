@@ -15,10 +15,17 @@ impl ClientContext {
     /// response that the `post` hook turns into an error.
     pub(crate) async fn execute(&self, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
         let path = self.operation(operation_id).map_or("", |op| op.path);
+        Ok(self.execute_as(request, operation_id, path, false).await)
+    }
+
+    /// [`execute`](Self::execute) for a request labelled `operation` on the
+    /// span, whose path template is `path`; `safe_to_retry` makes it safe
+    /// to repeat whatever its method (as the call's options can).
+    pub(super) async fn execute_as(&self, request: Request, operation: &str, path: &str, safe_to_retry: bool) -> Response {
         let span = tracing::info_span!(
             "accounting_sync.request",
             vendor = self.vendor.name(),
-            operation = operation_id,
+            operation,
             method = %request.method(),
             path,
             status = tracing::field::Empty,
@@ -29,13 +36,13 @@ impl ClientContext {
         // Without a subscriber that wants the span, entering and leaving it
         // at every poll is work for nothing.
         if span.is_disabled() {
-            return Ok(self.attempts(request, &span).await);
+            return self.attempts(request, &span, safe_to_retry).await;
         }
-        Ok(self.attempts(request, &span).instrument(span.clone()).await)
+        self.attempts(request, &span, safe_to_retry).instrument(span.clone()).await
     }
 
-    async fn attempts(&self, request: Request, span: &tracing::Span) -> Response {
-        let repeat_safe = self.call.safe_to_retry || retry::repeat_safe(request.method());
+    async fn attempts(&self, request: Request, span: &tracing::Span, safe_to_retry: bool) -> Response {
+        let repeat_safe = safe_to_retry || self.call.safe_to_retry || retry::repeat_safe(request.method());
         let mut pending = Some(request);
         let mut attempt = 0;
         let mut waited = Duration::ZERO;

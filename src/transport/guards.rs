@@ -27,7 +27,12 @@ impl ClientContext {
     /// pattern the normalizer gives them; this catches the rest (an enum's
     /// `Unknown` value).
     pub(super) fn path_changed(&self, url: &reqwest::Url, operation_id: &str, base_url: &str) -> Option<Failure> {
-        let template = self.operation(operation_id)?.path;
+        self.path_off_template(url, self.operation(operation_id)?.path, base_url)
+    }
+
+    /// [`path_changed`](Self::path_changed) for a path `template` of the
+    /// caller's (a raw call's), not of the operations table.
+    pub(super) fn path_off_template(&self, url: &reqwest::Url, template: &str, base_url: &str) -> Option<Failure> {
         // A client made with `Client::new` from this context has a base URL of its own.
         let other_base: Vec<String>;
         let base: &[String] = if base_url.trim_end_matches('/') == &*self.base_url {

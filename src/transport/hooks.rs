@@ -30,6 +30,30 @@ macro_rules! client_hooks {
             }
         }
 
+        impl $client {
+            /// A call to an endpoint no document lists, through this
+            /// client's transport: its credentials, headers, pacing,
+            /// retries, limits and errors, as for the generated calls.
+            /// `path` is a template under the client's base URL
+            /// (`/invoices/{id}`), filled with
+            /// [`path_param`](crate::transport::RawRequest::path_param);
+            /// a full URL is refused. See [`RawRequest`](crate::transport::RawRequest).
+            ///
+            /// `progenitor_client::ClientInfo::client` gives the bare HTTP
+            /// client under it, which sends no credentials and has none of
+            /// these safeguards: call endpoints with this instead.
+            // `GeneratedError` is the API module's (`generated_api!`): its
+            // default parameter is the API's error body.
+            pub fn raw(&self, method: reqwest::Method, path: &str) -> $crate::transport::RawRequest<'_, GeneratedError> {
+                $crate::transport::RawRequest::new(
+                    progenitor_client::ClientInfo::inner(self),
+                    progenitor_client::ClientInfo::baseurl(self),
+                    method,
+                    path,
+                )
+            }
+        }
+
         impl progenitor_client::ClientHooks<$crate::transport::ClientContext> for $client {
             async fn pre<E>(
                 &self,

@@ -12,6 +12,10 @@
 //! - `post`: every failure (an error status, a transport failure, an
 //!   over-limit body) is handed on with what [`Error`](crate::Error) needs.
 //!
+//! A raw call (`Client::raw`, [`RawRequest`]) takes the same steps: its
+//! path is checked against the caller's template, then it is sent as a
+//! generated call is.
+//!
 //! Redirects are never followed: none of these APIs redirects, and a
 //! redirect is the way a credential would leave its origin. A 3xx is an
 //! error of kind [`Redirect`](crate::ErrorKind::Redirect) naming the target.
@@ -19,14 +23,17 @@
 // The hooks, one file per job: `prepare` (the `pre` hook) and `guards`
 // (what it refuses before sending), `attempts` (the `exec` hook: pacing,
 // retries, a token refreshed once), `finish` (bounded body reading, and the
-// `post` hook), `hooks` (the macros joining them to a generated client).
+// `post` hook), `hooks` (the macros joining them to a generated client),
+// `raw` (a call the caller describes, through the same steps).
 mod attempts;
 mod finish;
 mod guards;
 mod hooks;
 mod prepare;
+mod raw;
 
 pub(crate) use hooks::{client_hooks, generated_api};
+pub use raw::RawRequest;
 
 use crate::auth::{TokenCache, TokenRequest};
 use crate::fleet::{ClientStats, Fleet, RateLimit};

@@ -15,6 +15,14 @@ impl ClientContext {
         if let Some(failure) = self.path_changed(request.url(), operation_id, base_url).or_else(|| self.header_missing(operation_id)) {
             return Err(failure.into_response());
         }
+        self.add_headers(request).await
+    }
+
+    /// This context's headers, the call's options and the credentials, set
+    /// on `request`: what every request gets once its path is checked (a
+    /// generated call's by [`prepare`](Self::prepare), a raw call's by
+    /// [`RawRequest`](super::RawRequest)).
+    pub(super) async fn add_headers(&self, request: &mut Request) -> Result<(), Response> {
         let headers = request.headers_mut();
         // progenitor adds `api-version: <info.version>` to every request; none
         // of these APIs reads it (Monite's version travels in its own header).
