@@ -308,7 +308,7 @@ async fn a_body_over_the_limit_is_refused_as_for_a_generated_call() {
     let limited = Settings { max_response_bytes: 1024, ..settings() };
     let client = rebilly_at(&server, &limited);
     let raw = client.raw(Method::GET, "/things").send().await.unwrap_err();
-    let generated = Error::from(client.get_external_identifier_collection().send().await.unwrap_err());
+    let generated = client.get_external_identifier_collection().send().await.unwrap_err();
     for err in [&raw, &generated] {
         assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
         assert!(err.outcome_unknown(), "{err:?}");

@@ -28,7 +28,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("layer");
+crate::transport::generated_api!("layer", ApiErrorEnvelope);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, OAuthForm};

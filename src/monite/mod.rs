@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("monite");
+crate::transport::generated_api!("monite", ErrorBody);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenGrant};

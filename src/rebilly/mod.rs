@@ -27,7 +27,7 @@
 //! # Ok(()) }
 //! ```
 
-crate::transport::generated_api!("rebilly");
+crate::transport::generated_api!("rebilly", ErrorBody);
 
 use crate::auth::Auth;
 use crate::error::{FieldError, VendorError};

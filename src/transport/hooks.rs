@@ -5,7 +5,7 @@
 /// Implements progenitor's request hooks for a generated `Client` whose inner
 /// type is [`ClientContext`].
 macro_rules! client_hooks {
-    ($client:ty) => {
+    ($client:ty, $error_body:ty) => {
         impl $client {
             /// The same client with `options` for its calls: extra headers, a
             /// timeout, whether a call is safe to retry. Cheap: connections,
@@ -42,9 +42,7 @@ macro_rules! client_hooks {
             /// `progenitor_client::ClientInfo::client` gives the bare HTTP
             /// client under it, which sends no credentials and has none of
             /// these safeguards: call endpoints with this instead.
-            // `GeneratedError` is the API module's (`generated_api!`): its
-            // default parameter is the API's error body.
-            pub fn raw(&self, method: reqwest::Method, path: &str) -> $crate::transport::RawRequest<'_, GeneratedError> {
+            pub fn raw(&self, method: reqwest::Method, path: &str) -> $crate::transport::RawRequest<'_, $error_body> {
                 $crate::transport::RawRequest::new(
                     progenitor_client::ClientInfo::inner(self),
                     progenitor_client::ClientInfo::baseurl(self),
@@ -91,9 +89,10 @@ pub(crate) use client_hooks;
 /// An API module's generated parts, the same for each API: the progenitor
 /// client (`$api.rs` in `OUT_DIR`), its open enums (`enums`), the `types`
 /// module joining both, this crate's `Error` named over progenitor's, the
-/// operations table, and the hooks.
+/// operations table, and the hooks; `$error_body` is the API's error body
+/// type in `types`, which a raw call's error status decodes as.
 macro_rules! generated_api {
-    ($api:literal) => {
+    ($api:literal, $error_body:ident) => {
         // irrefutable_let_patterns: typify's `FromStr` of some untagged
         // enums of the whole documents (a string variant's parse cannot fail).
         #[allow(missing_docs, clippy::all, unused_imports, irrefutable_let_patterns)]
@@ -127,7 +126,7 @@ macro_rules! generated_api {
 
         include!(concat!(env!("OUT_DIR"), "/", $api, "_operations.rs"));
 
-        $crate::transport::client_hooks!(Client);
+        $crate::transport::client_hooks!(Client, types::$error_body);
     };
 }
 pub(crate) use generated_api;

@@ -42,9 +42,9 @@ use std::marker::PhantomData;
 /// [`safe_to_retry`](Self::safe_to_retry) (or with
 /// [`CallOptions::safe_to_retry`](crate::CallOptions::safe_to_retry)).
 ///
-/// `G` is the API's `GeneratedError` (say,
-/// [`monite::GeneratedError`](crate::monite::GeneratedError)): the error body
-/// type an error response is decoded as.
+/// `E` is the API's error body (say,
+/// [`monite::types::ErrorBody`](crate::monite::types::ErrorBody)): the type
+/// an error response is decoded as.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -73,7 +73,7 @@ use std::marker::PhantomData;
 /// # }
 /// ```
 #[must_use = "a raw request does nothing until sent"]
-pub struct RawRequest<'a, G> {
+pub struct RawRequest<'a, E> {
     context: &'a ClientContext,
     base_url: &'a str,
     method: Method,
@@ -84,10 +84,10 @@ pub struct RawRequest<'a, G> {
     safe_to_retry: bool,
     /// The first thing wrong with the request, reported when it is sent.
     invalid: Option<String>,
-    _error: PhantomData<fn() -> G>,
+    _error: PhantomData<fn() -> E>,
 }
 
-impl<G> fmt::Debug for RawRequest<'_, G> {
+impl<E> fmt::Debug for RawRequest<'_, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // No parameter, query or body values: they may be identifiers.
         f.debug_struct("RawRequest")
@@ -99,7 +99,7 @@ impl<G> fmt::Debug for RawRequest<'_, G> {
     }
 }
 
-impl<'a, E: VendorError> RawRequest<'a, progenitor_client::Error<E>> {
+impl<'a, E: VendorError> RawRequest<'a, E> {
     /// A request for `method` and the path template `path` under `base_url`
     /// (the generated client's), through `context`.
     pub(crate) fn new(context: &'a ClientContext, base_url: &'a str, method: Method, path: &str) -> Self {
