@@ -40,52 +40,52 @@ fn main() {
         if whole.is_file() {
             println!("cargo:rerun-if-changed={}", whole.display());
         }
-        let generated = if some_tag && whole.is_file() {
-            let read = |path: &std::path::Path| -> serde_json::Value {
-                let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(api, &format!("cannot read {}: {e}", path.display())));
-                serde_json::from_str(&text).unwrap_or_else(|e| fail(api, &format!("{}: not JSON: {e}", path.display())))
-            };
-            let whole_doc = read(&whole);
-            let enabled: BTreeSet<String> = features::tags(&whole_doc)
-                .into_keys()
-                .filter(|tag| std::env::var_os(features::feature_env(&features::feature_name(api, tag))).is_some())
-                .collect();
-            if enabled.is_empty() {
-                codegen::generate(&normalized, &format!("crate::{api}::enums"))
-            } else {
-                let (doc, _) = features::join(&read(&normalized), &whole_doc, &enabled);
-                let origin = format!("{} with {} tags of {}", normalized.display(), enabled.len(), whole.display());
-                codegen::generate_doc(doc, &origin, &format!("crate::{api}::enums"))
-            }
-        } else {
-            codegen::generate(&normalized, &format!("crate::{api}::enums"))
+        let read = |path: &std::path::Path| -> serde_json::Value {
+            let text = std::fs::read_to_string(path)
+                .unwrap_or_else(|e| fail(api, &format!("cannot read {}: {e} (run `cargo xtask normalize`)", path.display())));
+            serde_json::from_str(&text).unwrap_or_else(|e| fail(api, &format!("{}: not JSON: {e}", path.display())))
         };
-        match generated {
-            Ok(generated) => {
-                let files = [
-                    (format!("{api}.rs"), generated.client),
-                    (format!("{api}_operations.rs"), generated.operations),
-                    (format!("{api}_enums.rs"), generated.enums),
-                ];
-                // The `testing` feature's typed expectations (crates/codegen/src/testing.rs).
-                let testing = testing_code(api, &normalized, &files[0].1);
-                for (file, code) in files.into_iter().chain(testing) {
-                    let target = out_dir.join(file);
-                    std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
-                }
+        let ours = read(&normalized);
+        let whole_doc = (some_tag && whole.is_file()).then(|| read(&whole));
+        let enabled: BTreeSet<String> = whole_doc
+            .iter()
+            .flat_map(|whole_doc| features::tags(whole_doc).into_keys())
+            .filter(|tag| std::env::var_os(features::feature_env(&features::feature_name(api, tag))).is_some())
+            .collect();
+        match whole_doc {
+            Some(whole_doc) if !enabled.is_empty() => {
+                let (joined, _) = features::join(&ours, &whole_doc, &enabled);
+                let origin = format!("{} with {} tags of {}", normalized.display(), enabled.len(), whole.display());
+                generate(api, joined, &origin, &out_dir);
             }
-            Err(message) => fail(api, &message),
+            _ => generate(api, ours, &normalized.display().to_string(), &out_dir),
         }
+    }
+}
+
+/// Writes the client of `doc` (`origin` names it in messages) and what goes
+/// with it into `out_dir`: `<api>.rs`, `<api>_operations.rs`,
+/// `<api>_enums.rs`, and with the `testing` feature the typed expectations
+/// (`<api>_testing.rs`, crates/codegen/src/testing.rs) and the document the
+/// stand-ins serve and check requests against (`<api>_document.json`).
+fn generate(api: &str, doc: serde_json::Value, origin: &str, out_dir: &std::path::Path) {
+    let testing = std::env::var_os("CARGO_FEATURE_TESTING").is_some();
+    let document = testing.then(|| doc.to_string());
+    let generated = codegen::generate_doc(doc.clone(), origin, &format!("crate::{api}::enums")).unwrap_or_else(|e| fail(api, &e));
+    let mut files = vec![(format!("{api}_operations.rs"), generated.operations), (format!("{api}_enums.rs"), generated.enums)];
+    if let Some(document) = document {
+        let expectations = codegen::testing::code(&doc, &generated.client, api).unwrap_or_else(|e| fail(api, &e));
+        files.push((format!("{api}_testing.rs"), expectations));
+        files.push((format!("{api}_document.json"), document));
+    }
+    files.push((format!("{api}.rs"), generated.client));
+    for (file, code) in files {
+        let target = out_dir.join(file);
+        std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));
     }
 }
 
 fn fail(api: &str, message: &str) -> ! {
     eprintln!("error: cannot generate the {api} client: {message}");
     std::process::exit(1)
-}
-
-/// `<api>_testing.rs`, the typed expectations, when the `testing` feature is on.
-fn testing_code(api: &str, normalized: &std::path::Path, client: &str) -> Option<(String, String)> {
-    std::env::var_os("CARGO_FEATURE_TESTING")?;
-    Some((format!("{api}_testing.rs"), codegen::testing::generate(normalized, client, api).unwrap_or_else(|e| fail(api, &e))))
 }

@@ -36,7 +36,7 @@ use serde_json::{json, Value};
 include!(concat!(env!("OUT_DIR"), "/layer_testing.rs"));
 
 /// The normalized Layer document the stand-in serves and checks against.
-pub static API: Api = Api::new(Vendor::Layer, include_str!("../../specs/layer/openapi.json"), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Layer, include_str!(concat!(env!("OUT_DIR"), "/layer_document.json")), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts.
 pub const CLIENT_ID: &str = "stand-in-client";

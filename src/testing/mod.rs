@@ -41,6 +41,7 @@
 //! # }
 //! ```
 
+mod pagers;
 mod sample;
 mod server;
 mod stand_in;

@@ -18,19 +18,18 @@
 //! # }
 //! ```
 
-use super::server::{Credentials, Mounted, Record, Rules, Server};
+use super::server::{Credentials, Mounted, Rules, Server};
 use super::strict::Api;
 use super::Expectation;
 use crate::monite::{self as api, Environment};
 use crate::vendor::Vendor;
 use crate::{Auth, ClientCredentials};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/monite_testing.rs"));
 
 /// The normalized Monite document the stand-in serves and checks against.
-pub static API: Api = Api::new(Vendor::Monite, include_str!("../../specs/monite/openapi.json"), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Monite, include_str!(concat!(env!("OUT_DIR"), "/monite_document.json")), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts (Monite's client
 /// ids are UUIDs: the document says so, and strict mode checks it).
@@ -103,37 +102,10 @@ fn error_body(status: u16, message: &str) -> Value {
     }
 }
 
-impl Expectation<ops::GetAccountingSyncedRecords> {
-    /// Mounts the list `items`, paged as Monite pages: at most `page_size`
-    /// (or the request's `limit`) a page, each page but the last with a
-    /// `next_pagination_token` the next request sends back.
-    pub fn pages_of(self, items: Vec<api::types::SyncRecordResource>, page_size: usize) -> Mounted<ops::GetAccountingSyncedRecords> {
-        self.paged(Arc::new(cursor_pager(items, page_size)))
-    }
-}
-
 impl Expectation<ops::GetAccountingConnections> {
     /// Mounts the list `items` as one page (Monite's connections list is
     /// not paged).
     pub fn list_of(self, items: Vec<api::types::AccountingConnectionResponse>) -> Mounted<ops::GetAccountingConnections> {
         self.respond(api::types::AccountingConnectionList { data: items })
-    }
-}
-
-/// Serves `items` by cursor (Monite's way): the token is the next offset.
-fn cursor_pager(items: Vec<impl serde::Serialize>, page_size: usize) -> impl Fn(&Record) -> (Value, Vec<(String, String)>) + Send + Sync {
-    let items: Vec<Value> = items.iter().map(|i| serde_json::to_value(i).expect("items serialize")).collect();
-    move |request| {
-        let offset = request.query("pagination_token").and_then(|t| t.strip_prefix("page-")?.parse::<usize>().ok()).unwrap_or(0);
-        let limit = request.query("limit").and_then(|l| l.parse::<usize>().ok()).map_or(page_size, |l| l.min(page_size));
-        let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
-        let mut body = json!({"data": page});
-        if offset + limit < items.len() {
-            body["next_pagination_token"] = json!(format!("page-{}", offset + limit));
-        }
-        if offset > 0 {
-            body["prev_pagination_token"] = json!(format!("page-{}", offset.saturating_sub(limit)));
-        }
-        (body, Vec::new())
     }
 }

@@ -21,19 +21,16 @@
 //! # }
 //! ```
 
-use super::server::{Credentials, Mounted, Rules, Server};
+use super::server::{Credentials, Rules, Server};
 use super::strict::Api;
-use super::Expectation;
 use crate::rebilly::{self as api, Environment};
 use crate::vendor::Vendor;
-use serde::Serialize;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/rebilly_testing.rs"));
 
 /// The normalized Rebilly document the stand-in serves and checks against.
-pub static API: Api = Api::new(Vendor::Rebilly, include_str!("../../specs/rebilly/openapi.json"), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Rebilly, include_str!(concat!(env!("OUT_DIR"), "/rebilly_document.json")), OPERATIONS);
 
 /// The API key the stand-in accepts.
 pub const API_KEY: &str = "sk_stand_in_secret";
@@ -72,33 +69,4 @@ fn error_body(status: u16, message: &str) -> Value {
         body["invalidFields"] = json!([{"field": "request", "message": message}]);
     }
     body
-}
-
-impl Expectation<ops::GetExternalIdentifierCollection> {
-    /// Mounts the list `items`, paged as Rebilly pages: `offset` and `limit`
-    /// from the query (pages of at most `page_size`), `Pagination-Total`,
-    /// `Pagination-Limit` and `Pagination-Offset` on each answer.
-    pub fn pages_of(self, items: Vec<api::types::ExternalIdentifier>, page_size: usize) -> Mounted<ops::GetExternalIdentifierCollection> {
-        self.paged(Arc::new(offset_pager(items, page_size)))
-    }
-}
-
-/// Serves `items` by offset and limit (Rebilly's way).
-pub(crate) fn offset_pager(
-    items: Vec<impl Serialize>,
-    page_size: usize,
-) -> impl Fn(&super::server::Record) -> (Value, Vec<(String, String)>) + Send + Sync {
-    let items: Vec<Value> = items.iter().map(|i| serde_json::to_value(i).expect("items serialize")).collect();
-    move |request| {
-        let number = |name: &str| request.query(name).and_then(|v| v.parse::<usize>().ok());
-        let offset = number("offset").unwrap_or(0);
-        let limit = number("limit").map_or(page_size, |l| l.min(page_size));
-        let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
-        let headers = vec![
-            ("pagination-total".to_string(), items.len().to_string()),
-            ("pagination-limit".to_string(), limit.to_string()),
-            ("pagination-offset".to_string(), offset.to_string()),
-        ];
-        (Value::Array(page), headers)
-    }
 }

@@ -19,7 +19,6 @@ use spec_core::extensions::{REQUIRED_CLIENT_HEADERS, RUST_TYPE, WIRE_NAMES};
 use spec_core::naming::method_name;
 use spec_core::walk;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
 
 /// The settings of accounting-sync's clients: the Builder interface, the
 /// facade's context and hooks.
@@ -85,20 +84,10 @@ pub struct Generated {
     pub enums: String,
 }
 
-/// The client, the operations table and the open enums of the document at
-/// `spec_path`. `enums_module` is the path the enums are included at
-/// (`crate::monite::enums`).
-pub fn generate(spec_path: &Path, enums_module: &str) -> Result<Generated, String> {
-    let text = std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("cannot read {}: {e} (run `cargo xtask normalize`)", spec_path.display()))?;
-    let origin = spec_path.display().to_string();
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{origin}: not JSON: {e}"))?;
-    generate_text_doc(&text, doc, &origin, enums_module)
-}
-
-/// [`generate`] of a document already read (build.rs's join of our
-/// document with the enabled tags of the whole one); `origin` names it in
-/// messages.
+/// The client, the operations table and the open enums of a normalized
+/// document (ours, or build.rs's join of ours with the enabled tags of the
+/// whole one); `origin` names it in messages. `enums_module` is the path the
+/// enums are included at (`crate::monite::enums`).
 pub fn generate_doc(doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<Generated, String> {
     generate_text_doc(&doc.to_string(), doc, origin, enums_module)
 }
@@ -325,6 +314,7 @@ fn locate(spec: &OpenAPI, message: String, settings: &GenerationSettings) -> Str
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::path::Path;
 
     /// The committed `specs/` folder.
     fn specs() -> spec_files::Specs {

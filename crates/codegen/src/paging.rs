@@ -2,7 +2,8 @@
 //! marked as paged (`x-paging`, written by spec-pipeline's paging pass): the
 //! same two methods on every list of every vendor, run by
 //! `accounting_sync`'s `paging` module, instead of a stream written by hand
-//! per operation.
+//! per operation. The `testing` stand-ins serve the same lists with
+//! `pages_of` (testing.rs), from the same reading of each list ([`lists`]).
 //!
 //! The item type is read from progenitor's code: the `Vec<T>` an offset list
 //! answers, or the type of the items field of a cursor list's page. An
@@ -17,33 +18,56 @@ use spec_core::naming::method_name;
 use spec_core::walk;
 use std::collections::BTreeMap;
 
-/// Adds the paging methods of every marked operation of `doc` to the
-/// builders of `file` (progenitor's client for `doc`, before the facade's
-/// `send` is added). Returns how many operations got them.
-pub(crate) fn add(file: &mut syn::File, doc: &Value) -> Result<usize, String> {
+/// One paged list of a generated client, as its mark and progenitor's code
+/// describe it.
+pub(crate) struct List {
+    /// The builder's (and the testing marker's) type name.
+    pub(crate) type_name: String,
+    /// The item type, as the `builder` module names it (`types::Invoice`).
+    pub(crate) item: syn::Type,
+    /// How it pages.
+    pub(crate) kind: Kind,
+}
+
+/// How a list pages, with the wire names of its parameters, headers and
+/// fields.
+pub(crate) enum Kind {
+    /// `offset` and `limit` query parameters; the list's size and the page
+    /// size in the `total` and `limit_header` response headers, when declared.
+    Offset { offset: String, limit: String, total: Option<String>, limit_header: Option<String> },
+    /// The `token` query parameter carries the page object's `next` field of
+    /// the previous page; the page's items are its `items` field.
+    Cursor { token: String, next: String, items: String, page: Box<syn::Type>, next_is_text: bool },
+}
+
+/// Every marked list of `doc`, read from `file` (progenitor's client for
+/// `doc`, with or without the facade's `send`).
+pub(crate) fn lists(file: &syn::File, doc: &Value) -> Result<Vec<List>, String> {
     let builders = builders::read(file);
     let types = struct_fields(file);
-    let mut impls: Vec<syn::Item> = Vec::new();
+    let mut out = Vec::new();
     for operation in walk::operations(doc) {
         let Some(mark) = operation.op.get(PAGING) else { continue };
         let id = operation.id().unwrap_or_default();
-        let name = method_name(id);
-        let type_name = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+        let type_name = heck::ToUpperCamelCase::to_upper_camel_case(method_name(id).as_str());
         let fail = |why: String| format!("operation {id} is marked paged ({PAGING}) but {why}");
         let builder = builders.get(&type_name).ok_or_else(|| fail(format!("has no builder {type_name}")))?;
         let response = builder.response.as_ref().ok_or_else(|| fail("its send answers nothing".into()))?;
-        let methods = match mark.get("kind").and_then(Value::as_str) {
+        let (item, kind) = match mark.get("kind").and_then(Value::as_str) {
             Some("offset") => offset(mark, builder, response).map_err(fail)?,
             Some("cursor") => cursor(mark, builder, response, &types).map_err(fail)?,
             other => return Err(fail(format!("its kind is {other:?}, not offset or cursor"))),
         };
-        let ident = format_ident!("{type_name}");
-        impls.push(syn::parse_quote! {
-            impl<'a> #ident<'a> {
-                #methods
-            }
-        });
+        out.push(List { type_name, item, kind });
     }
+    Ok(out)
+}
+
+/// Adds the paging methods of every marked operation of `doc` to the
+/// builders of `file` (progenitor's client for `doc`). Returns how many
+/// operations got them.
+pub(crate) fn add(file: &mut syn::File, doc: &Value) -> Result<usize, String> {
+    let impls: Vec<syn::Item> = lists(file, doc)?.iter().map(methods).collect();
     let count = impls.len();
     if count > 0 {
         let module = builders::module_mut(file).ok_or("the generated client has no builder module")?;
@@ -52,119 +76,126 @@ pub(crate) fn add(file: &mut syn::File, doc: &Value) -> Result<usize, String> {
     Ok(count)
 }
 
-/// The `items()` every paged builder has, over its `pages()`.
-fn items_method(item: &syn::Type) -> proc_macro2::TokenStream {
-    quote! {
-        /// Every item of every page (see [`pages`](Self::pages)), one by
-        /// one, as a lazy stream.
-        pub fn items(self) -> impl ::futures::Stream<Item = ::std::result::Result<#item, crate::Error>> + 'a {
-            crate::paging::items(self.pages())
+/// `pages()` and `items()` of one list's builder.
+fn methods(list: &List) -> syn::Item {
+    let ident = format_ident!("{}", list.type_name);
+    let item = &list.item;
+    let (doc, pages) = match &list.kind {
+        Kind::Offset { offset, total, limit_header, .. } => {
+            let at = format_ident!("{}", method_name(offset));
+            let header = |name: &Option<String>| match name {
+                Some(name) => {
+                    let lower = name.to_ascii_lowercase();
+                    quote!(::std::option::Option::Some(#lower))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let (total_header, limit) = (header(total), header(limit_header));
+            let mut doc = format!(
+                "Every page of the list, as a lazy stream: the request is sent with `{offset}` 0, n, 2n… (an `{offset}` set \
+                 on the builder is replaced), n being the length of each page; the builder's other parameters apply to every page."
+            );
+            match total {
+                Some(total) => doc.push_str(&format!(" Each page has the list's size, from the `{total}` header.")),
+                None => doc.push_str(" The document declares no header with the list's size."),
+            }
+            doc.push_str(" Ends after an empty or short page, at the list's size, or at the first error.");
+            let body = quote! {
+                crate::paging::by_offset(
+                    self,
+                    crate::paging::OffsetHeaders { total: #total_header, limit: #limit },
+                    |builder, offset| builder.#at(offset),
+                    |builder| builder.send(),
+                )
+            };
+            (doc, body)
+        }
+        Kind::Cursor { token, next, items, page, next_is_text } => {
+            let at = format_ident!("{}", method_name(token));
+            let (next_ident, items_ident) = (format_ident!("{}", method_name(next)), format_ident!("{}", method_name(items)));
+            let next_token = if *next_is_text { quote!(page.#next_ident) } else { quote!(page.#next_ident.map(|token| token.to_string())) };
+            let doc = format!(
+                "Every page of the list, as a lazy stream: each page's `{next}` is sent as `{token}` for the next one; the \
+                 builder's other parameters apply to every page. Ends after the page without a `{next}`, or at the first error; \
+                 a server that answers a token with the same token ends it with an error instead of looping."
+            );
+            let body = quote! {
+                let vendor = ClientInfo::inner(self.client).vendor();
+                crate::paging::by_cursor(
+                    self,
+                    vendor,
+                    |builder, token| builder.#at(token),
+                    |builder| builder.send(),
+                    |page: #page| (page.#items_ident, #next_token),
+                )
+            };
+            (doc, body)
+        }
+    };
+    syn::parse_quote! {
+        impl<'a> #ident<'a> {
+            #[doc = #doc]
+            pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<crate::Page<#item>, crate::Error>> + 'a {
+                #pages
+            }
+
+            /// Every item of every page (see [`pages`](Self::pages)), one by
+            /// one, as a lazy stream.
+            pub fn items(self) -> impl ::futures::Stream<Item = ::std::result::Result<#item, crate::Error>> + 'a {
+                crate::paging::items(self.pages())
+            }
         }
     }
 }
 
 /// A setter of the builder, by its parameter's wire name.
-fn setter(builder: &Builder, wire: &str) -> Result<syn::Ident, String> {
-    let name = method_name(wire);
-    if builder.setters.contains_key(&name) {
-        Ok(format_ident!("{name}"))
+fn has_setter(builder: &Builder, wire: &str) -> Result<(), String> {
+    if builder.setters.contains_key(&method_name(wire)) {
+        Ok(())
     } else {
         Err(format!("its builder has no setter for the query parameter `{wire}`"))
     }
 }
 
-/// `pages()` and `items()` of an offset list (`Vec<T>` answered).
-fn offset(mark: &Value, builder: &Builder, response: &syn::Type) -> Result<proc_macro2::TokenStream, String> {
+/// The item type and paging of an offset list (`Vec<T>` answered).
+fn offset(mark: &Value, builder: &Builder, response: &syn::Type) -> Result<(syn::Type, Kind), String> {
     if last_ident(response).as_deref() != Some("Vec") {
         return Err(format!("its answer is `{}`, not a list", response.to_token_stream()));
     }
     let item = first_type_argument(response).ok_or("its list has no item type")?.clone();
-    let field = |key: &str| mark.get(key).and_then(Value::as_str);
-    let at = setter(builder, field("offset").ok_or("the mark names no offset parameter")?)?;
-    let header = |key: &str| match field(key) {
-        Some(name) => {
-            let lower = name.to_ascii_lowercase();
-            quote!(::std::option::Option::Some(#lower))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let (total, limit) = (header("total"), header("limit_header"));
-    let offset_name = field("offset").unwrap_or_default();
-    let mut doc = format!(
-        "Every page of the list, as a lazy stream: the request is sent with `{offset_name}` 0, n, 2n… (an `{offset_name}` set on \
-         the builder is replaced), n being the length of each page; the builder's other parameters apply to every page."
-    );
-    match field("total") {
-        Some(total) => doc.push_str(&format!(" Each page has the list's size, from the `{total}` header.")),
-        None => doc.push_str(" The document declares no header with the list's size."),
-    }
-    doc.push_str(" Ends after an empty or short page, at the list's size, or at the first error.");
-    let items = items_method(&item);
-    Ok(quote! {
-        #[doc = #doc]
-        pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<crate::Page<#item>, crate::Error>> + 'a {
-            crate::paging::by_offset(
-                self,
-                crate::paging::OffsetHeaders { total: #total, limit: #limit },
-                |builder, offset| builder.#at(offset),
-                |builder| builder.send(),
-            )
-        }
-        #items
-    })
+    let field = |key: &str| mark.get(key).and_then(Value::as_str).map(str::to_string);
+    let offset = field("offset").ok_or("the mark names no offset parameter")?;
+    let limit = field("limit").ok_or("the mark names no limit parameter")?;
+    has_setter(builder, &offset)?;
+    Ok((item, Kind::Offset { offset, limit, total: field("total"), limit_header: field("limit_header") }))
 }
 
-/// `pages()` and `items()` of a cursor list (a page object answered).
+/// The item type and paging of a cursor list (a page object answered).
 fn cursor(
     mark: &Value,
     builder: &Builder,
     response: &syn::Type,
     types: &BTreeMap<String, BTreeMap<String, syn::Type>>,
-) -> Result<proc_macro2::TokenStream, String> {
-    let field = |key: &str| mark.get(key).and_then(Value::as_str).ok_or(format!("the mark has no `{key}`"));
-    let (token, next, items_field) = (field("token")?, field("next")?, field("items")?);
-    let at = setter(builder, token)?;
+) -> Result<(syn::Type, Kind), String> {
+    let field = |key: &str| mark.get(key).and_then(Value::as_str).map(str::to_string).ok_or(format!("the mark has no `{key}`"));
+    let (token, next, items) = (field("token")?, field("next")?, field("items")?);
+    has_setter(builder, &token)?;
     let page = last_ident(response).ok_or_else(|| format!("its answer `{}` is not a named type", response.to_token_stream()))?;
     let fields = types.get(&page).ok_or_else(|| format!("its answer `{page}` is not a struct of the types module"))?;
-    let (next_name, items_name) = (method_name(next), method_name(items_field));
+    let (next_name, items_name) = (method_name(&next), method_name(&items));
     let list = fields.get(&items_name).ok_or_else(|| format!("`{page}` has no field `{items_name}`"))?;
     let next_type = fields.get(&next_name).ok_or_else(|| format!("`{page}` has no field `{next_name}`"))?;
     if last_ident(list).as_deref() != Some("Vec") {
         return Err(format!("`{page}.{items_name}` is not a list"));
     }
-    let item = in_builder_module(first_type_argument(list).ok_or("its list has no item type")?)?;
-    let next_ident = format_ident!("{next_name}");
-    let items_ident = format_ident!("{items_name}");
-    // The next token as the String the setter is given: an optional string,
+    // The next token is given to the setter as a String: an optional string,
     // or an optional value that prints as one.
     if last_ident(next_type).as_deref() != Some("Option") {
         return Err(format!("`{page}.{next_name}` is not optional, so no page could be the last"));
     }
-    let next_token = if first_type_argument(next_type).and_then(last_ident).as_deref() == Some("String") {
-        quote!(page.#next_ident)
-    } else {
-        quote!(page.#next_ident.map(|token| token.to_string()))
-    };
-    let doc = format!(
-        "Every page of the list, as a lazy stream: each page's `{next}` is sent as `{token}` for the next one; the builder's \
-         other parameters apply to every page. Ends after the page without a `{next}`, or at the first error; a server that \
-         answers a token with the same token ends it with an error instead of looping."
-    );
-    let items = items_method(&item);
-    Ok(quote! {
-        #[doc = #doc]
-        pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<crate::Page<#item>, crate::Error>> + 'a {
-            let vendor = ClientInfo::inner(self.client).vendor();
-            crate::paging::by_cursor(
-                self,
-                vendor,
-                |builder, token| builder.#at(token),
-                |builder| builder.send(),
-                |page: #response| (page.#items_ident, #next_token),
-            )
-        }
-        #items
-    })
+    let next_is_text = first_type_argument(next_type).and_then(last_ident).as_deref() == Some("String");
+    let item = in_builder_module(first_type_argument(list).ok_or("its list has no item type")?)?;
+    Ok((item, Kind::Cursor { token, next, items, page: Box::new(response.clone()), next_is_text }))
 }
 
 /// A type written in the generated `types` module, as the `builder` module

@@ -45,15 +45,8 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The code of `crate::testing::<api>`'s generated part, for the normalized
-/// document at `spec_path` whose client (as build.rs generated it) is
-/// `client`; `api` is the module the client lives in (`rebilly`).
-pub fn generate(spec_path: &std::path::Path, client: &str, api: &str) -> Result<String, String> {
-    let text = std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", spec_path.display()))?;
-    code(&doc, client, api)
-}
-
-/// [`generate`] for a parsed document.
+/// document `doc` whose client (as build.rs generated it) is `client`; `api`
+/// is the module the client lives in (`rebilly`).
 pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, String> {
     let file = syn::parse_file(client).map_err(|e| format!("the generated client does not parse: {e}"))?;
     let builders = builders(&file);
@@ -139,6 +132,9 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             }
         });
     }
+    for list in crate::paging::lists(&file, doc)? {
+        impls.push(pages_of(&list, api));
+    }
     let mut samples = Vec::new();
     let mut sample_checks = Vec::new();
     for name in doc.pointer("/components/schemas").and_then(|s| s.as_object()).into_iter().flatten().map(|(k, _)| k) {
@@ -177,6 +173,58 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("the testing code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// `pages_of` on the expectation of a paged list: the stand-in serves the
+/// items as the list's mark says the vendor pages them.
+fn pages_of(list: &crate::paging::List, api: &str) -> proc_macro2::TokenStream {
+    use crate::paging::Kind;
+    let marker = format_ident!("{}", list.type_name);
+    let item = absolute(&list.item, api);
+    let optional = |name: &Option<String>| match name {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    let (text, pager) = match &list.kind {
+        Kind::Offset { offset, limit, total, limit_header } => {
+            let (total_header, limit_header_name) = (optional(total), optional(limit_header));
+            let text = format!(
+                "Mounts the list `items`, paged by offset as the vendor pages it: `{offset}` and `{limit}` from the query \
+                 (pages of at most `page_size`){}.",
+                match (total, limit_header) {
+                    (Some(t), Some(l)) => format!(", the list's size in `{t}` and the page size in `{l}`"),
+                    (Some(t), None) => format!(", the list's size in `{t}`"),
+                    _ => String::new(),
+                }
+            );
+            let pager = quote! {
+                crate::testing::pagers::by_offset(&items, page_size, crate::testing::pagers::OffsetNames {
+                    offset: #offset, limit: #limit, total: #total_header, limit_header: #limit_header_name,
+                })
+            };
+            (text, pager)
+        }
+        Kind::Cursor { token, next, items, .. } => {
+            let text = format!(
+                "Mounts the list `items`, paged by cursor as the vendor pages it: at most `page_size` a page (or the \
+                 request's `limit`), in `{items}`, each page but the last with a `{next}` the next request sends back as `{token}`."
+            );
+            let pager = quote! {
+                crate::testing::pagers::by_cursor(&items, page_size, crate::testing::pagers::CursorNames {
+                    token: #token, next: #next, items: #items,
+                })
+            };
+            (text, pager)
+        }
+    };
+    quote! {
+        impl crate::testing::Expectation<ops::#marker> {
+            #[doc = #text]
+            pub fn pages_of(self, items: ::std::vec::Vec<#item>, page_size: usize) -> crate::testing::Mounted<ops::#marker> {
+                self.paged(#pager)
+            }
+        }
+    }
 }
 
 /// The first 2xx status of an operation (201 for a creation), 200 if none.
