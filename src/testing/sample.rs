@@ -143,6 +143,13 @@ impl Maker<'_> {
             Some("date") => "2026-01-02".to_string(),
             Some("uri") | Some("url") => format!("https://example.com/{field}/{i}"),
             Some("email") => format!("user{i}@example.com"),
+            _ if schema.get("pattern").is_some() => {
+                let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or_default();
+                match matching(pattern) {
+                    Some(text) => text,
+                    None => format!("{field}-{i}"),
+                }
+            }
             _ => {
                 let mut text = format!("{field}-{i}");
                 let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
@@ -155,5 +162,70 @@ impl Maker<'_> {
             }
         };
         Value::String(text)
+    }
+}
+
+/// A short string matching `pattern` (a JSON Schema pattern, unanchored):
+/// each class gives its first letter or digit, each repetition its least
+/// count (one for `*`), each alternation its first branch. `None` for a
+/// pattern the regex parser does not take (look-around).
+fn matching(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn pick(ranges: &[(char, char)]) -> Option<char> {
+        let mut preferred = ('a'..='z').chain('A'..='Z').chain('0'..='9');
+        preferred
+            .find(|c| ranges.iter().any(|(start, end)| (start..=end).contains(&c)))
+            .or_else(|| ranges.iter().find_map(|&(start, end)| (start..=end).find(|c| !c.is_control())))
+    }
+    fn write(hir: &Hir, out: &mut String, depth: usize) -> Option<()> {
+        if depth > 64 || out.len() > 4096 {
+            return None;
+        }
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
+            HirKind::Class(Class::Unicode(class)) => out.push(pick(&class.iter().map(|r| (r.start(), r.end())).collect::<Vec<_>>())?),
+            HirKind::Class(Class::Bytes(class)) => {
+                let ascii: Vec<(char, char)> =
+                    class.iter().filter(|r| r.start().is_ascii()).map(|r| (char::from(r.start()), char::from(r.end().min(0x7f)))).collect();
+                out.push(pick(&ascii)?)
+            }
+            HirKind::Repetition(repetition) => {
+                let count = match (repetition.min, repetition.max) {
+                    (_, Some(0)) => 0,
+                    (0, _) => 1,
+                    (min, _) => min,
+                };
+                for _ in 0..count {
+                    write(&repetition.sub, out, depth + 1)?;
+                }
+            }
+            HirKind::Capture(capture) => write(&capture.sub, out, depth + 1)?,
+            HirKind::Concat(parts) => parts.iter().try_for_each(|part| write(part, out, depth + 1))?,
+            HirKind::Alternation(branches) => write(branches.first()?, out, depth + 1)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut out = String::new();
+    write(&hir, &mut out, 0)?;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{matching, validator};
+    use serde_json::json;
+
+    #[test]
+    fn pattern_samples_match_their_patterns() {
+        for pattern in ["^[A-Z]{2}$", "^[a-z0-9-]+$", r"^(foo|bar)-\d{3}$", "^[^/]+$", "^cus_[0-9A-HJKMNP-TV-Z]{26}$", "x*y?", r"^\S+@\S+$"]
+        {
+            let text = matching(pattern).unwrap_or_else(|| panic!("{pattern}"));
+            let check = validator(&json!({"type": "string", "pattern": pattern}), &json!({}));
+            assert!(check.is_valid(&json!(text)), "{pattern}: {text:?}");
+        }
+        assert_eq!(matching("^[A-Z]{2}$").as_deref(), Some("AA"));
+        assert_eq!(matching("^(?=a)a$"), None, "look-around is not for regex-syntax");
     }
 }
