@@ -53,6 +53,71 @@ fn make<T: Sample>(index: usize) -> T {
     serde_json::from_value(value).unwrap_or_else(|e| panic!("the sample of {name} does not decode: {e}"))
 }
 
+/// Where operation `name`'s object lives in `api`'s document:
+/// `(path item, operation)`.
+fn operation<'a>(api: &'a Api, name: &str) -> (&'a Value, &'a Value) {
+    let spec =
+        api.operations.iter().find(|op| op.name == name).unwrap_or_else(|| panic!("no operation {name} in the {} document", api.vendor));
+    let item = api.document().get("paths").and_then(|p| p.get(spec.path)).unwrap_or(&Value::Null);
+    (item, item.get(spec.method.to_ascii_lowercase()).unwrap_or(&Value::Null))
+}
+
+/// `reference` followed once in `doc`.
+fn resolved<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(&Value::Null),
+        None => value,
+    }
+}
+
+/// A sample, valid per `schema`, decoded as `T`.
+#[cfg(test)]
+fn decoded<T: DeserializeOwned>(api: &Api, schema: &Value, what: &str) -> T {
+    let value = sample_json(api, schema, what);
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {what} ({value}) does not decode: {e}"))
+}
+
+/// A sample of JSON valid per `schema` (of `api`'s document); `field`
+/// names it in strings made up for it.
+pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
+    Maker { doc: api.document(), index: 0, counter: 0 }.value(schema, field, 0)
+}
+
+/// A value of operation `name`'s parameter `wire`, valid per its schema, as
+/// the builder's setter takes it (the generated per-operation tests).
+#[cfg(test)]
+pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) -> T {
+    let doc = api.document();
+    let (item, op) = operation(api, name);
+    let all = [op, item].into_iter().flat_map(|o| o.get("parameters").and_then(Value::as_array)).flatten();
+    let parameter = all
+        .map(|p| resolved(doc, p))
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(wire))
+        .unwrap_or_else(|| panic!("{name} has no parameter {wire}"));
+    decoded(api, parameter.get("schema").unwrap_or(&Value::Null), wire)
+}
+
+/// A JSON request body of operation `name`, valid per its schema, as the
+/// builder's `body` takes it.
+#[cfg(test)]
+pub(crate) fn request_body<T: DeserializeOwned>(api: &Api, name: &str) -> T {
+    let doc = api.document();
+    let (_, op) = operation(api, name);
+    let body = resolved(doc, op.get("requestBody").unwrap_or(&Value::Null));
+    let schema = body.pointer("/content/application~1json/schema").unwrap_or(&Value::Null);
+    decoded(api, schema, "body")
+}
+
+/// A JSON answer of operation `name` with `status`, valid per its schema
+/// (`None` for an answer without a JSON body).
+pub(crate) fn answer(api: &Api, name: &str, status: u16) -> Option<Value> {
+    let doc = api.document();
+    let (_, op) = operation(api, name);
+    let answer = resolved(doc, op.get("responses")?.get(status.to_string())?);
+    let schema = answer.get("content")?.as_object()?.iter().find(|(media, _)| media.contains("json"))?.1.get("schema")?;
+    Some(sample_json(api, schema, "answer"))
+}
+
 struct Maker<'a> {
     doc: &'a Value,
     index: usize,

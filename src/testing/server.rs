@@ -268,6 +268,14 @@ impl Server {
         self
     }
 
+    /// The operation of the document that is the token endpoint the
+    /// stand-in serves itself (Monite's `post_auth_token`), if any.
+    #[cfg(test)]
+    pub(crate) fn token_operation(&self) -> Option<&'static str> {
+        let Credentials::Tokens { path, .. } = self.shared.rules.credentials else { return None };
+        self.shared.rules.api.find("POST", path).map(|(op, _)| op.name)
+    }
+
     /// How many access tokens the token endpoint has issued.
     pub fn tokens_issued(&self) -> u64 {
         self.shared.state().token_serial
@@ -428,6 +436,16 @@ impl<Op: Operation> Expectation<Op> {
         let body = serde_json::to_value(value).expect("responses serialize");
         // `()`: a success without a body (204).
         self.rule.answer.body = (!body.is_null()).then_some(body);
+        self.mount()
+    }
+
+    /// Mounts the expectation: answers with the operation's success status
+    /// and a sample of its documented answer, as [`sample`](crate::testing::sample)
+    /// makes models (none for an answer without a JSON body).
+    pub fn respond_sample(mut self) -> Mounted<Op> {
+        let api = self.shared.rules.api;
+        let status = api.operations.iter().find(|op| op.name == Op::NAME).map_or(200, |op| op.status);
+        self.rule.answer.body = super::sample::answer(api, Op::NAME, status);
         self.mount()
     }
 

@@ -33,6 +33,7 @@ const RESERVED: &[&str] = &[
     "header",
     "respond",
     "respond_json",
+    "respond_sample",
     "fail",
     "fail_status",
     "rate_limited",
@@ -56,6 +57,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
     let mut specs = Vec::new();
     let mut impls = Vec::new();
     let mut starters = Vec::new();
+    let (mut exercises, mut not_exercised) = (Vec::new(), Vec::new());
     for operation in walk::operations(doc) {
         let id = operation.id().ok_or_else(|| format!("{} {} has no operationId", operation.method, operation.path))?;
         let name = method_name(id);
@@ -87,6 +89,8 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         specs.push(quote! { crate::testing::OpSpec { name: #name, method: #method, path: #path, status: #status } });
 
         let mut setters = Vec::new();
+        // The per-operation test's call: every parameter the builder takes.
+        let mut arguments = Vec::new();
         for p in operation.parameters(doc) {
             let (Some(wire), Some(location)) = (p.get("name").and_then(|v| v.as_str()), p.get("in").and_then(|v| v.as_str())) else {
                 continue;
@@ -96,6 +100,8 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             // the stand-in, not matched per expectation.
             let Some(ty) = builder.setters.get(&setter) else { continue };
             let ty = absolute(ty);
+            let client_setter = format_ident!("{setter}");
+            arguments.push(quote!(.#client_setter(crate::testing::sample::parameter::<#ty>(&API, #name, #wire))));
             let location = match location {
                 "path" => quote!(crate::testing::Location::Path),
                 "query" => quote!(crate::testing::Location::Query),
@@ -122,6 +128,10 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
                     #(#setters)*
                 }
             });
+        }
+        match exercise(&name, &operation, doc, has_body, &body, &arguments) {
+            Ok(code) => exercises.push(code),
+            Err(why) => not_exercised.push(quote!((#name, #why))),
         }
         let starter = format_ident!("{name}");
         let text = format!("An expectation on {doc_line} Mount it with an answer (`respond`, `fail`, …)");
@@ -170,9 +180,57 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         /// valid per the document), for the crate's own test.
         #[cfg(test)]
         pub(crate) const SAMPLE_CHECKS: &[(&str, fn())] = &[#(#sample_checks),*];
+        /// The test of each operation, for the crate's own test: the
+        /// client's call with a sample of every parameter and of the body,
+        /// checked by the stand-in against the document, answered with a
+        /// sample of the documented answer, which must decode.
+        #[cfg(test)]
+        pub(crate) const EXERCISES: &[(&str, crate::testing::Exercise<StandIn>)] = &[#(#exercises),*];
+        /// The operations without such a test, and why.
+        #[cfg(test)]
+        pub(crate) const NOT_EXERCISED: &[(&str, &str)] = &[#(#not_exercised),*];
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("the testing code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The per-operation test of operation `name` (an entry of `EXERCISES`),
+/// or why it has none.
+fn exercise(
+    name: &str,
+    operation: &walk::Operation<'_>,
+    doc: &serde_json::Value,
+    has_body: bool,
+    body: &proc_macro2::TokenStream,
+    arguments: &[proc_macro2::TokenStream],
+) -> Result<proc_macro2::TokenStream, String> {
+    let call = format_ident!("{name}");
+    let body_argument = if has_body {
+        let json = operation
+            .request_body()
+            .map(|b| spec_core::refs::deref(doc, b))
+            .and_then(|b| b.get("content"))
+            .and_then(|c| c.as_object())
+            .is_some_and(|c| c.contains_key("application/json"));
+        if !json || body.to_string() == "()" {
+            return Err("its body is not JSON".into());
+        }
+        quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name)))
+    } else {
+        quote!()
+    };
+    Ok(quote! {
+        (#name, |api: &StandIn| Box::pin(async move {
+            let expectation = api.#call().respond_sample();
+            let result = api.client().#call()#(#arguments)*#body_argument.send().await;
+            let failures = api.take_failures();
+            match result {
+                Ok(_) if failures.is_empty() && expectation.calls() == 1 => Ok(()),
+                Ok(_) => Err(format!("{}: {} call(s), {failures:?}", #name, expectation.calls())),
+                Err(e) => Err(format!("{}: {e} {failures:?}", #name)),
+            }
+        }))
+    })
 }
 
 /// `pages_of` on the expectation of a paged list: the stand-in serves the
