@@ -39,7 +39,7 @@ Maintainers (the documents in specs/ and the clients generated from them):
   apis                the APIs (one per line): the folders of specs/, the crate's features
 
 Verification (test tooling in crates/verify; needs the vendors' documents):
-  corpus DIR [--single] [--builder] [--no-overlays]
+  corpus DIR [--single] [--builder] [--no-overlays] [--untyped]
                       every document under DIR repaired (specs/<api>/overlay.yaml), normalized,
                       generated, compiled; measured
   sweep [UPSTREAM_DIR] [--no-overlays]

@@ -18,6 +18,31 @@ pub fn type_name(name: &str) -> String {
     out
 }
 
+/// The Rust type name typify gives a component, exactly: typify-impl
+/// 0.8.0's `sanitize(name, Case::Pascal)`, heck's Pascal case, so acronyms
+/// lose their capitals (`VatIDTypeEnum` → `VatIdTypeEnum`), `X` before a
+/// leading character that cannot start an identifier, `_` after a keyword.
+/// What to look for in generated code; [`type_name`] is the looser rule the
+/// normalizer names new components by.
+pub fn rust_type_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let out = match name {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => name.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-").to_pascal_case(),
+    };
+    let out = match out.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    };
+    if is_keyword(&out) {
+        format!("{out}_")
+    } else {
+        out
+    }
+}
+
 /// The method name progenitor gives an operationId, exactly: progenitor's
 /// `sanitize(id, Case::Snake)` (progenitor-impl 0.15.1, src/util.rs), which
 /// is private. Apostrophes dropped, every character that cannot continue an
@@ -146,6 +171,11 @@ mod tests {
         assert_eq!(field_name("$ref"), "ref_");
         assert_eq!(field_name("fooBar"), field_name("foo_bar"));
         assert_eq!(type_name("external-identifier_service"), "ExternalIdentifierService");
+        assert_eq!(rust_type_name("VatIDTypeEnum"), "VatIdTypeEnum");
+        assert_eq!(rust_type_name("ezyEFT"), "EzyEft");
+        assert_eq!(rust_type_name("AML"), "Aml");
+        assert_eq!(rust_type_name("external-identifier_service"), "ExternalIdentifierService");
+        assert_eq!(rust_type_name("3DS"), "X3ds");
         assert_eq!(snake_words("Accounting Connections"), "accounting_connections");
     }
 }

@@ -7,7 +7,7 @@
 //! compared by the name it points to); each changed place is named by a
 //! path such as `Invoice.lines[].amount`.
 
-use crate::naming::{method_name, type_name};
+use crate::naming::{method_name, rust_type_name};
 use crate::refs::{body_schema, reachable_schemas};
 use crate::walk::{operations, Operation};
 use serde::Serialize;
@@ -310,14 +310,14 @@ fn compare_schemas(r: &mut Report, old: &Value, new: &Value) {
     let schemas = |doc: &Value| doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     let (so, sn) = (schemas(old), schemas(new));
     for (name, s) in &so {
-        let rust = format!("types::{}", type_name(name));
+        let rust = format!("types::{}", rust_type_name(name));
         match sn.get(name) {
             None => r.schemas_removed.push(Change { at: name.clone(), what: "schema removed".into(), breaking: true, rust }),
             Some(n) => compare(name, &rust, s, n, requests.contains(name), &mut r.schemas_changed, 0),
         }
     }
     for name in sn.keys().filter(|n| !so.contains_key(*n)) {
-        let rust = format!("types::{}", type_name(name));
+        let rust = format!("types::{}", rust_type_name(name));
         r.schemas_added.push(Change { at: name.clone(), what: "schema added".into(), breaking: false, rust });
     }
 }

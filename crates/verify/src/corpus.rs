@@ -1,4 +1,4 @@
-//! `cargo xtask corpus DIR [--single] [--builder] [--no-overlays]`: every
+//! `cargo xtask corpus DIR [--single] [--builder] [--no-overlays] [--untyped]`: every
 //! OpenAPI document under DIR (JSON or YAML, any depth), repaired by our
 //! overlay for its API (`specs/<folder>/overlay.yaml`; `--no-overlays`
 //! leaves them out), normalized, generated with progenitor
@@ -6,7 +6,9 @@
 //! generated/total, schemas typed/total, and the time of each step, and the
 //! peak memory of the whole build (every rustc at once). Fails when a
 //! document falls under 100% of its operations or its client does not
-//! compile.
+//! compile. `--untyped` generates without compiling and lists each component
+//! schema left without a declared type (typify's `serde_json::Value`) with
+//! its normalized shape.
 //!
 //! The scratch clients are standalone progenitor clients (no facade), split
 //! into one crate per tag plus one of shared types (`split.rs`): no single
@@ -15,14 +17,14 @@
 //! the Positional interface unless `--builder` (one crate): the Builder
 //! interface triples the code (typify adds a builder per struct).
 
-use crate::generated_code::declared_types;
+use crate::generated_code::{any_json_types, declared_types};
 use crate::measure::run_sampled;
 use crate::progress::Progress;
 use crate::scratch::{crate_name, standalone_settings, Scratch};
 use anyhow::{Context, Result};
 use progenitor::InterfaceStyle;
 use serde_json::Value;
-use spec_pipeline::naming::type_name;
+use spec_pipeline::naming::rust_type_name;
 use spec_pipeline::normalize;
 use std::path::Path;
 use std::process::Command;
@@ -33,6 +35,9 @@ struct Row {
     name: String,
     operations: (usize, usize),
     schemas: (usize, usize),
+    /// Of the typed schemas, those declared as a newtype or enum variant
+    /// of `serde_json::Value` or `Map` (any JSON).
+    any_json: Vec<String>,
     lines: usize,
     /// Crates the client was generated as.
     parts: usize,
@@ -51,6 +56,8 @@ struct Options {
     single: bool,
     /// Leave our overlays of repairs out.
     no_overlays: bool,
+    /// List the untyped schemas instead of compiling.
+    untyped: bool,
 }
 
 /// Builds the largest tag's crate alone (with the shared crate, both cleaned
@@ -96,6 +103,7 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
         name,
         operations: (0, total_ops),
         schemas: (0, 0),
+        any_json: Vec::new(),
         lines: 0,
         parts: 0,
         normalize: Duration::ZERO,
@@ -141,8 +149,19 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
     let schema_names: Vec<&String> =
         doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().collect()).unwrap_or_default();
     let declared = declared_types(&code);
-    let typed = schema_names.iter().filter(|n| declared.contains(type_name(n).as_str())).count();
+    let typed = schema_names.iter().filter(|n| declared.contains(rust_type_name(n).as_str())).count();
     row.schemas = (typed, schema_names.len());
+    let any_json = any_json_types(&code);
+    row.any_json = schema_names.iter().filter(|n| any_json.contains(rust_type_name(n).as_str())).map(|n| n.to_string()).collect();
+    if options.untyped {
+        for name in schema_names.iter().filter(|n| !declared.contains(rust_type_name(n).as_str())) {
+            let shape = doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")));
+            let shape = shape.map(|s| serde_json::to_string(s).unwrap_or_default()).unwrap_or_default();
+            let end = shape.char_indices().nth(300).map_or(shape.len(), |(i, _)| i);
+            progress.print(&format!("untyped {}: {name}: {}\n", row.name, &shape[..end]));
+        }
+        return row;
+    }
     progress.step(format!("{}: compiling {} crate(s)", row.name, row.parts));
     match scratch.compile(&crate_dir, progress, Some(row.parts)) {
         Ok(c) => row.compile = Some(c),
@@ -180,6 +199,9 @@ fn print_table(rows: &[Row]) -> bool {
             compile,
             peak
         );
+        if !r.any_json.is_empty() {
+            println!("    typed but any JSON (a newtype or variant of serde_json::Value/Map): {}", r.any_json.join(", "));
+        }
         if let Some(t) = &r.one_tag {
             println!("    {t}");
         }
@@ -198,16 +220,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         interface: if builder { InterfaceStyle::Builder } else { InterfaceStyle::Positional },
         single: builder || args.iter().any(|a| a == "--single"),
         no_overlays: args.iter().any(|a| a == crate::upstream::NO_OVERLAYS),
+        untyped: args.iter().any(|a| a == "--untyped"),
     };
-    let dir = args.iter().find(|a| !a.starts_with("--")).context("usage: cargo xtask corpus DIR [--single] [--builder] [--no-overlays]")?;
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .context("usage: cargo xtask corpus DIR [--single] [--builder] [--no-overlays] [--untyped]")?;
     let documents = crate::upstream::documents(Path::new(dir))?;
     if documents.is_empty() {
         anyhow::bail!("no OpenAPI document under {dir}");
     }
     let scratch = Scratch::new(root)?;
     let progress = Progress::new("corpus", documents.len(), "documents");
-    progress.step("building the clients' dependencies");
-    scratch.build_dependencies(&progress)?;
+    if !options.untyped {
+        progress.step("building the clients' dependencies");
+        scratch.build_dependencies(&progress)?;
+    }
     let mut rows = Vec::new();
     for (file, mut doc) in documents {
         let name = file.strip_prefix(dir).unwrap_or(&file).display().to_string();

@@ -13,7 +13,7 @@
 use crate::generated_code::{declared_types, names_after};
 use progenitor::{GenerationSettings, TypeImpl};
 use serde_json::{json, Map, Value};
-use spec_pipeline::naming::{snake_words, type_name};
+use spec_pipeline::naming::{rust_type_name, snake_words};
 use spec_pipeline::refs::{escape, reachable_schemas};
 use spec_pipeline::walk::METHODS;
 use std::collections::{BTreeMap, BTreeSet};
@@ -135,7 +135,7 @@ pub fn shared_replacements(shared_doc: &Value, shared_crate: &str, code: &str) -
     }
     let names = shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());
     names
-        .map(|n| type_name(n))
+        .map(|n| rust_type_name(n))
         .filter(|ty| declared.contains(ty.as_str()))
         .map(|ty| Replacement {
             path: format!("::{shared_crate}::types::{ty}"),
