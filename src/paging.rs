@@ -12,7 +12,8 @@
 //! - Monite pages by cursor: each page's `next_pagination_token` is sent as
 //!   `pagination_token` for the next (the filters travel inside the token;
 //!   `limit` is sent again, as Monite asks).
-//! - Layer: no list of our Layer document is marked yet.
+//! - Layer pages by cursor too: `meta.pagination.cursor` is sent as `cursor`
+//!   for the next page, until `meta.pagination.has_more` is false.
 //!
 //! ```no_run
 //! # async fn run(client: accounting_sync::rebilly::Client) -> Result<(), accounting_sync::Error> {

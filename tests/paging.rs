@@ -6,7 +6,7 @@
 
 mod common;
 
-use accounting_sync::{monite, rebilly, testing, Auth, ErrorKind, RetryPolicy, Settings};
+use accounting_sync::{layer, monite, rebilly, testing, Auth, ErrorKind, RetryPolicy, Settings};
 use common::monite::{monite_client, record};
 use common::*;
 use futures::{StreamExt, TryStreamExt};
@@ -134,4 +134,36 @@ async fn a_cursor_that_repeats_ends_the_stream_with_an_error() {
     assert!(results[0].is_ok());
     assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::Unexpected);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn layer_pages_by_cursor_until_has_more_is_false() {
+    let api = testing::layer().await;
+    let business = "00000000-0000-0000-0000-00000000002a";
+    let bills = testing::samples::<layer::types::Bill>(5);
+    let list = api.business_bills_get().business_id(business).pages_of(bills.clone(), 2);
+    let client = api.client();
+    let pages: Vec<accounting_sync::Page<layer::types::Bill>> =
+        client.business_bills_get().business_id(business).pages().try_collect().await.unwrap();
+    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [2, 2, 1]);
+    assert_eq!(pages.into_iter().flat_map(|p| p.items).collect::<Vec<_>>(), bills);
+    // The cursor of each page's `meta.pagination` asks for the next; the
+    // last page says `has_more: false` and nothing more is asked.
+    let cursors: Vec<Option<String>> = list.received().iter().map(|r| r.param("cursor")).collect();
+    assert_eq!(cursors, [None, Some("page-2".into()), Some("page-4".into())]);
+}
+
+#[tokio::test]
+async fn a_layer_page_with_has_more_false_ends_the_list_even_with_a_cursor() {
+    let server = MockServer::start().await;
+    let page = json!({"data": [], "meta": {"pagination": {"cursor": "c-2", "has_more": false}}});
+    Mock::given(path("/v1/businesses/00000000-0000-0000-0000-00000000002a/bills"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let client = layer::Client::with_settings(layer::Environment::Custom(server.uri()), Auth::bearer("t"), &settings()).unwrap();
+    let pages: Vec<_> =
+        client.business_bills_get().business_id("00000000-0000-0000-0000-00000000002a").pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

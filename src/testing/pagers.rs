@@ -1,7 +1,8 @@
 //! How a stand-in serves a paged list, for the `pages_of` generated on the
 //! expectation of every list the normalizer marks (crates/codegen's
 //! paging.rs reads the marks): by offset (Rebilly's way) or by cursor
-//! (Monite's), with the parameter, header and field names of the mark.
+//! (Monite's and Layer's), with the parameter, header and field names of the
+//! mark.
 
 use super::server::Record;
 use serde::Serialize;
@@ -21,8 +22,12 @@ pub(crate) struct OffsetNames {
 /// The wire names a cursor list pages by.
 pub(crate) struct CursorNames {
     pub(crate) token: &'static str,
-    /// The page's field with the next page's token.
+    /// The page's property with the next page's token (a dotted path:
+    /// Layer's `meta.pagination.cursor`).
     pub(crate) next: &'static str,
+    /// The page's flag saying whether a next page exists (a dotted path), if
+    /// the list has one.
+    pub(crate) more: Option<&'static str>,
     /// The page's field with the items.
     pub(crate) items: &'static str,
 }
@@ -64,11 +69,28 @@ pub(crate) fn by_cursor(items: &[impl Serialize], page_size: usize, names: Curso
         let offset = request.query(names.token).and_then(|t| t.strip_prefix("page-")?.parse::<usize>().ok()).unwrap_or(0);
         let limit = page_limit(request, "limit", page_size);
         let page: Vec<Value> = items.iter().skip(offset).take(limit).cloned().collect();
-        let mut body = Map::new();
-        body.insert(names.items.to_string(), Value::Array(page));
-        if offset.saturating_add(limit) < items.len() {
-            body.insert(names.next.to_string(), Value::String(format!("page-{}", offset + limit)));
+        let mut body = Value::Object(Map::new());
+        set(&mut body, names.items, Value::Array(page));
+        let more = offset.saturating_add(limit) < items.len();
+        if more {
+            set(&mut body, names.next, Value::String(format!("page-{}", offset + limit)));
         }
-        (Value::Object(body), Vec::new())
+        if let Some(flag) = names.more {
+            set(&mut body, flag, Value::Bool(more));
+        }
+        (body, Vec::new())
     })
+}
+
+/// Sets the property at the dotted `path` of `object`, making the objects on
+/// the way.
+fn set(object: &mut Value, path: &str, value: Value) {
+    let mut place = object;
+    for name in path.split('.') {
+        if !place.is_object() {
+            *place = Value::Object(Map::new());
+        }
+        place = place.as_object_mut().expect("made an object above").entry(name.to_string()).or_insert(Value::Null);
+    }
+    *place = value;
 }

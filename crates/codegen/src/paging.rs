@@ -35,9 +35,17 @@ pub(crate) enum Kind {
     /// `offset` and `limit` query parameters; the list's size and the page
     /// size in the `total` and `limit_header` response headers, when declared.
     Offset { offset: String, limit: String, total: Option<String>, limit_header: Option<String> },
-    /// The `token` query parameter carries the page object's `next` field of
-    /// the previous page; the page's items are its `items` field.
-    Cursor { token: String, next: String, items: String, page: Box<syn::Type>, next_is_text: bool },
+    /// The `token` query parameter carries the `next` property (a dotted
+    /// path) of the previous page, while its `more` property (when the mark
+    /// has one) is not false; the page's items are its `items` field.
+    Cursor { token: String, next: String, more: Option<String>, items: String, page: Box<syn::Type>, access: Box<Access> },
+}
+
+/// How the generated code reads a page's next token and "more" flag: an
+/// expression over `page` of type `Option<String>` and `Option<bool>`.
+pub(crate) struct Access {
+    next: proc_macro2::TokenStream,
+    more: Option<proc_macro2::TokenStream>,
 }
 
 /// Every marked list of `doc`, read from `file` (progenitor's client for
@@ -110,14 +118,23 @@ fn methods(list: &List) -> syn::Item {
             };
             (doc, body)
         }
-        Kind::Cursor { token, next, items, page, next_is_text } => {
+        Kind::Cursor { token, next, more, items, page, access } => {
             let at = format_ident!("{}", method_name(token));
-            let (next_ident, items_ident) = (format_ident!("{}", method_name(next)), format_ident!("{}", method_name(items)));
-            let next_token = if *next_is_text { quote!(page.#next_ident) } else { quote!(page.#next_ident.map(|token| token.to_string())) };
-            let doc = format!(
+            let items_ident = format_ident!("{}", method_name(items));
+            let next_token = &access.next;
+            let until = match &access.more {
+                Some(more) => quote!(let next = if #more == Some(false) { None } else { next };),
+                None => quote!(),
+            };
+            let mut doc = format!(
                 "Every page of the list, as a lazy stream: each page's `{next}` is sent as `{token}` for the next one; the \
-                 builder's other parameters apply to every page. Ends after the page without a `{next}`, or at the first error; \
-                 a server that answers a token with the same token ends it with an error instead of looping."
+                 builder's other parameters apply to every page. Ends after the page without a `{next}`"
+            );
+            if let Some(more) = more {
+                doc.push_str(&format!(" or whose `{more}` is false"));
+            }
+            doc.push_str(
+                ", or at the first error; a server that answers a token with the same token ends it with an error instead of looping.",
             );
             let body = quote! {
                 let vendor = ClientInfo::inner(self.client).vendor();
@@ -126,7 +143,11 @@ fn methods(list: &List) -> syn::Item {
                     vendor,
                     |builder, token| builder.#at(token),
                     |builder| builder.send(),
-                    |page: #page| (page.#items_ident, #next_token),
+                    |page: #page| {
+                        let next: ::std::option::Option<::std::string::String> = #next_token;
+                        #until
+                        (page.#items_ident, next)
+                    },
                 )
             };
             (doc, body)
@@ -179,23 +200,63 @@ fn cursor(
 ) -> Result<(syn::Type, Kind), String> {
     let field = |key: &str| mark.get(key).and_then(Value::as_str).map(str::to_string).ok_or(format!("the mark has no `{key}`"));
     let (token, next, items) = (field("token")?, field("next")?, field("items")?);
+    let more = mark.get("more").and_then(Value::as_str).map(str::to_string);
     has_setter(builder, &token)?;
     let page = last_ident(response).ok_or_else(|| format!("its answer `{}` is not a named type", response.to_token_stream()))?;
     let fields = types.get(&page).ok_or_else(|| format!("its answer `{page}` is not a struct of the types module"))?;
-    let (next_name, items_name) = (method_name(&next), method_name(&items));
+    let items_name = method_name(&items);
     let list = fields.get(&items_name).ok_or_else(|| format!("`{page}` has no field `{items_name}`"))?;
-    let next_type = fields.get(&next_name).ok_or_else(|| format!("`{page}` has no field `{next_name}`"))?;
     if last_ident(list).as_deref() != Some("Vec") {
         return Err(format!("`{page}.{items_name}` is not a list"));
     }
-    // The next token is given to the setter as a String: an optional string,
-    // or an optional value that prints as one.
-    if last_ident(next_type).as_deref() != Some("Option") {
-        return Err(format!("`{page}.{next_name}` is not optional, so no page could be the last"));
-    }
-    let next_is_text = first_type_argument(next_type).and_then(last_ident).as_deref() == Some("String");
+    let (next_place, next_ty) = place(types, &page, &next)?;
+    let next_access = match last_ident(&next_ty).as_deref() {
+        Some("bool") => return Err(format!("`{next}` of `{page}` is a flag, not a token")),
+        _ => quote!((|| ::std::option::Option::Some(#next_place.to_string()))()),
+    };
+    let more_access = match &more {
+        Some(more) => {
+            let (more_place, more_ty) = place(types, &page, more)?;
+            if last_ident(&more_ty).as_deref() != Some("bool") {
+                return Err(format!("`{more}` of `{page}` is not a flag"));
+            }
+            Some(quote!((|| ::std::option::Option::Some(*#more_place))()))
+        }
+        None => None,
+    };
     let item = in_builder_module(first_type_argument(list).ok_or("its list has no item type")?)?;
-    Ok((item, Kind::Cursor { token, next, items, page: Box::new(response.clone()), next_is_text }))
+    let access = Box::new(Access { next: next_access, more: more_access });
+    Ok((item, Kind::Cursor { token, next, more, items, page: Box::new(response.clone()), access }))
+}
+
+/// A reference to the property at the dotted `path` of a `page` value of
+/// struct `page_type`, as an expression usable in a closure returning an
+/// `Option` (each optional field on the way is `as_ref()?`), and the type
+/// it ends on.
+fn place(
+    types: &BTreeMap<String, BTreeMap<String, syn::Type>>,
+    page_type: &str,
+    path: &str,
+) -> Result<(proc_macro2::TokenStream, syn::Type), String> {
+    let mut expression = quote!(page);
+    let mut owner = page_type.to_string();
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let name = method_name(segment);
+        let fields = types.get(&owner).ok_or_else(|| format!("`{owner}` (on the way to `{path}`) is not a struct of the types module"))?;
+        let mut ty = fields.get(&name).ok_or_else(|| format!("`{owner}` has no field `{name}` (on the way to `{path}`)"))?.clone();
+        let ident = format_ident!("{name}");
+        expression = quote!(#expression.#ident);
+        if last_ident(&ty).as_deref() == Some("Option") {
+            ty = first_type_argument(&ty).ok_or("an Option without a type")?.clone();
+            expression = quote!((*#expression.as_ref()?));
+        }
+        if segments.peek().is_none() {
+            return Ok((quote!((&#expression)), ty));
+        }
+        owner = last_ident(&ty).ok_or_else(|| format!("`{name}` of `{owner}` is not a named type"))?;
+    }
+    Err(format!("the path `{path}` is empty"))
 }
 
 /// A type written in the generated `types` module, as the `builder` module

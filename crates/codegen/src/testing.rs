@@ -262,14 +262,16 @@ fn pages_of(list: &crate::paging::List, api: &str) -> proc_macro2::TokenStream {
             };
             (text, pager)
         }
-        Kind::Cursor { token, next, items, .. } => {
+        Kind::Cursor { token, next, more, items, .. } => {
+            let more_name = optional(more);
             let text = format!(
                 "Mounts the list `items`, paged by cursor as the vendor pages it: at most `page_size` a page (or the \
-                 request's `limit`), in `{items}`, each page but the last with a `{next}` the next request sends back as `{token}`."
+                 request's `limit`), in `{items}`, each page but the last with a `{next}` the next request sends back as `{token}`{}.",
+                more.as_ref().map(|m| format!(", and `{m}` true")).unwrap_or_default()
             );
             let pager = quote! {
                 crate::testing::pagers::by_cursor(&items, page_size, crate::testing::pagers::CursorNames {
-                    token: #token, next: #next, items: #items,
+                    token: #token, next: #next, more: #more_name, items: #items,
                 })
             };
             (text, pager)

@@ -9,7 +9,9 @@
 //!   `Pagination-Limit`).
 //! - cursor: a query parameter `pagination_token`, answered with an object
 //!   whose `next_pagination_token` is the next page's token and whose `data`
-//!   array holds the items (Monite).
+//!   array holds the items (Monite); or a query parameter `cursor`, answered
+//!   with `data` and `meta.pagination.{cursor, has_more}` (Layer). `next`
+//!   and `more` are dotted paths of properties.
 //!
 //! Nothing is rewritten but the mark: no information is lost.
 
@@ -18,6 +20,17 @@ use crate::refs::{body_schema, deref};
 use crate::walk::operations;
 use serde_json::{json, Value};
 use spec_core::extensions::PAGING;
+
+/// The schema of the property at `path` (names, outer first) of `schema`,
+/// references followed.
+fn property<'a>(doc: &'a Value, schema: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(schema?, |s, name| s.get("properties")?.get(*name).map(|p| deref(doc, p)))
+}
+
+/// Whether the property at `path` of `schema` is an array.
+fn is_array(doc: &Value, schema: Option<&Value>, path: &[&str]) -> bool {
+    property(doc, schema, path).and_then(|p| p.get("type")).and_then(Value::as_str) == Some("array")
+}
 
 pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
     let mut marks = Vec::new();
@@ -46,13 +59,19 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
             ));
         } else if names.contains(&"pagination_token") {
             let properties = schema.and_then(|s| s.get("properties")).and_then(Value::as_object);
-            let pages = properties.is_some_and(|p| p.contains_key("next_pagination_token"))
-                && properties.and_then(|p| p.get("data")).map(|d| deref(doc, d)).and_then(|d| d.get("type")).and_then(Value::as_str)
-                    == Some("array");
+            let pages = properties.is_some_and(|p| p.contains_key("next_pagination_token")) && is_array(doc, schema, &["data"]);
             if pages {
                 let mark = json!({"kind": "cursor", "token": "pagination_token", "next": "next_pagination_token", "items": "data", "status": status});
                 marks.push((op.pointer.clone(), mark));
             }
+        } else if names.contains(&"cursor")
+            && is_array(doc, schema, &["data"])
+            && property(doc, schema, &["meta", "pagination", "cursor"]).is_some()
+        {
+            // Layer: `meta.pagination` says where the list stands.
+            let more = property(doc, schema, &["meta", "pagination", "has_more"]).map(|_| "meta.pagination.has_more");
+            let mark = json!({"kind": "cursor", "token": "cursor", "next": "meta.pagination.cursor", "more": more, "items": "data", "status": status});
+            marks.push((op.pointer.clone(), mark));
         }
     }
     for (pointer, mark) in marks {
@@ -78,26 +97,36 @@ mod tests {
                     "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/C"}}}}}}}},
             "/counterparts": {"get": {"operationId": "cursor", "parameters": [{"$ref": "#/components/parameters/Token"}],
                 "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}},
+            "/layer": {"get": {"operationId": "layer", "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/C"}},
+                    "meta": {"type": "object", "properties": {"pagination": {"$ref": "#/components/schemas/Pagination"}}}}}}}}}}},
             "/one": {"get": {"operationId": "one", "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "d"}}}}
         }, "components": {
             "parameters": {"Token": {"name": "pagination_token", "in": "query", "schema": {"type": "string"}}},
-            "schemas": {"C": {"type": "object"}, "Page": {"type": "object", "properties": {
+            "schemas": {"C": {"type": "object"},
+                "Pagination": {"type": "object", "properties": {"cursor": {"type": "string"}, "has_more": {"type": "boolean"}}},
+                "Page": {"type": "object", "properties": {
                 "data": {"type": "array", "items": {"$ref": "#/components/schemas/C"}}, "next_pagination_token": {"type": "string"}}}}
         }})
     }
 
     #[test]
-    fn offset_and_cursor_lists_are_marked_and_nothing_else() {
+    fn offset_and_both_cursor_lists_are_marked_and_nothing_else() {
         let mut d = doc();
         let mut t = Tally::default();
         run(&mut d, &Config::default(), &mut t).unwrap();
-        assert_eq!((t.rewrites, t.lossy), (2, 0));
+        assert_eq!((t.rewrites, t.lossy), (3, 0));
         assert_eq!(
             d["paths"]["/customers"]["get"][PAGING],
             json!({"kind": "offset", "limit": "limit", "offset": "offset", "total": "Pagination-Total", "limit_header": null, "status": "200"})
         );
         assert_eq!(d["paths"]["/counterparts"]["get"][PAGING]["kind"], "cursor");
+        assert_eq!(
+            d["paths"]["/layer"]["get"][PAGING],
+            json!({"kind": "cursor", "token": "cursor", "next": "meta.pagination.cursor", "more": "meta.pagination.has_more", "items": "data", "status": "200"})
+        );
         assert!(d["paths"]["/one"]["get"].get(PAGING).is_none());
         let mut again = Tally::default();
         run(&mut d, &Config::default(), &mut again).unwrap();
