@@ -7,6 +7,11 @@
 //! schemas give one property different types the property is widened: first
 //! by dropping value constraints (`enum`, bounds, patterns), then to any JSON
 //! value (lossy, noted).
+//!
+//! An operation that lists no error answer at all still gets the vendor's
+//! errors (a 401, a 404, a 500 answer any of them): it is given `4XX` and
+//! `5XX` with the document's error body (noted), so every operation of an
+//! API fails with the same typed body.
 
 use super::{Config, NormalizeError, Tally};
 use crate::refs::{escape, resolve};
@@ -72,6 +77,11 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         mixed |= here.iter().any(|s| *s != first);
     }
     if !mixed {
+        // One error body (or none) throughout: the operations listing no
+        // error answer get it.
+        if let [only] = distinct.as_slice() {
+            give_errors_to_bare_operations(doc, only, t);
+        }
         return Ok(());
     }
     // 2. Build the superset.
@@ -111,7 +121,25 @@ pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeEr
         .as_object_mut()
         .ok_or_else(|| NormalizeError::new("/components/schemas", "must be an object"))?
         .insert(name, superset);
+    give_errors_to_bare_operations(doc, &reference, t);
     Ok(())
+}
+
+/// `4XX` and `5XX` answers with `schema` for each operation that lists no
+/// error answer.
+fn give_errors_to_bare_operations(doc: &mut Value, schema: &Value, t: &mut Tally) {
+    for OperationMut { pointer, op, .. } in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else { continue };
+        if responses.is_empty() || responses.keys().any(|s| is_error_status(s)) {
+            continue;
+        }
+        for range in ["4XX", "5XX"] {
+            let answer = json!({"description": "An error: the vendor's error body (this operation documents none of its own).",
+                "content": {JSON: {"schema": schema}}});
+            responses.insert(range.into(), answer);
+        }
+        t.note(format!("{pointer}/responses: no error answer listed; given 4XX and 5XX with the error body"));
+    }
 }
 
 fn point_at(response: &mut Value, reference: &Value, ptr: &str, t: &mut Tally) {
@@ -216,6 +244,25 @@ fn merge_all(doc: &Value, schemas: &[Value], name: &str, t: &mut Tally) -> Value
 
 #[cfg(test)]
 mod tests {
+    /// An operation listing no error answer gets the document's error body
+    /// for 4XX and 5XX; one that lists errors keeps its own.
+    #[test]
+    fn an_operation_without_error_answers_gets_the_error_body() {
+        let error = json!({"type": "object", "properties": {"detail": {"type": "string"}}});
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"E": error}}, "paths": {
+            "/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok"},
+                "404": {"description": "e", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}}}}}},
+            "/b": {"get": {"operationId": "b", "responses": {"200": {"description": "ok"}}}}
+        }});
+        let mut t = Tally::default();
+        run(&mut doc, &Config::default(), &mut t).unwrap();
+        let b = &doc["paths"]["/b"]["get"]["responses"];
+        assert_eq!(b["4XX"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/E"}));
+        assert_eq!(b["5XX"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/E"}));
+        assert!(doc["paths"]["/a"]["get"]["responses"].get("4XX").is_none());
+        assert_eq!(t.notes.len(), 1, "{:?}", t.notes);
+    }
+
     use super::super::{run_pass, Config};
     use super::*;
 
