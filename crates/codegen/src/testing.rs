@@ -71,7 +71,15 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         let response = builder.response.as_ref().map(absolute).unwrap_or_else(|| quote!(serde_json::Value));
         let error = builder.error.as_ref().map(absolute).unwrap_or_else(|| quote!(serde_json::Value));
         let has_body = operation.request_body().is_some();
-        let body = match (has_body, builder.setters.get("body")) {
+        // A body the stand-in can read as JSON is typed; another (a file
+        // upload, bytes) is not matched by value: `()`.
+        let json_body = operation
+            .request_body()
+            .map(|b| spec_core::refs::deref(doc, b))
+            .and_then(|b| b.get("content"))
+            .and_then(|c| c.as_object())
+            .is_some_and(|c| c.contains_key("application/json"));
+        let body = match (json_body, builder.setters.get("body")) {
             (true, Some(ty)) => absolute(ty),
             _ => quote!(()),
         };
@@ -129,7 +137,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
                 }
             });
         }
-        match exercise(&name, &operation, doc, has_body, &body, &arguments) {
+        match exercise(&name, has_body, json_body, &body, &arguments) {
             Ok(code) => exercises.push(code),
             Err(why) => not_exercised.push(quote!((#name, #why))),
         }
@@ -198,26 +206,16 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
 /// or why it has none.
 fn exercise(
     name: &str,
-    operation: &walk::Operation<'_>,
-    doc: &serde_json::Value,
     has_body: bool,
+    json_body: bool,
     body: &proc_macro2::TokenStream,
     arguments: &[proc_macro2::TokenStream],
 ) -> Result<proc_macro2::TokenStream, String> {
     let call = format_ident!("{name}");
-    let body_argument = if has_body {
-        let json = operation
-            .request_body()
-            .map(|b| spec_core::refs::deref(doc, b))
-            .and_then(|b| b.get("content"))
-            .and_then(|c| c.as_object())
-            .is_some_and(|c| c.contains_key("application/json"));
-        if !json || body.to_string() == "()" {
-            return Err("its body is not JSON".into());
-        }
-        quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name)))
-    } else {
-        quote!()
+    let body_argument = match (has_body, json_body) {
+        (false, _) => quote!(),
+        (true, true) if body.to_string() != "()" => quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name))),
+        _ => return Err("its body is not JSON".into()),
     };
     Ok(quote! {
         (#name, |api: &StandIn| Box::pin(async move {
