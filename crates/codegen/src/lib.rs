@@ -433,6 +433,9 @@ mod tests {
             let flat: String = code.split_whitespace().collect::<String>().replace(",>", ">");
             let sends_with_our_error = flat.matches(",crate::Error>{self.send_unmapped().await.map_err(crate::Error::from)").count();
             assert_eq!(sends_with_our_error, operations, "{name}: send returns the crate's Error");
+            // The crate's Error is made from a vendor error body: an
+            // operation without one (`Error<()>`) would not compile.
+            assert!(!flat.contains("Error<()>"), "{name}: an operation without an error body");
             assert_eq!(code.matches("pub fn pages(").count(), marked, "{name}");
             assert_eq!(code.matches("pub fn items(").count(), marked, "{name}");
             if name.ends_with("whole") {
