@@ -138,9 +138,27 @@ impl Maker<'_> {
             return values.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null);
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            // `{"not": {"enum": [...]}}` beside an enum: a value of the enum
+            // that is not excluded (Rebilly's alternative payment methods).
+            let resolved = |part: &Value| match part.get("$ref").and_then(Value::as_str) {
+                Some(r) => self.doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+                None => part.clone(),
+            };
+            let excluded: Vec<Value> =
+                parts.iter().filter_map(|p| p.pointer("/not/enum").and_then(Value::as_array)).flatten().cloned().collect();
+            if !excluded.is_empty() {
+                let allowed = parts.iter().map(resolved).find_map(|p| {
+                    p.get("enum")
+                        .and_then(Value::as_array)
+                        .and_then(|values| values.iter().find(|v| !v.is_null() && !excluded.contains(v)).cloned())
+                });
+                if let Some(value) = allowed {
+                    return value;
+                }
+            }
             let mut merged = Map::new();
             let mut other = None;
-            for part in parts {
+            for part in parts.iter().filter(|p| p.get("not").is_none()) {
                 match self.value(part, field, depth + 1) {
                     Value::Object(m) => merged.extend(m),
                     v => other = Some(v),
