@@ -6,6 +6,7 @@
 mod common;
 
 use accounting_sync::{layer, monite, rebilly, Auth, ClientCredentials, Error, ErrorKind, Method, RetryPolicy, Settings};
+use common::logs::Captured;
 use common::{header, only_request};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -322,26 +323,6 @@ async fn a_body_over_the_limit_is_refused_as_for_a_generated_call() {
     assert!(err.outcome_unknown());
 }
 
-/// What the fmt subscriber writes, kept.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The logs of every test of this file, from one global subscriber that
 /// each test installs first: a thread's own (`set_default`) misses spans
 /// whose interest another test's thread cached first.
@@ -349,14 +330,7 @@ fn logs() -> Captured {
     static LOGS: OnceLock<Captured> = OnceLock::new();
     LOGS.get_or_init(|| {
         let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this test binary");
+        tracing::subscriber::set_global_default(captured.subscriber()).expect("the only subscriber of this test binary");
         captured
     })
     .clone()

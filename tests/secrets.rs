@@ -7,9 +7,9 @@
 mod common;
 
 use accounting_sync::{layer, monite, rebilly, Auth, ErrorKind, RetryPolicy, Settings};
+use common::logs::Captured;
 use common::monite::*;
 use serde_json::json;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::{body_string_contains, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -18,30 +18,10 @@ fn settings() -> Settings {
     Settings { retry: RetryPolicy { base_delay: Duration::from_millis(5), ..RetryPolicy::default() }, ..Settings::default() }
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
 
     let server = MockServer::start().await;
     // A token endpoint that echoes what it was sent, secret included.
@@ -94,7 +74,7 @@ async fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     let local = layer::Client::with_settings(layer::Environment::Custom(server.uri()), Auth::bearer(SECRET), &settings()).unwrap();
     let _ = local.business_quickbooks_sync_from_post().business_id("b1").send().await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("path=\"/{resource}/{resourceId}/external-identifiers/{service}\""), "{logs}");
     assert!(logs.contains("path=\"/v1/businesses/{businessId}/quickbooks/sync-from\""), "{logs}");
     assert!(!logs.contains("path=\"\""), "no span without its path:\n{logs}");

@@ -7,6 +7,7 @@
 pub mod fd_limit;
 #[cfg(all(feature = "rebilly", feature = "layer", feature = "monite"))]
 pub mod hostile;
+pub mod logs;
 #[cfg(feature = "monite")]
 pub mod monite;
 pub mod vendor_in_trouble;
