@@ -62,7 +62,7 @@ fn operation<'a>(api: &'a Api, name: &str) -> (&'a Value, &'a Value) {
     (item, item.get(spec.method.to_ascii_lowercase()).unwrap_or(&Value::Null))
 }
 
-/// `reference` followed once in `doc`.
+/// `value`, its `$ref` (if any) followed once in `doc`.
 fn resolved<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(&Value::Null),
@@ -140,14 +140,10 @@ impl Maker<'_> {
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
             // `{"not": {"enum": [...]}}` beside an enum: a value of the enum
             // that is not excluded (Rebilly's alternative payment methods).
-            let resolved = |part: &Value| match part.get("$ref").and_then(Value::as_str) {
-                Some(r) => self.doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-                None => part.clone(),
-            };
             let excluded: Vec<Value> =
                 parts.iter().filter_map(|p| p.pointer("/not/enum").and_then(Value::as_array)).flatten().cloned().collect();
             if !excluded.is_empty() {
-                let allowed = parts.iter().map(resolved).find_map(|p| {
+                let allowed = parts.iter().map(|part| resolved(self.doc, part)).find_map(|p| {
                     p.get("enum")
                         .and_then(Value::as_array)
                         .and_then(|values| values.iter().find(|v| !v.is_null() && !excluded.contains(v)).cloned())
