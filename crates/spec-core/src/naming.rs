@@ -25,22 +25,7 @@ pub fn type_name(name: &str) -> String {
 /// What to look for in generated code; [`type_name`] is the looser rule the
 /// normalizer names new components by.
 pub fn rust_type_name(name: &str) -> String {
-    use heck::ToPascalCase;
-    let out = match name {
-        "+1" => "plus1".to_string(),
-        "-1" => "minus1".to_string(),
-        _ => name.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-").to_pascal_case(),
-    };
-    let out = match out.chars().next() {
-        None => "X".to_string(),
-        Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("X{out}"),
-    };
-    if is_keyword(&out) {
-        format!("{out}_")
-    } else {
-        out
-    }
+    sanitize(name, heck::ToPascalCase::to_pascal_case, "X", "X")
 }
 
 /// The method name progenitor gives an operationId, exactly: progenitor's
@@ -65,15 +50,22 @@ pub fn field_name(property: &str) -> String {
 /// The snake-case `sanitize` progenitor and typify share, with the prefix
 /// each puts before a leading character that cannot start an identifier.
 fn sanitize_snake(input: &str, leading: &str) -> String {
-    use heck::ToSnakeCase;
+    sanitize(input, heck::ToSnakeCase::to_snake_case, "x", leading)
+}
+
+/// progenitor's and typify's `sanitize`: apostrophes dropped, every
+/// character that cannot continue an identifier a word break, then `case`;
+/// `empty` for nothing left, `leading` before a character that cannot start
+/// an identifier, `_` after a keyword.
+fn sanitize(input: &str, case: fn(&str) -> String, empty: &str, leading: &str) -> String {
     // progenitor and typify special-case these, or they would have no name.
     let out = match input {
         "+1" => "plus1".to_string(),
         "-1" => "minus1".to_string(),
-        _ => input.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-").to_snake_case(),
+        _ => case(&input.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-")),
     };
     let out = match out.chars().next() {
-        None => "x".to_string(),
+        None => empty.to_string(),
         Some(c) if unicode_ident::is_xid_start(c) => out,
         Some(_) => format!("{leading}{out}"),
     };
