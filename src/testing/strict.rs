@@ -4,7 +4,7 @@
 //! refuse the request.
 
 use crate::vendor::Vendor;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -38,9 +38,22 @@ impl std::fmt::Debug for Api {
 
 struct Compiled {
     /// The document as JSON Schema 2020-12 reads it (`nullable` made a type).
-    doc: Value,
-    /// Keyed by (method, path template), as the generated table lists them.
-    checks: HashMap<(String, String), OpCheck>,
+    doc: &'static Value,
+    /// The document as the one resource every validator's `$ref`s point
+    /// into, indexed once: a validator compiles what its schema reaches and
+    /// copies nothing else (with a copy of the components per validator, the
+    /// whole documents' thousands of validators did not fit in 24 GiB).
+    registry: &'static jsonschema::Registry<'static>,
+    /// Keyed by (method, path template), as the generated table lists them;
+    /// each operation's validators are compiled on its first request.
+    checks: HashMap<(String, String), LazyCheck>,
+}
+
+/// Where an operation lives in the document, and its checks once compiled.
+struct LazyCheck {
+    path: String,
+    method: String,
+    check: OnceLock<OpCheck>,
 }
 
 struct ParamCheck {
@@ -82,9 +95,23 @@ impl Api {
         self.compiled.get_or_init(|| compile(self.text))
     }
 
+    /// The checks of `op`, compiled on first use.
+    fn op_check(&self, op: &OpSpec) -> Option<&OpCheck> {
+        let compiled = self.compiled();
+        let lazy = compiled.checks.get(&(op.method.to_string(), op.path.to_string()))?;
+        Some(lazy.check.get_or_init(|| op_check(compiled, &lazy.path, &lazy.method)))
+    }
+
+    /// A validator of `schema` (a schema of this document, or one whose
+    /// `$ref`s point into it).
+    pub(crate) fn validator(&self, schema: &Value) -> jsonschema::Validator {
+        let compiled = self.compiled();
+        validator(schema, compiled.registry)
+    }
+
     /// The document, as JSON Schema reads it.
     pub(crate) fn document(&self) -> &Value {
-        &self.compiled().doc
+        self.compiled().doc
     }
 
     /// The operation `method path` (path without the base path) is, with
@@ -121,7 +148,7 @@ impl Api {
     /// Everything wrong with `body` as `op`'s answer with `status`, per the
     /// document (an answer the real API would not send), one line each.
     pub(crate) fn check_answer(&self, op: &OpSpec, status: u16, body: Option<&Value>) -> Vec<String> {
-        let Some(check) = self.compiled().checks.get(&(op.method.to_string(), op.path.to_string())) else { return vec![] };
+        let Some(check) = self.op_check(op) else { return vec![] };
         let status_text = status.to_string();
         let documented =
             check.responses.iter().find(|(s, _)| *s == status_text).or_else(|| check.responses.iter().find(|(s, _)| s == "default"));
@@ -138,7 +165,7 @@ impl Api {
     /// the operation, the field and the rule.
     pub(crate) fn check(&self, op: &OpSpec, request: &Incoming<'_>) -> Vec<String> {
         let operation = op.name;
-        let Some(check) = self.compiled().checks.get(&(op.method.to_string(), op.path.to_string())) else { return vec![] };
+        let Some(check) = self.op_check(op) else { return vec![] };
         let mut problems = Vec::new();
         for name in &check.client_headers {
             if !request.headers.contains_key(name.as_str()) {
@@ -283,16 +310,48 @@ fn to_json_schema(value: &mut Value) {
     }
 }
 
-/// A validator of `schema`, whose `$ref`s point into `doc`'s components.
-pub(crate) fn validator(schema: &Value, doc: &Value) -> jsonschema::Validator {
-    let mut root = Map::new();
-    root.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-    root.insert("allOf".into(), json!([schema]));
-    root.insert("components".into(), doc.get("components").cloned().unwrap_or(Value::Null));
+/// The URI the document is registered under; a schema's `#/…` references
+/// are made absolute with it.
+const DOCUMENT_URI: &str = "urn:accounting-sync:document";
+
+/// A validator of `schema`, whose `$ref`s point into the document of
+/// `registry`.
+fn validator(schema: &Value, registry: &jsonschema::Registry<'_>) -> jsonschema::Validator {
+    let mut schema = schema.clone();
+    absolute_refs(&mut schema);
     jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .with_registry(registry)
         .should_validate_formats(true)
-        .build(&Value::Object(root))
+        .build(&schema)
         .unwrap_or_else(|e| panic!("a schema of the normalized document does not compile: {e}"))
+}
+
+/// A validator of a schema that refers to no document.
+#[cfg(test)]
+pub(crate) fn standalone_validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("the schema does not compile: {e}"))
+}
+
+/// `#/components/…` references made `urn:…#/components/…`: a schema compiled
+/// on its own reads them in the registered document.
+fn absolute_refs(value: &mut Value) {
+    match value {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref") {
+                if r.starts_with('#') {
+                    *r = format!("{DOCUMENT_URI}{r}");
+                }
+            }
+            m.values_mut().for_each(absolute_refs);
+        }
+        Value::Array(a) => a.iter_mut().for_each(absolute_refs),
+        _ => {}
+    }
 }
 
 fn compile(text: &str) -> Compiled {
@@ -303,74 +362,82 @@ fn compile(text: &str) -> Compiled {
     if let Some(paths) = doc.get_mut("paths") {
         to_json_schema(paths);
     }
+    // Kept for the life of the process, as the `Api` statics that own them
+    // are: the registry borrows the document.
+    let doc: &'static Value = Box::leak(Box::new(doc));
+    let registry = jsonschema::Registry::new()
+        .draft(jsonschema::Draft::Draft202012)
+        .add(DOCUMENT_URI, doc)
+        .and_then(|r| r.prepare())
+        .unwrap_or_else(|e| panic!("the normalized document does not index as JSON Schema: {e}"));
+    let registry: &'static jsonschema::Registry<'static> = Box::leak(Box::new(registry));
     let mut checks = HashMap::new();
-    for (key, check) in spec_operations(&doc) {
-        checks.insert(key, check);
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+            if matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace") {
+                let lazy = LazyCheck { path: path.clone(), method: method.clone(), check: OnceLock::new() };
+                checks.insert((method.to_uppercase(), path.clone()), lazy);
+            }
+        }
     }
-    Compiled { doc, checks }
+    Compiled { doc, registry, checks }
 }
 
-type OpChecks = ((String, String), OpCheck);
-
-/// Each operation's parameter and body checks, keyed by method and path.
-fn spec_operations(doc: &Value) -> Vec<OpChecks> {
+/// The parameter, body and answer checks of the operation `method` of
+/// `path` in the compiled document.
+fn op_check(compiled: &Compiled, path: &str, method: &str) -> OpCheck {
+    let doc = compiled.doc;
+    let validator = |schema: &Value| validator(schema, compiled.registry);
     let deref = |v: &Value| -> Value {
         match v.get("$ref").and_then(Value::as_str) {
             Some(r) => doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
             None => v.clone(),
         }
     };
-    let mut out = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace") {
-                continue;
-            }
-            let own = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
-            let params = shared
-                .iter()
-                .chain(&own)
-                .map(deref)
-                .filter_map(|p| {
-                    let schema = p.get("schema")?;
-                    let location = p.get("in")?.as_str()?.to_string();
-                    let name = p.get("name")?.as_str()?;
-                    // Header names are matched case-insensitively: kept lower case.
-                    let name = if location == "header" { name.to_ascii_lowercase() } else { name.to_string() };
-                    Some(ParamCheck {
-                        name,
-                        location,
-                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                        kind: kind(schema, doc),
-                        validator: validator(schema, doc),
-                    })
-                })
-                .collect();
-            let body = op.get("requestBody").map(deref).and_then(|b| {
-                let schema = b.pointer("/content/application~1json/schema")?;
-                Some((b.get("required").and_then(Value::as_bool).unwrap_or(false), validator(schema, doc)))
-            });
-            let client_headers = op
-                .get("x-required-client-headers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_ascii_lowercase)
-                .collect();
-            let responses = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter_map(|(status, r)| {
-                    let schema = deref(r).pointer("/content/application~1json/schema")?.clone();
-                    Some((status.clone(), validator(&schema, doc)))
-                })
-                .collect();
-            out.push(((method.to_uppercase(), path.clone()), OpCheck { params, client_headers, body, responses }));
-        }
-    }
-    out
+    let item = &doc["paths"][path];
+    let op = &item[method];
+    let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+    let own = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+    let params = shared
+        .iter()
+        .chain(&own)
+        .map(deref)
+        .filter_map(|p| {
+            let schema = p.get("schema")?;
+            let location = p.get("in")?.as_str()?.to_string();
+            let name = p.get("name")?.as_str()?;
+            // Header names are matched case-insensitively: kept lower case.
+            let name = if location == "header" { name.to_ascii_lowercase() } else { name.to_string() };
+            Some(ParamCheck {
+                name,
+                location,
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                kind: kind(schema, doc),
+                validator: validator(schema),
+            })
+        })
+        .collect();
+    let body = op.get("requestBody").map(deref).and_then(|b| {
+        let schema = b.pointer("/content/application~1json/schema")?;
+        Some((b.get("required").and_then(Value::as_bool).unwrap_or(false), validator(schema)))
+    });
+    let client_headers = op
+        .get("x-required-client-headers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(status, r)| {
+            let schema = deref(r).pointer("/content/application~1json/schema")?.clone();
+            Some((status.clone(), validator(&schema)))
+        })
+        .collect();
+    OpCheck { params, client_headers, body, responses }
 }
