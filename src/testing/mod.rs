@@ -63,11 +63,25 @@ pub use stand_in::StandIn;
 pub use strict::Api;
 pub(crate) use strict::OpSpec;
 
-/// One generated per-operation test (`EXERCISES` of each API's generated
-/// part): calls the operation through the stand-in `S` and says what went
-/// wrong.
-#[cfg(test)]
-pub(crate) type Exercise<S> = for<'a> fn(&'a S) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + 'a>>;
+/// One operation of a client called with samples (each API's generated
+/// `CALLS`): every parameter and the JSON body sampled from the document
+/// the client was generated from, sent through the client (credentials,
+/// retries, the crate's [`Error`](crate::Error)). For checking what a mock
+/// server or a sandbox answers every operation (`cargo xtask sweep-facade`
+/// runs them against Prism serving the vendors' documents), or that a
+/// client decodes what a stand-in answers (the crate's own test).
+pub struct Call<C: 'static> {
+    /// progenitor's name for the operation (the client's method).
+    pub operation: &'static str,
+    /// Sends the call with `client`; the answer is decoded, then dropped.
+    pub run: for<'a> fn(&'a C) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::Error>> + Send + 'a>>,
+}
+
+impl<C> std::fmt::Debug for Call<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").field("operation", &self.operation).finish_non_exhaustive()
+    }
+}
 
 use crate::{Pacing, RetryPolicy, Settings};
 use std::time::Duration;
@@ -118,60 +132,6 @@ pub fn settings() -> Settings {
 
 #[cfg(test)]
 mod tests {
-    /// Runs every generated per-operation test of one API on one stand-in,
-    /// checking that each operation has one or a reason (`left_out`): the
-    /// failures, and how many ran. The token endpoint the stand-in serves
-    /// itself answers only its own credentials: tests/stand_ins.rs covers it.
-    async fn exercise_all<C: Clone>(
-        stand_in: &super::StandIn<C>,
-        exercises: &[(&str, super::Exercise<super::StandIn<C>>)],
-        left_out: &[(&str, &str)],
-        operations: &[super::OpSpec],
-    ) -> (Vec<String>, usize) {
-        let mut failures = Vec::new();
-        let mut ran = 0;
-        for (name, exercise) in exercises {
-            if stand_in.core.token_operation() == Some(name) {
-                continue;
-            }
-            ran += 1;
-            if let Err(e) = exercise(stand_in).await {
-                failures.push(e);
-            }
-        }
-        assert_eq!(exercises.len() + left_out.len(), operations.len(), "every operation has a test or a reason");
-        (failures, ran)
-    }
-
-    /// Every operation of every enabled API (the tags' too) is called
-    /// through its client with a sample of each parameter and of its body;
-    /// the stand-in finds it by method and path, checks the request against
-    /// the document (strict mode), and answers a sample of the documented
-    /// answer, which the client decodes.
-    #[tokio::test]
-    async fn every_operation_sends_what_its_document_describes_and_decodes_its_answer() {
-        let mut failures = Vec::new();
-        let mut ran = 0;
-        let mut left_out: Vec<(&str, &str)> = Vec::new();
-        macro_rules! exercise {
-            ($api:ident) => {{
-                use super::$api as api;
-                let (f, n) = exercise_all(&api::StandIn::start().await, api::EXERCISES, api::NOT_EXERCISED, api::OPERATIONS).await;
-                failures.extend(f);
-                ran += n;
-                left_out.extend(api::NOT_EXERCISED);
-            }};
-        }
-        #[cfg(feature = "rebilly")]
-        exercise!(rebilly);
-        #[cfg(feature = "layer")]
-        exercise!(layer);
-        #[cfg(feature = "monite")]
-        exercise!(monite);
-        println!("{ran} operations exercised; left out: {left_out:?}");
-        assert!(failures.is_empty(), "{} of {ran} failed:\n{}", failures.len(), failures.join("\n"));
-    }
-
     /// Every model of every enabled API has a sample valid per its document
     /// (`sample` checks it with the same validator as strict mode).
     #[test]

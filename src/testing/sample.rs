@@ -71,7 +71,6 @@ fn resolved<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 }
 
 /// A sample, valid per `schema`, decoded as `T`.
-#[cfg(test)]
 fn decoded<T: DeserializeOwned>(api: &Api, schema: &Value, what: &str) -> T {
     let value = sample_json(api, schema, what);
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {what} ({value}) does not decode: {e}"))
@@ -85,7 +84,6 @@ pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
 
 /// A value of operation `name`'s parameter `wire`, valid per its schema, as
 /// the builder's setter takes it (the generated per-operation tests).
-#[cfg(test)]
 pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) -> T {
     let doc = api.document();
     let (item, op) = operation(api, name);
@@ -99,7 +97,6 @@ pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) 
 
 /// A JSON request body of operation `name`, valid per its schema, as the
 /// builder's `body` takes it.
-#[cfg(test)]
 pub(crate) fn request_body<T: DeserializeOwned>(api: &Api, name: &str) -> T {
     let doc = api.document();
     let (_, op) = operation(api, name);

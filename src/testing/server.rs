@@ -123,6 +123,8 @@ impl Record {
 #[derive(Default)]
 struct State {
     relaxed: bool,
+    /// Requests no expectation matches get a sample answer ([`Server::answer_samples`]).
+    answer_samples: bool,
     rules: Vec<Rule>,
     faults: VecDeque<Answer>,
     received: Vec<Record>,
@@ -268,10 +270,21 @@ impl Server {
         self
     }
 
+    /// Answers each request that no expectation matches with a sample of its
+    /// operation's documented answer (valid per the document, as
+    /// [`Expectation::respond_sample`] makes it) instead of failing the
+    /// test: for a test that calls many operations and checks the client's
+    /// side (what it sends is still checked in strict mode). Expectations
+    /// mounted still come first.
+    pub fn answer_samples(&self) -> &Self {
+        self.shared.state().answer_samples = true;
+        self
+    }
+
     /// The operation of the document that is the token endpoint the
-    /// stand-in serves itself (Monite's `post_auth_token`), if any.
-    #[cfg(test)]
-    pub(crate) fn token_operation(&self) -> Option<&'static str> {
+    /// stand-in serves itself (Monite's `post_auth_token`), if any: it
+    /// answers the stand-in's own credentials only.
+    pub fn token_operation(&self) -> Option<&'static str> {
         let Credentials::Tokens { path, .. } = self.shared.rules.credentials else { return None };
         self.shared.rules.api.find("POST", path).map(|(op, _)| op.name)
     }
@@ -721,6 +734,11 @@ fn decide(shared: &Shared, method: &str, full_path: &str, query: Vec<(String, St
                 answer.body = Some(body);
                 answer.headers.extend(headers);
             }
+            answer
+        }
+        None if state.answer_samples => {
+            let mut answer = Answer::status(op.status);
+            answer.body = super::sample::answer(rules.api, op.name, op.status);
             answer
         }
         None => {

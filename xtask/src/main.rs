@@ -44,6 +44,9 @@ Verification (test tooling in crates/verify; needs the vendors' documents):
                       generated, compiled; measured
   sweep [UPSTREAM_DIR] [--no-overlays]
                       every operation of those clients against Prism
+  sweep-facade [UPSTREAM_DIR] [--features F]
+                      every operation of the crate's own clients (features F, default full) through
+                      the facade against Prism serving the vendors' documents
   contract [UPSTREAM_DIR]
                       tests/contract.rs against Prism mocks of each API
   bundle-check [TREE/openapi.yaml] [--write FILE]
@@ -77,6 +80,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "corpus" => verify::corpus::run(&root(), rest),
         "sweep" => verify::sweep::run(&root(), rest),
+        "sweep-facade" => verify::sweep::facade::run(&root(), rest),
         "contract" => verify::contract::run(&root(), rest),
         "bench-build" => verify::bench_build::run(&root(), rest),
         "bundle-check" => verify::bundle_check::run(&root(), rest),

@@ -57,7 +57,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
     let mut specs = Vec::new();
     let mut impls = Vec::new();
     let mut starters = Vec::new();
-    let (mut exercises, mut not_exercised) = (Vec::new(), Vec::new());
+    let (mut calls, mut not_called) = (Vec::new(), Vec::new());
     for operation in walk::operations(doc) {
         let id = operation.id().ok_or_else(|| format!("{} {} has no operationId", operation.method, operation.path))?;
         let name = method_name(id);
@@ -137,9 +137,9 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
                 }
             });
         }
-        match exercise(&name, has_body, json_body, &body, &arguments) {
-            Ok(code) => exercises.push(code),
-            Err(why) => not_exercised.push(quote!((#name, #why))),
+        match call(&name, api, has_body, json_body, &body, &arguments) {
+            Ok(code) => calls.push(code),
+            Err(why) => not_called.push(quote!((#name, #why))),
         }
         let starter = format_ident!("{name}");
         let text = format!("An expectation on {doc_line} Mount it with an answer (`respond`, `fail`, …)");
@@ -171,6 +171,8 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             }
         });
     }
+    let module = format_ident!("{api}");
+    let client_type = quote!(crate::#module::Client);
     let tokens = quote! {
         /// One marker type per operation, naming its typed body, response
         /// and error body ([`crate::testing::Operation`]).
@@ -188,46 +190,43 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
         /// valid per the document), for the crate's own test.
         #[cfg(test)]
         pub(crate) const SAMPLE_CHECKS: &[(&str, fn())] = &[#(#sample_checks),*];
-        /// The test of each operation, for the crate's own test: the
-        /// client's call with a sample of every parameter and of the body,
-        /// checked by the stand-in against the document, answered with a
-        /// sample of the documented answer, which must decode.
-        #[cfg(test)]
-        pub(crate) const EXERCISES: &[(&str, crate::testing::Exercise<StandIn>)] = &[#(#exercises),*];
-        /// The operations without such a test, and why.
-        #[cfg(test)]
-        pub(crate) const NOT_EXERCISED: &[(&str, &str)] = &[#(#not_exercised),*];
+        /// Every operation the client can call with samples, called through
+        /// it: a sample of every parameter and of the JSON body, as the
+        /// document describes them. [`NOT_CALLED`] lists the others, and why.
+        pub const CALLS: &[crate::testing::Call<#client_type>] = &[#(#calls),*];
+        /// The operations [`CALLS`] leaves out, and why.
+        pub const NOT_CALLED: &[(&str, &str)] = &[#(#not_called),*];
+
     };
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| format!("the testing code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
-/// The per-operation test of operation `name` (an entry of `EXERCISES`),
-/// or why it has none.
-fn exercise(
+/// The entry of `CALLS` for operation `name` of `api`: the client's call
+/// with a sample of each parameter (`arguments`) and of the JSON body, or
+/// why there is none.
+fn call(
     name: &str,
+    api: &str,
     has_body: bool,
     json_body: bool,
     body: &proc_macro2::TokenStream,
     arguments: &[proc_macro2::TokenStream],
 ) -> Result<proc_macro2::TokenStream, String> {
-    let call = format_ident!("{name}");
+    let method = format_ident!("{name}");
+    let module = format_ident!("{api}");
     let body_argument = match (has_body, json_body) {
         (false, _) => quote!(),
         (true, true) if body.to_string() != "()" => quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name))),
         _ => return Err("its body is not JSON".into()),
     };
     Ok(quote! {
-        (#name, |api: &StandIn| Box::pin(async move {
-            let expectation = api.#call().respond_sample();
-            let result = api.client().#call()#(#arguments)*#body_argument.send().await;
-            let failures = api.take_failures();
-            match result {
-                Ok(_) if failures.is_empty() && expectation.calls() == 1 => Ok(()),
-                Ok(_) => Err(format!("{}: {} call(s), {failures:?}", #name, expectation.calls())),
-                Err(e) => Err(format!("{}: {e} {failures:?}", #name)),
-            }
-        }))
+        crate::testing::Call {
+            operation: #name,
+            run: |client: &crate::#module::Client| Box::pin(async move {
+                client.#method()#(#arguments)*#body_argument.send().await.map(|_| ())
+            }),
+        }
     })
 }
 
@@ -360,6 +359,10 @@ mod tests {
             for operation in walk::operations(&doc) {
                 let name = method_name(operation.id().unwrap());
                 assert!(code.contains(&format!("pub fn {name}(")), "{}: {name}", api.name());
+                // A call in CALLS, or a reason in NOT_CALLED.
+                let called = code.contains(&format!("operation: \"{name}\","));
+                let left_out = code.contains(&format!("(\"{name}\", \""));
+                assert!(called != left_out, "{}: {name} is called {called}, left out {left_out}", api.name());
             }
             assert!(code.contains("impl crate::testing::Sample for"), "{}", api.name());
         }

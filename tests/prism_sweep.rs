@@ -1,0 +1,115 @@
+//! Every operation of every enabled API called through the facade against
+//! Prism: the half of `cargo xtask sweep-facade` that runs in this crate.
+//! The verb starts Prism serving the vendors' documents (and ours for
+//! Layer), runs this test with the features it was given (`full` by
+//! default) and each mock's URL in `PRISM_<API>` (`PRISM_REBILLY`, …, as
+//! `cargo xtask contract` passes them), and reads the outcome of each
+//! call from the file named by `PRISM_SWEEP_OUT`, one JSON line each:
+//! `{"api", "operation", "outcome", "reason"}`, the outcome being `ok`,
+//! `rejected` (Prism answered an error status: it found the request
+//! invalid), `undecodable` (the answer did not decode), `failed` (any other
+//! error, or the sample could not be made) or `not called` (the API's
+//! `NOT_CALLED` list, with its reason).
+//!
+//! Ignored by a plain `cargo test`: without Prism there is nothing to call.
+
+use accounting_sync::testing::Call;
+use accounting_sync::{Auth, Error, ErrorKind, Settings};
+use std::io::Write;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Prism: run by `cargo xtask sweep-facade`"]
+async fn every_operation_through_the_facade_against_prism() {
+    let out = std::env::var("PRISM_SWEEP_OUT").expect("PRISM_SWEEP_OUT: the file for the outcomes");
+    let mut out = std::fs::File::create(&out).unwrap_or_else(|e| panic!("cannot create {out}: {e}"));
+    let settings = settings();
+    let url = |api: &str| std::env::var(format!("PRISM_{}", api.to_uppercase())).ok();
+    let mut lines = Vec::new();
+    #[cfg(feature = "rebilly")]
+    if let Some(url) = url("rebilly") {
+        use accounting_sync::{rebilly, testing};
+        let client = rebilly::Client::with_base_url(&url, rebilly::api_key("sk_sweep_key"), &settings).expect("a valid URL");
+        lines.extend(sweep("rebilly", &client, testing::rebilly::CALLS, testing::rebilly::NOT_CALLED).await);
+    }
+    #[cfg(feature = "monite")]
+    if let Some(url) = url("monite") {
+        use accounting_sync::{monite, testing};
+        let client = monite::Client::with_settings(monite::Environment::Custom(url), bearer(), &settings)
+            .expect("a valid URL")
+            .for_entity(uuid::Uuid::from_u128(0x5eed_5eed));
+        lines.extend(sweep("monite", &client, testing::monite::CALLS, testing::monite::NOT_CALLED).await);
+    }
+    #[cfg(feature = "layer")]
+    if let Some(url) = url("layer") {
+        use accounting_sync::{layer, testing};
+        let client = layer::Client::with_settings(layer::Environment::Custom(url), bearer(), &settings).expect("a valid URL");
+        lines.extend(sweep("layer", &client, testing::layer::CALLS, testing::layer::NOT_CALLED).await);
+    }
+    assert!(!lines.is_empty(), "no PRISM_<API> of an API of this build is set");
+    for line in lines {
+        writeln!(out, "{line}").expect("the outcome file is writable");
+    }
+}
+
+/// The test's settings, with two retries: Prism answers at once or not at
+/// all, and an invalid request is answered 422 (not retried anyway).
+fn settings() -> Settings {
+    let mut settings = accounting_sync::testing::settings();
+    settings.retry.max_attempts = 2;
+    settings
+}
+
+#[cfg(any(feature = "monite", feature = "layer"))]
+fn bearer() -> Auth {
+    Auth::bearer("sweep-access-token")
+}
+
+/// Calls each of `calls` with `client`, one after another, and gives the
+/// outcome of each (and of each operation not called) as a JSON line.
+async fn sweep<C: Clone + Send + Sync + 'static>(
+    api: &str,
+    client: &C,
+    calls: &'static [Call<C>],
+    not_called: &[(&str, &str)],
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    for call in calls {
+        let client = client.clone();
+        let run = call.run;
+        // A sample that cannot be made panics: in a task of its own, the
+        // panic is this call's outcome and the sweep goes on.
+        let result = tokio::spawn(async move { run(&client).await }).await;
+        let (outcome, reason) = match result {
+            Ok(Ok(())) => ("ok", String::new()),
+            Ok(Err(e)) => classify(&e),
+            Err(e) => ("failed", format!("the call panicked: {}", panic_text(e))),
+        };
+        lines.push(line(api, call.operation, outcome, &reason));
+    }
+    lines.extend(not_called.iter().map(|(operation, why)| line(api, operation, "not called", why)));
+    lines
+}
+
+fn classify(e: &Error) -> (&'static str, String) {
+    let outcome = match (e.status(), e.kind()) {
+        (_, ErrorKind::Decode | ErrorKind::InvalidResponse) => "undecodable",
+        (Some(_), _) => "rejected",
+        _ => "failed",
+    };
+    (outcome, e.to_string())
+}
+
+fn panic_text(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic without a message".into()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn line(api: &str, operation: &str, outcome: &str, reason: &str) -> String {
+    serde_json::json!({"api": api, "operation": operation, "outcome": outcome, "reason": reason}).to_string()
+}
