@@ -1,8 +1,8 @@
 //! The `exec` hook: each attempt paced, sent, and retried (or its token
 //! refreshed once) as the retry policy decides.
 
-use super::{Answer, ClientContext};
-use crate::error::{ErrorKind, Failure};
+use super::ClientContext;
+use crate::error::{Answer, ErrorKind, Failure};
 use crate::retry::{self, is_retryable, retry_after, AttemptEnd, CallState, Next, Outcome};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Request, Response};
@@ -64,7 +64,7 @@ impl ClientContext {
             // Every `continue` below checks that the request is still at hand.
             let copy = if may_follow { pending.as_ref().and_then(Request::try_clone) } else { None };
             let Some(sending) = copy.or_else(|| pending.take()) else {
-                return Failure::new(ErrorKind::Unexpected, "internal: no request left to send").into_response();
+                return Failure::new(ErrorKind::Unexpected, "internal: no request left to send", &self.secrets).into_response();
             };
             // The client's pace (the vendor's rate limits, a 429's hold) before
             // every attempt; the wait shows on the span and in the stats.
@@ -87,7 +87,7 @@ impl ClientContext {
             let used_authorization = if self.token.is_some() { sending.headers().get(AUTHORIZATION).cloned() } else { None };
             let mut budget_spent = false;
             let failure = match self.http.execute(sending).await {
-                Err(e) => Failure::transport(e, "the request failed"),
+                Err(e) => Failure::transport(e, "the request failed", &self.secrets),
                 Ok(response) => {
                     let status = response.status();
                     let hint = retry_after(response.headers(), std::time::SystemTime::now());

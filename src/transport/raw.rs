@@ -1,6 +1,7 @@
 //! A call to an endpoint no document lists, made through the same transport
 //! as every generated call: `Client::raw` on each API's client.
 
+use super::finish::failure_of;
 use super::ClientContext;
 use crate::error::{ErrorKind, Failure, VendorError};
 use crate::Error;
@@ -169,10 +170,11 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     /// [`Settings::max_response_bytes`](crate::Settings::max_response_bytes))
     /// and returned as bytes with the status and headers.
     pub async fn send(self) -> Result<ResponseValue<Bytes>, Error> {
+        let context = self.context;
         let response = self.exchange().await?;
         let (status, headers) = (response.status(), response.headers().clone());
         // The body was read (bounded) by the transport: this reads memory.
-        let bytes = response.bytes().await.map_err(|e| Error::from(progenitor_client::Error::<E>::ResponseBodyError(e)))?;
+        let bytes = response.bytes().await.map_err(|e| Error::from_call(progenitor_client::Error::<E>::ResponseBodyError(e), context))?;
         Ok(ResponseValue::new(bytes, status, headers))
     }
 
@@ -182,22 +184,26 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     /// [`Error::outcome_unknown`] true, as for a generated call: the vendor
     /// acted on the request. Use [`send`](Self::send) for an empty answer.
     pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+        let context = self.context;
         let answer = self.send().await?;
         let (status, headers) = (answer.status(), answer.headers().clone());
         let bytes = answer.into_inner();
         match serde_json::from_slice(&bytes) {
             Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(e) => Err(Error::from(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e))),
+            Err(e) => Err(Error::from_call(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e), context)),
         }
     }
 
     /// The exchange, through the context's steps: the path checked, the
     /// headers and credentials set, then attempts as for a generated call.
-    /// A success keeps its (already read) body.
+    /// A success keeps its (already read) body. Every failure is made into
+    /// an [`Error`] as a generated call's is, with this client's secrets.
     async fn exchange(self) -> Result<reqwest::Response, Error> {
-        let fail = |response: reqwest::Response| Error::from(progenitor_client::Error::<E>::UnexpectedResponse(response));
-        let refused =
-            |message: String| fail(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent")).into_response());
+        let context = self.context;
+        let fail = |response: reqwest::Response| Error::from_call(progenitor_client::Error::<E>::UnexpectedResponse(response), context);
+        let refused = |message: String| {
+            fail(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent"), context.secrets()).into_response())
+        };
         if let Some(message) = self.invalid {
             return Err(refused(message));
         }
@@ -212,10 +218,10 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
         }
         self.context.add_headers(&mut request).await.map_err(fail)?;
         let label = format!("raw {} {}", self.method, self.template);
-        let result = Ok(self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await);
-        match self.context.failure(&result) {
-            Some(response) => Err(fail(response)),
-            None => result.map_err(|e| Error::from(progenitor_client::Error::<E>::CommunicationError(e))),
+        let response = self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await;
+        match failure_of(&response) {
+            Some(failure) => Err(fail(failure)),
+            None => Ok(response),
         }
     }
 
