@@ -15,12 +15,14 @@
 //! has the client at hand, would not do: one client's calls run at once,
 //! and the hooks are told no call's identity, only the operation's.
 //!
-//! So a failure travels as a response that carries, in its extensions, one
-//! of the values below: `exec` returns it as its answer and `post` hands it
-//! on as progenitor's `Error::UnexpectedResponse`, the variant `pre` returns
-//! itself; a raw call, which has no hooks, makes the same. `Error::from_call`
-//! (which the generated `send` calls with its client) is the one place that
-//! reads them:
+//! So, in a generated call, a failure travels as a response that carries,
+//! in its extensions, one of the values below: `exec` returns it as its
+//! answer (`ClientContext::execute`) and `post` hands it on as progenitor's
+//! `Error::UnexpectedResponse`, the variant `pre` returns itself (the
+//! `client_hooks!` macro). The transport under the hooks returns a plain
+//! `Result<Response, Failure>`, which a raw call, having no hooks, uses as
+//! it is. `Error::from_call` (which the generated `send` calls with its
+//! client) is the one place that reads the responses:
 //! - [`Failure`]: nothing usable came back (no connection, timeout, a body
 //!   over the limit, a path that changed shape, a token that could not be
 //!   had). The response is a stand-in; its status means nothing.
@@ -113,8 +115,9 @@ impl Failure {
     }
 
     /// A stand-in response that carries this failure through progenitor to
-    /// the conversion into [`Error`] (see the module's docs for why a
-    /// response). It is never seen as such.
+    /// the conversion into [`Error`]: made by the `pre` and `exec` hooks
+    /// only (see the module's docs for why a response). It is never seen
+    /// as such.
     pub(crate) fn into_response(self) -> reqwest::Response {
         let mut response = http::Response::new(Bytes::new());
         *response.status_mut() = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -221,9 +221,9 @@ impl Error {
         self
     }
 
-    /// A failure carried from the hooks; its texts were scrubbed when it
-    /// was made.
-    fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
+    /// A failure of the transport or the hooks; its texts were scrubbed
+    /// with the client's secrets when it was made.
+    pub(crate) fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
         let mut e = Error::new(failure.kind, vendor).with_clean_message(&failure.message);
         e.0.retryable = failure.retryable;
         e.0.budget_spent = failure.budget_spent;

@@ -61,26 +61,22 @@ impl ClientContext {
     /// error statuses (`ErrorResponse`) is never reached: every response
     /// that is not a 2xx is handed on here first.
     pub(crate) fn failure(&self, result: &reqwest::Result<Response>) -> Option<Response> {
-        failure_of(result.as_ref().ok()?)
+        // The hook has the response only by reference: it hands on a copy.
+        let response = result.as_ref().ok()?;
+        if let Some(failure) = response.extensions().get::<Failure>() {
+            return Some(failure.clone().into_response());
+        }
+        let stash = response.extensions().get::<StashedBody>()?;
+        let mut copy = http::Response::new(stash.bytes.clone());
+        *copy.status_mut() = response.status();
+        *copy.version_mut() = response.version();
+        *copy.headers_mut() = response.headers().clone();
+        copy.extensions_mut().insert(stash.clone());
+        if let Some(answer) = response.extensions().get::<Answer>() {
+            copy.extensions_mut().insert(*answer);
+        }
+        Some(Response::from(copy))
     }
-}
-
-/// The failure `response` carries, as a response of its own (the hook has
-/// the response only by reference); `None` for a success.
-pub(super) fn failure_of(response: &Response) -> Option<Response> {
-    if let Some(failure) = response.extensions().get::<Failure>() {
-        return Some(failure.clone().into_response());
-    }
-    let stash = response.extensions().get::<StashedBody>()?;
-    let mut copy = http::Response::new(stash.bytes.clone());
-    *copy.status_mut() = response.status();
-    *copy.version_mut() = response.version();
-    *copy.headers_mut() = response.headers().clone();
-    copy.extensions_mut().insert(stash.clone());
-    if let Some(answer) = response.extensions().get::<Answer>() {
-        copy.extensions_mut().insert(*answer);
-    }
-    Some(Response::from(copy))
 }
 
 /// The response with its body replaced by what was read, carrying the

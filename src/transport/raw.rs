@@ -1,9 +1,8 @@
 //! A call to an endpoint no document lists, made through the same transport
 //! as every generated call: `Client::raw` on each API's client.
 
-use super::finish::failure_of;
 use super::ClientContext;
-use crate::error::{ErrorKind, Failure, VendorError};
+use crate::error::{ErrorKind, Failure, StashedBody, VendorError};
 use crate::Error;
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
@@ -197,32 +196,34 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     /// The exchange, through the context's steps: the path checked, the
     /// headers and credentials set, then attempts as for a generated call.
     /// A success keeps its (already read) body. Every failure is made into
-    /// an [`Error`] as a generated call's is, with this client's secrets.
+    /// an [`Error`] as a generated call's is, with this client's secrets;
+    /// without progenitor's hooks in the way, a [`Failure`] needs no
+    /// stand-in response.
     async fn exchange(self) -> Result<reqwest::Response, Error> {
         let context = self.context;
-        let fail = |response: reqwest::Response| Error::from_call(progenitor_client::Error::<E>::UnexpectedResponse(response), context);
-        let refused = |message: String| {
-            fail(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent"), context.secrets()).into_response())
-        };
+        let failed = |failure: Failure| Error::from_failure(&failure, E::VENDOR);
+        let refused =
+            |message: String| failed(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent"), context.secrets()));
         if let Some(message) = self.invalid {
             return Err(refused(message));
         }
         let url = self.url().map_err(refused)?;
         if let Some(failure) = self.context.path_off_template(&url, &self.template, self.base_url) {
-            return Err(fail(failure.into_response()));
+            return Err(failed(failure));
         }
         let mut request = reqwest::Request::new(self.method.clone(), url);
         if let Some((content_type, body)) = self.body {
             request.headers_mut().insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(body.into());
         }
-        self.context.add_headers(&mut request).await.map_err(fail)?;
+        self.context.add_headers(&mut request).await.map_err(failed)?;
         let label = format!("raw {} {}", self.method, self.template);
-        let response = self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await;
-        match failure_of(&response) {
-            Some(failure) => Err(fail(failure)),
-            None => Ok(response),
+        let response = self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await.map_err(failed)?;
+        if response.extensions().get::<StashedBody>().is_some() {
+            // An error status: its stashed body decoded as a generated call's.
+            return Err(Error::from_call(progenitor_client::Error::<E>::UnexpectedResponse(response), context));
         }
+        Ok(response)
     }
 
     /// The URL: the base URL, the template with its parameters filled, the
