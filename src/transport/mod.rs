@@ -8,9 +8,11 @@
 //! - `exec`: sending, with retries under the [`RetryPolicy`], one token
 //!   refresh and retry on a 401, a tracing span, and the whole body read
 //!   here, bounded (a success body up to [`Settings::max_response_bytes`],
-//!   an error body cut at 64 KiB and scrubbed of secrets).
+//!   an error body cut at 64 KiB and scrubbed of the client's secrets).
 //! - `post`: every failure (an error status, a transport failure, an
-//!   over-limit body) is handed on with what [`Error`](crate::Error) needs.
+//!   over-limit body) is handed on with what [`Error`](crate::Error) needs;
+//!   the generated `send` turns it into one with this context's secrets
+//!   (`Error::from_call`).
 //!
 //! A raw call (`Client::raw`, [`RawRequest`]) takes the same steps: its
 //! path is checked against the caller's template, then it is sent as a
