@@ -127,7 +127,7 @@ impl fmt::Debug for ClientCredentials {
 pub(crate) trait TokenGrant: fmt::Debug + Send + Sync + 'static {
     /// One token request, ready to send with `http`.
     fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder;
-    /// Registers the secrets this request sends, for masking.
+    /// Adds the secrets this request sends to the client's set, for masking.
     fn register_secrets(&self, secrets: &Secrets);
 }
 
@@ -267,8 +267,8 @@ impl Fetcher {
         match tokio::time::timeout(self.timeout, fetch).await {
             Ok(outcome) => outcome,
             Err(_) => {
-                let mut failure =
-                    Failure::new(ErrorKind::Timeout, format!("the token endpoint gave no token within {} ms", self.timeout.as_millis()));
+                let message = format!("the token endpoint gave no token within {} ms", self.timeout.as_millis());
+                let mut failure = Failure::new(ErrorKind::Timeout, message, &self.secrets);
                 failure.outcome = crate::retry::Outcome::TimedOut;
                 Err(failure.retryable_if(true))
             }
@@ -280,12 +280,13 @@ impl Fetcher {
         // Asking again for a token does no harm: transport failures and
         // 429/5xx at the token endpoint are retryable for the caller.
         let auth_failure = |status, message: String, raw: &[u8]| {
-            let mut failure = Failure::new(ErrorKind::Auth, message);
+            let mut failure = Failure::new(ErrorKind::Auth, message, &self.secrets);
             failure.status = Some(status);
-            failure.raw_body = Bytes::from(crate::redact::scrub(raw, false));
+            failure.raw_body = Bytes::from(self.secrets.scrub(raw, false));
             failure
         };
-        let mut response = request.send().await.map_err(|e| Failure::transport(e, "token request failed").retryable_if(true))?;
+        let mut response =
+            request.send().await.map_err(|e| Failure::transport(e, "token request failed", &self.secrets).retryable_if(true))?;
         let status = response.status();
         span.record("status", status.as_u16());
         let outcome = status_outcome(status, response.headers());
@@ -296,10 +297,10 @@ impl Fetcher {
         }
         let Read { bytes: body, cut } = read_bounded(&mut response, self.max_body)
             .await
-            .map_err(|e| Failure::transport(e, "the token response could not be read").retryable_if(true))?;
+            .map_err(|e| Failure::transport(e, "the token response could not be read", &self.secrets).retryable_if(true))?;
         if !status.is_success() {
             // Scrubbed before it is cut for the message.
-            let body = crate::redact::scrub(&body, cut);
+            let body = self.secrets.scrub(&body, cut);
             let detail = String::from_utf8_lossy(&body[..body.len().min(200)]).split_whitespace().collect::<Vec<_>>().join(" ");
             let mut failure = auth_failure(status, format!("token endpoint answered HTTP {}: {detail}", status.as_u16()), &body);
             failure.outcome = outcome;
@@ -316,16 +317,16 @@ impl Fetcher {
         let margin = REFRESH_MARGIN.min(lifetime / 2);
         tracing::debug!(lifetime_secs = lifetime.as_secs(), "access token obtained");
         self.secrets.add_token(&parsed.access_token);
-        let header = bearer(&SecretString::from(parsed.access_token))?;
+        let header = bearer(&SecretString::from(parsed.access_token), &self.secrets)?;
         let now = Instant::now();
         let refresh_at = now.checked_add(lifetime - margin).unwrap_or(now);
         Ok(Token { header, refresh_at })
     }
 }
 
-fn bearer(token: &SecretString) -> Result<HeaderValue, Failure> {
+fn bearer(token: &SecretString, secrets: &Secrets) -> Result<HeaderValue, Failure> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-        .map_err(|_| Failure::new(ErrorKind::Auth, "the access token cannot be sent in a header"))?;
+        .map_err(|_| Failure::new(ErrorKind::Auth, "the access token cannot be sent in a header", secrets))?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -148,7 +148,7 @@ where
             let (items, next) = split(request.await?.into_inner());
             if next.is_some() && next == token {
                 let message = "the server answered a pagination token with the same token: stopped instead of asking again";
-                return Err(Error::new(ErrorKind::Unexpected, vendor).with_message(message));
+                return Err(Error::new(ErrorKind::Unexpected, vendor).with_clean_message(message));
             }
             Ok((Page { items, total: None }, next.map(Some)))
         }

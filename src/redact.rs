@@ -2,17 +2,22 @@
 //!
 //! A server (or a proxy in the path) may echo what it was sent: the API key,
 //! the client secret in a token request, the Basic `base64(id:secret)`, the
-//! access token. Each client registers its secrets here, in every encoding
-//! an echo may carry them in (raw, JSON-escaped, URL-encoded, base64), and
-//! every error text and retained body is scrubbed before it is cut or kept,
-//! so that no prefix of a secret survives a cut either.
+//! access token. Each client keeps its own [`Secrets`], in every encoding an
+//! echo may carry them in (raw, JSON-escaped, URL-encoded, base64), and
+//! every error text and retained body of its calls is scrubbed with them
+//! before it is cut or kept, so that no prefix of a secret survives a cut
+//! either.
 //!
-//! The registry is process-wide because an [`Error`](crate::Error) is built
-//! by a `From` conversion that has no client at hand; it holds weak
-//! references, so a dropped client's secrets leave with it.
+//! There is no process-wide list: every place that scrubs runs for one
+//! client and has its set at hand (the transport and the token cache hold
+//! it; a generated `send` and a raw call hand their client to
+//! `Error::from_call`). A client masks its own secrets, not another
+//! client's: a server can echo only what this client sent it, and the other
+//! client's secrets were never sent here. A set goes with the last copy of
+//! its client.
 
 use base64::Engine as _;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
+use std::sync::{PoisonError, RwLock};
 
 /// What a masked secret is replaced with.
 pub const MASK: &str = "[redacted]";
@@ -29,6 +34,8 @@ const MIN_SECRET: usize = 6;
 const TOKENS_KEPT: usize = 4;
 
 /// The secrets of one client, each in every form an echo could carry.
+/// Shared (in an `Arc`) by the client's copies and its token cache, which
+/// adds each access token it gets.
 #[derive(Default)]
 pub(crate) struct Secrets {
     fixed: RwLock<Vec<Vec<u8>>>,
@@ -36,15 +43,6 @@ pub(crate) struct Secrets {
 }
 
 impl Secrets {
-    /// A new set, registered for masking while it lives.
-    pub(crate) fn registered() -> Arc<Self> {
-        let secrets = Arc::new(Secrets::default());
-        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        live.retain(|w| w.strong_count() > 0);
-        live.push(Arc::downgrade(&secrets));
-        secrets
-    }
-
     /// Masks `secret` from now on.
     pub(crate) fn add(&self, secret: &str) {
         let mut fixed = self.fixed.write().unwrap_or_else(PoisonError::into_inner);
@@ -80,8 +78,6 @@ impl Secrets {
     }
 }
 
-static LIVE: Mutex<Vec<Weak<Secrets>>> = Mutex::new(Vec::new());
-
 /// Every form a secret may be echoed in, longest first (so that a longer
 /// form is masked whole before a shorter one inside it).
 fn forms(secret: &str) -> Vec<Vec<u8>> {
@@ -103,45 +99,45 @@ fn forms(secret: &str) -> Vec<Vec<u8>> {
     all
 }
 
-/// `bytes` with every registered secret masked. `cut` says the bytes are the
-/// start of something longer: a trailing fragment of a secret is masked too.
-pub(crate) fn scrub(bytes: &[u8], cut: bool) -> Vec<u8> {
-    let live: Vec<Arc<Secrets>> = LIVE.lock().unwrap_or_else(PoisonError::into_inner).iter().filter_map(Weak::upgrade).collect();
-    // Every match is found in the text as received, then all are masked at
-    // once: a mask is never searched again.
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for secrets in &live {
-        secrets.each_form(|form| {
+impl Secrets {
+    /// `bytes` with every secret of this set masked. `cut` says the bytes
+    /// are the start of something longer: a trailing fragment of a secret
+    /// is masked too.
+    pub(crate) fn scrub(&self, bytes: &[u8], cut: bool) -> Vec<u8> {
+        // Every match is found in the text as received, then all are masked
+        // at once: a mask is never searched again.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        self.each_form(|form| {
             spans.extend(memchr::memmem::find_iter(bytes, form).map(|at| (at, at + form.len())));
             if cut {
                 spans.extend(trailing_prefix(bytes, form));
             }
         });
-    }
-    if spans.is_empty() {
-        return bytes.to_vec();
-    }
-    spans.sort_unstable();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut done = 0;
-    for (start, end) in spans {
-        if end <= done {
-            continue;
+        if spans.is_empty() {
+            return bytes.to_vec();
         }
-        if start >= done {
-            out.extend_from_slice(&bytes[done..start]);
-            out.extend_from_slice(MASK.as_bytes());
+        spans.sort_unstable();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut done = 0;
+        for (start, end) in spans {
+            if end <= done {
+                continue;
+            }
+            if start >= done {
+                out.extend_from_slice(&bytes[done..start]);
+                out.extend_from_slice(MASK.as_bytes());
+            }
+            done = end;
         }
-        done = end;
+        out.extend_from_slice(&bytes[done..]);
+        out
     }
-    out.extend_from_slice(&bytes[done..]);
-    out
-}
 
-/// [`scrub`] for text.
-pub(crate) fn scrub_text(text: &str) -> String {
-    let scrubbed = scrub(text.as_bytes(), false);
-    String::from_utf8(scrubbed).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    /// [`scrub`](Self::scrub) for text.
+    pub(crate) fn scrub_text(&self, text: &str) -> String {
+        let scrubbed = self.scrub(text.as_bytes(), false);
+        String::from_utf8(scrubbed).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
 }
 
 /// Where `text` ends with the start of `form` (at least [`MIN_PREFIX`] bytes).
@@ -160,7 +156,7 @@ mod tests {
 
     #[test]
     fn every_encoding_is_masked() {
-        let secrets = Secrets::registered();
+        let secrets = Secrets::default();
         let secret = "se\"cr/et\\ ké+y";
         secrets.add_basic("client-7", secret);
         let json = serde_json::to_string(secret).unwrap();
@@ -168,7 +164,7 @@ mod tests {
         let pct = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string();
         let basic = base64::engine::general_purpose::STANDARD.encode(format!("client-7:{secret}"));
         let echo = format!("raw {secret} json {json} form {url} pct {pct} basic {basic}");
-        let out = text(scrub(echo.as_bytes(), false));
+        let out = text(secrets.scrub(echo.as_bytes(), false));
         for leaked in [secret, &json[1..json.len() - 1], &url, &pct, &basic] {
             assert!(!out.contains(leaked), "{leaked:?} in {out}");
         }
@@ -177,39 +173,35 @@ mod tests {
 
     #[test]
     fn masks_are_not_searched_again_and_short_secrets_are_left() {
-        let secrets = Secrets::registered();
+        let secrets = Secrets::default();
         secrets.add("dacted-and-more");
         secrets.add("abc");
-        assert_eq!(text(scrub(b"x dacted-and-more [redacted] abc", false)), "x [redacted] [redacted] abc");
+        assert_eq!(text(secrets.scrub(b"x dacted-and-more [redacted] abc", false)), "x [redacted] [redacted] abc");
     }
 
     #[test]
     fn a_cut_leaves_no_prefix_and_tokens_rotate() {
-        let secrets = Secrets::registered();
+        let secrets = Secrets::default();
         secrets.add_token("tok-0123456789");
-        let out = text(scrub(b"echo: Bearer tok-01234", true));
+        let out = text(secrets.scrub(b"echo: Bearer tok-01234", true));
         assert_eq!(out, "echo: Bearer [redacted]");
         // Shorter than MIN_PREFIX: ordinary text.
-        assert_eq!(text(scrub(b"echo tok", true)), "echo tok");
-        assert_eq!(text(scrub(b"echo tok-01234", false)), "echo tok-01234", "not cut: kept");
+        assert_eq!(text(secrets.scrub(b"echo tok", true)), "echo tok");
+        assert_eq!(text(secrets.scrub(b"echo tok-01234", false)), "echo tok-01234", "not cut: kept");
         for i in 0..TOKENS_KEPT + 1 {
             secrets.add_token(&format!("rotated-token-{i}"));
         }
-        assert_eq!(text(scrub(b"rotated-token-0 tok-0123456789", false)), "rotated-token-0 tok-0123456789");
-        assert_eq!(text(scrub(format!("rotated-token-{TOKENS_KEPT}").as_bytes(), false)), MASK);
+        assert_eq!(text(secrets.scrub(b"rotated-token-0 tok-0123456789", false)), "rotated-token-0 tok-0123456789");
+        assert_eq!(text(secrets.scrub(format!("rotated-token-{TOKENS_KEPT}").as_bytes(), false)), MASK);
     }
 
     #[test]
-    fn dropped_clients_leave_the_registry() {
-        let secrets = Secrets::registered();
-        secrets.add("forgotten-after-drop");
-        assert_eq!(text(scrub(b"forgotten-after-drop", false)), MASK);
-        drop(secrets);
-        // Another test's scrub may hold every set alive for a moment.
-        let freed = (0..200).any(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            text(scrub(b"forgotten-after-drop", false)) == "forgotten-after-drop"
-        });
-        assert!(freed, "a dropped client's secret is still masked");
+    fn a_set_masks_its_own_secrets_only() {
+        let (mine, theirs) = (Secrets::default(), Secrets::default());
+        mine.add("mine-0123456789");
+        theirs.add("theirs-0123456789");
+        let echo = b"mine-0123456789 theirs-0123456789";
+        assert_eq!(text(mine.scrub(echo, false)), "[redacted] theirs-0123456789");
+        assert_eq!(text(theirs.scrub(echo, false)), "mine-0123456789 [redacted]");
     }
 }

@@ -628,7 +628,8 @@ fn error_kinds_can_be_matched_on() {
             _ => "report",
         }
     }
-    let e = Error::from(progenitor_client::Error::<monite::types::ErrorBody>::InvalidRequest("x".into()));
+    let e: Error =
+        monite::Client::with_environment(monite::Environment::Custom("ftp://nowhere".into()), Auth::bearer("t")).unwrap_err().into();
     assert_eq!(advice(&e), "report");
 }
 

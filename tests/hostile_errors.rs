@@ -1,7 +1,8 @@
 //! Honest kinds: a lost connection, a response that is not HTTP and a failing
 //! token endpoint each fail with the kind they are; an unknown error shape
-//! keeps its message, the display stays bounded, and a Retry-After date is
-//! read in every HTTP date format.
+//! keeps its message, the display stays bounded, a Retry-After date is
+//! read in every HTTP date format, and an undocumented success keeps its
+//! Retry-After.
 //!
 //! One of the hostile_* files: a hostile or broken server cannot hurt the
 //! caller. Every test talks to a real server on loopback: wiremock, or a raw
@@ -126,4 +127,19 @@ async fn retry_after_in_every_http_date_format() {
         let wait = err.retry_after().unwrap_or_else(|| panic!("{when}: {err}"));
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{when}: {wait:?}");
     }
+}
+
+/// A success status the operation does not document is an error, and it
+/// keeps the wait the response asked for: the one the transport read for
+/// the attempt (a 202 with `Retry-After` is how a server says "later").
+#[tokio::test]
+async fn an_undocumented_success_keeps_the_attempts_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(202).insert_header("retry-after", "7")).mount(&server).await;
+    let err = monite_get(&monite_client(&server.uri(), Auth::bearer("token-0123"), &settings())).await.unwrap_err();
+    assert_eq!((err.kind(), err.status().map(|s| s.as_u16())), (ErrorKind::Unexpected, Some(202)), "{err}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)), "{err}");
+    assert!(err.outcome_unknown(), "a 2xx: the server acted");
+    assert!(!err.is_retryable(), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "not retried");
 }

@@ -117,3 +117,30 @@ async fn echoed_secrets_never_show_in_any_encoding() {
     let err = monite_push(&monite_client(&base, monite::client_credentials("m-id", SECRET), &s)).await.unwrap_err();
     assert_no_secret("monite access token", &err, &leaked_forms("", access));
 }
+
+/// Each client masks the secrets it sends, from its own set: there is no
+/// list shared by every client. A server can echo only what it was sent,
+/// so a secret of another client, which this client never sent, is not
+/// in its set and shows as the server wrote it.
+#[tokio::test]
+async fn each_client_masks_its_own_secrets() {
+    let s = Settings { retry: RetryPolicy::none(), ..settings() };
+    // Echoes the request, and names API_KEY whoever asks.
+    let api = RawServer::start(|request| {
+        let body = format!("{} also seen: {API_KEY}", String::from_utf8_lossy(request));
+        Some(http_response(400, &[("content-type", "text/plain")], body.as_bytes()))
+    })
+    .await;
+    // Both alive at once, each calling the same server.
+    let mine = rebilly_client(&api.url(), rebilly::api_key(SECRET), &s);
+    let other = rebilly_client(&api.url(), rebilly::api_key(API_KEY), &s);
+    let body = |err: &Error| String::from_utf8_lossy(err.raw_body().unwrap_or_default()).into_owned();
+
+    let err = rebilly_get(&mine).await.unwrap_err();
+    assert_no_secret("the client's own key", &err, &leaked_forms("", SECRET));
+    assert!(body(&err).contains("[redacted]"), "{}", body(&err));
+    assert!(body(&err).contains(API_KEY), "another client's key is not this client's to mask: {}", body(&err));
+
+    let err = rebilly_get(&other).await.unwrap_err();
+    assert_no_secret("the other client's own key", &err, &leaked_forms("", API_KEY));
+}

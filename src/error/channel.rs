@@ -1,19 +1,39 @@
 //! How a failure reaches [`Error`](crate::Error) from the request hooks.
 //!
-//! progenitor's generated methods call our `pre`, `exec` and `post` hooks,
-//! but let none of them return our error type: a hook can only hand back a
-//! `reqwest::Response` (or a `reqwest::Error` we cannot build). So every
-//! failure travels as a response that carries, in its extensions, one of
-//! the two values below, and `From<progenitor_client::Error<E>> for Error`
-//! is the one place that reads them:
+//! progenitor's generated `send_unmapped` calls our `pre`, `exec` and `post`
+//! hooks, but their signatures leave no room for our error type, and this
+//! is the one reason for the stand-in responses below:
+//! - `pre` and `post` return `progenitor_client::Error<E>` for any `E`, so
+//!   they can make only the variants without an `E`, and of those only
+//!   `UnexpectedResponse(reqwest::Response)` holds more than a string: a
+//!   response's extensions are the one place a typed value can ride in.
+//! - `exec` returns `reqwest::Result<Response>`, and a `reqwest::Error`
+//!   cannot be made outside reqwest: a failure there must be a response.
+//! - `post` gets that response by reference, so it hands on a copy.
+//!
+//! Keeping the failure in the client instead, now that `Error::from_call`
+//! has the client at hand, would not do: one client's calls run at once,
+//! and the hooks are told no call's identity, only the operation's.
+//!
+//! So, in a generated call, a failure travels as a response that carries,
+//! in its extensions, one of the values below: `exec` returns it as its
+//! answer (`ClientContext::execute`) and `post` hands it on as progenitor's
+//! `Error::UnexpectedResponse`, the variant `pre` returns itself (the
+//! `client_hooks!` macro). The transport under the hooks returns a plain
+//! `Result<Response, Failure>`, which a raw call, having no hooks, uses as
+//! it is. `Error::from_call` (which the generated `send` calls with its
+//! client) is the one place that reads the responses:
 //! - [`Failure`]: nothing usable came back (no connection, timeout, a body
 //!   over the limit, a path that changed shape, a token that could not be
 //!   had). The response is a stand-in; its status means nothing.
 //! - [`StashedBody`]: an error status came back; its body was read ahead,
 //!   bounded and scrubbed, while the connection was ours to read.
+//!
+//! Every response the transport returns also carries the [`Answer`] of its
+//! attempt, so that no header is parsed again for the error.
 
 use super::kind::ErrorKind;
-use crate::redact::scrub_text;
+use crate::redact::Secrets;
 use crate::retry::{is_retryable, may_have_acted, Outcome};
 use bytes::Bytes;
 use reqwest::StatusCode;
@@ -21,7 +41,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Why an exchange gave no usable response (or never started). Its texts
-/// are scrubbed of secrets when it is made.
+/// are scrubbed of the client's secrets when it is made.
 #[derive(Clone, Debug)]
 pub(crate) struct Failure {
     pub kind: ErrorKind,
@@ -39,14 +59,19 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// A failure no retry would mend.
-    pub(crate) fn new(kind: ErrorKind, message: impl AsRef<str>) -> Self {
+    /// A failure no retry would mend, its message scrubbed of `secrets`.
+    pub(crate) fn new(kind: ErrorKind, message: impl AsRef<str>, secrets: &Secrets) -> Self {
+        Failure::ours(kind, secrets.scrub_text(message.as_ref()))
+    }
+
+    /// [`new`](Self::new) for a message that holds no text from outside.
+    fn ours(kind: ErrorKind, message: String) -> Self {
         Failure {
             kind,
             outcome: Outcome::Final,
             retryable: false,
             status: None,
-            message: scrub_text(message.as_ref()),
+            message,
             raw_body: Bytes::new(),
             source: None,
             budget_spent: false,
@@ -56,9 +81,9 @@ impl Failure {
 
     /// A transport failure, classified: no connection, connection lost after
     /// sending, timeout, or a response that is not valid HTTP.
-    pub(crate) fn transport(e: reqwest::Error, context: &str) -> Self {
+    pub(crate) fn transport(e: reqwest::Error, context: &str, secrets: &Secrets) -> Self {
         let (kind, outcome) = classify(&e);
-        let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)));
+        let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)), secrets);
         failure.outcome = outcome;
         failure.status = e.status();
         // A connection that was never made (a connect timeout included:
@@ -79,7 +104,7 @@ impl Failure {
 
     /// A body over the limit.
     pub(crate) fn too_large(limit: usize) -> Self {
-        Failure::new(ErrorKind::TooLarge, format!("the response body is larger than the limit of {limit} bytes; it was not read"))
+        Failure::ours(ErrorKind::TooLarge, format!("the response body is larger than the limit of {limit} bytes; it was not read"))
     }
 
     /// The same failure, retryable as the one rule says for a request that
@@ -90,7 +115,9 @@ impl Failure {
     }
 
     /// A stand-in response that carries this failure through progenitor to
-    /// the conversion into [`Error`]. It is never seen as such.
+    /// the conversion into [`Error`]: made by the `pre` and `exec` hooks
+    /// only (see the module's docs for why a response). It is never seen
+    /// as such.
     pub(crate) fn into_response(self) -> reqwest::Response {
         let mut response = http::Response::new(Bytes::new());
         *response.status_mut() = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -133,23 +160,30 @@ pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 << 10;
 
 /// An error response as the `exec` hook saw it: its body read ahead, with
-/// every secret masked, and what the attempt came to, decided there once
-/// (the error reads these, and parses no header again for them).
+/// every secret of the client masked.
 #[derive(Clone, Debug)]
 pub(crate) struct StashedBody {
     pub bytes: Bytes,
     /// Why the body could not be read in full, if it could not.
     pub read_error: Option<Failure>,
+}
+
+/// What the attempt that got a response came to, decided once in the
+/// transport's loop, where `Retry-After` is parsed for the retry decision:
+/// carried with every response it returns (success or error), so that the
+/// error reads these and parses no header again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Answer {
     /// The wait the response asked for (`Retry-After` and kin).
     pub retry_after: Option<Duration>,
     /// Whether the same call may succeed later: the retry rule's answer for
     /// this status and the call's retry safety.
     pub retryable: bool,
-    /// A retry it would have had was refused by the client's retry budget.
-    pub budget_spent: bool,
     /// The server may have acted on the call: this status says so, or an
     /// earlier attempt's outcome did.
     pub may_have_acted: bool,
+    /// A retry it would have had was refused by the client's retry budget.
+    pub budget_spent: bool,
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

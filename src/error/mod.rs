@@ -1,8 +1,10 @@
 //! One error type for the three APIs.
 //!
 //! Every generated operation's `send` returns [`Error`], built once from
-//! progenitor's `Error<E>` (`E` the API's error body) by the `From` below, and
-//! it says the same things the same way whatever the vendor: a stable [`ErrorKind`],
+//! progenitor's `Error<E>` (`E` the API's error body) by `Error::from_call`,
+//! which the generated `send` (codegen's send.rs) calls with the client that
+//! made the call, so that every text and body is scrubbed of that client's
+//! secrets. It says the same things the same way whatever the vendor: a stable [`ErrorKind`],
 //! the HTTP status, the vendor's message and field errors, how long to wait
 //! before retrying, the request id, and the body, typed when it parsed and raw
 //! (bounded) when it did not.
@@ -10,12 +12,12 @@
 mod channel;
 mod kind;
 
-pub(crate) use channel::{Failure, StashedBody, ERROR_BODY_LIMIT};
+pub(crate) use channel::{Answer, Failure, StashedBody, ERROR_BODY_LIMIT};
 pub use kind::ErrorKind;
 
-use crate::redact::{scrub, scrub_text};
-use crate::retry::{may_have_acted, retry_after, Outcome};
+use crate::redact::Secrets;
 use crate::settings::ConfigError;
+use crate::transport::ClientContext;
 use crate::vendor::Vendor;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, LOCATION};
@@ -23,7 +25,7 @@ use reqwest::StatusCode;
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -171,9 +173,15 @@ impl Error {
         Error::bare(kind, Some(vendor))
     }
 
-    /// Sets the message, scrubbed of secrets and bounded.
-    pub(crate) fn with_message(mut self, message: impl AsRef<str>) -> Self {
-        self.0.message = Some(printable(&scrub_text(message.as_ref()), MESSAGE_LIMIT));
+    /// Sets the message, scrubbed of `secrets` and bounded.
+    fn with_message(self, message: impl AsRef<str>, secrets: &Secrets) -> Self {
+        self.with_clean_message(secrets.scrub_text(message.as_ref()))
+    }
+
+    /// Sets a message that holds no secret (ours, or one scrubbed when it
+    /// was made, as a [`Failure`]'s), bounded.
+    pub(crate) fn with_clean_message(mut self, message: impl AsRef<str>) -> Self {
+        self.0.message = Some(printable(message.as_ref(), MESSAGE_LIMIT));
         self
     }
 
@@ -182,39 +190,47 @@ impl Error {
         self
     }
 
-    /// Keeps the start of a body. Scrubbed first, then cut: no prefix of a
-    /// secret is left at the cut.
-    fn with_raw_body(mut self, body: &[u8]) -> Self {
-        let scrubbed = scrub(body, false);
-        self.0.raw_body = Some(Bytes::copy_from_slice(&scrubbed[..scrubbed.len().min(RAW_BODY_LIMIT)]));
+    /// Keeps the start of a body. Scrubbed of `secrets` first, then cut: no
+    /// prefix of a secret is left at the cut.
+    fn with_raw_body(self, body: &[u8], secrets: &Secrets) -> Self {
+        self.with_clean_raw_body(&secrets.scrub(body, false))
+    }
+
+    /// Keeps the start of a body scrubbed whole already (a stashed error
+    /// body, a [`Failure`]'s).
+    fn with_clean_raw_body(mut self, body: &[u8]) -> Self {
+        self.0.raw_body = Some(Bytes::copy_from_slice(&body[..body.len().min(RAW_BODY_LIMIT)]));
         self
     }
 
-    /// Status, the wait it asked for, and request id from response headers.
-    fn with_response(mut self, status: StatusCode, headers: &HeaderMap, retry_after: Option<Duration>) -> Self {
+    /// Status and request id from the response, and the wait it asked for
+    /// (read by the transport, once).
+    fn with_response(mut self, status: StatusCode, headers: &HeaderMap, retry_after: Option<Duration>, secrets: &Secrets) -> Self {
         self.0.status = Some(status);
         self.0.retry_after = retry_after;
-        self.0.request_id = request_id(headers).map(|id| printable(&scrub_text(id), SHORT_LIMIT));
+        self.0.request_id = request_id(headers).map(|id| printable(&secrets.scrub_text(id), SHORT_LIMIT));
         self
     }
 
-    /// A response the transport kept no account of (a success status the
-    /// operation does not document): its answer is read here, once.
-    fn from_status<E: VendorError>(status: StatusCode, headers: &HeaderMap) -> Self {
-        let retry_after = retry_after(headers, SystemTime::now());
-        let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers, retry_after);
-        e.0.outcome_unknown = may_have_acted(Outcome::Status { status: status.as_u16(), hinted: retry_after.is_some() });
-        e
+    /// What the transport decided of the attempt: retry advice, whether the
+    /// server may have acted, whether the retry budget refused a retry.
+    fn with_answer(mut self, answer: &Answer) -> Self {
+        self.0.retryable = answer.retryable;
+        self.0.budget_spent = answer.budget_spent;
+        self.0.outcome_unknown = answer.may_have_acted;
+        self
     }
 
-    fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
-        let mut e = Error::new(failure.kind, vendor).with_message(&failure.message);
+    /// A failure of the transport or the hooks; its texts were scrubbed
+    /// with the client's secrets when it was made.
+    pub(crate) fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
+        let mut e = Error::new(failure.kind, vendor).with_clean_message(&failure.message);
         e.0.retryable = failure.retryable;
         e.0.budget_spent = failure.budget_spent;
         e.0.outcome_unknown = failure.may_have_acted;
         e.0.status = failure.status;
         if !failure.raw_body.is_empty() {
-            e = e.with_raw_body(&failure.raw_body);
+            e = e.with_clean_raw_body(&failure.raw_body);
         }
         if let Some(source) = &failure.source {
             e = e.with_source(Arc::clone(source));
@@ -323,37 +339,97 @@ impl Error {
         self.0.budget_spent
     }
 
-    fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap, retry_after: Option<Duration>) -> Self {
+    /// A call's failure, read once from progenitor's `Error<E>` (`E` the
+    /// API's error body), every text and body scrubbed of the secrets of
+    /// `context`, the client that made the call. The generated `send`
+    /// (codegen's send.rs) and [`RawRequest`](crate::transport::RawRequest)
+    /// call it.
+    pub(crate) fn from_call<E: VendorError>(error: progenitor_client::Error<E>, context: &ClientContext) -> Self {
+        use progenitor_client::Error as P;
+        let secrets = context.secrets();
+        match error {
+            P::InvalidRequest(message) => {
+                Error::new(ErrorKind::InvalidRequest, E::VENDOR).with_message(with_input_rule(message, E::input_rules()), secrets)
+            }
+            // The hooks carry every failure of an exchange themselves, and
+            // the transport read every body into memory: these arise only
+            // if a request cannot be built.
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                Error::from_failure(&Failure::transport(e, "the request failed", secrets), E::VENDOR)
+            }
+            P::InvalidResponsePayload(bytes, e) => {
+                let mut error = Error::new(ErrorKind::Decode, E::VENDOR)
+                    .with_message(format!("the response does not match the documented type: {e}"), secrets)
+                    .with_raw_body(&bytes, secrets)
+                    .with_source(e);
+                // A success status came with it: the request was processed.
+                error.0.outcome_unknown = true;
+                error
+            }
+            P::UnexpectedResponse(response) => Error::from_response::<E>(&response, secrets),
+            // Never made. The `post` hook hands on every response that is
+            // not a 2xx before progenitor matches its status, and
+            // progenitor's `ErrorResponse` arms are only for 4xx and 5xx
+            // statuses, or (a `default` response) after a 2xx success arm:
+            // codegen's test checks the arms of every document. No hook of
+            // ours makes `Custom`. Not a panic, should a progenitor release
+            // change either.
+            P::ErrorResponse(_) | P::Custom(_) => {
+                let mut e = Error::new(ErrorKind::Unexpected, E::VENDOR)
+                    .with_clean_message("internal: an error that did not pass the client's hooks; whether the server acted is unknown");
+                e.0.outcome_unknown = true;
+                e
+            }
+        }
+    }
+
+    fn from_vendor_body<E: VendorError>(body: E, status: StatusCode, headers: &HeaderMap, answer: &Answer, secrets: &Secrets) -> Self {
         let kind = match ErrorKind::from_status(status) {
             // A generic status says less than the body.
             ErrorKind::Validation | ErrorKind::Unexpected => body.kind_hint().unwrap_or(ErrorKind::from_status(status)),
             kind => kind,
         };
-        let mut e = Error::new(kind, E::VENDOR).with_response(status, headers, retry_after);
+        let mut e = Error::new(kind, E::VENDOR).with_response(status, headers, answer.retry_after, secrets);
         if let Some(message) = body.message() {
-            e = e.with_message(message);
+            e = e.with_message(message, secrets);
         }
-        e.0.field_errors = bounded_fields(body.field_errors());
+        e.0.field_errors = bounded_fields(body.field_errors(), secrets);
         e.0.body = Some(Box::new(body));
         e
     }
 
-    fn from_unexpected<E: VendorError>(response: &reqwest::Response) -> Self {
+    /// A response the `post` hook handed on (or a raw call's): a failure
+    /// carried from the hooks, an error status with its stashed body, or a
+    /// success status the operation does not document. What the attempt
+    /// came to is the transport's [`Answer`]: no header is parsed again.
+    fn from_response<E: VendorError>(response: &reqwest::Response, secrets: &Secrets) -> Self {
         if let Some(failure) = response.extensions().get::<Failure>() {
             return Error::from_failure(failure, E::VENDOR);
         }
         let status = response.status();
         let headers = response.headers();
+        // Every response the transport returns carries its answer; one
+        // without it (none is made) is given no advice, its outcome unknown.
+        let answer = response.extensions().get::<Answer>().copied().unwrap_or(Answer {
+            retry_after: None,
+            retryable: false,
+            may_have_acted: true,
+            budget_spent: false,
+        });
         let Some(stash) = response.extensions().get::<StashedBody>() else {
-            return Error::from_status::<E>(status, headers);
+            return Error::new(ErrorKind::from_status(status), E::VENDOR)
+                .with_response(status, headers, answer.retry_after, secrets)
+                .with_answer(&answer);
         };
         let mut e = if let Some(failure) = &stash.read_error {
-            Error::from_failure(failure, E::VENDOR).with_response(status, headers, stash.retry_after)
+            let mut e = Error::from_failure(failure, E::VENDOR).with_response(status, headers, answer.retry_after, secrets);
+            // Retryable as the body's read failure is.
+            let retryable = e.0.retryable;
+            e = e.with_answer(&answer);
+            e.0.retryable = retryable;
+            e
         } else if let Ok(body) = serde_json::from_slice::<E>(&stash.bytes) {
-            let mut e = Error::from_vendor_body(body, status, headers, stash.retry_after);
-            e.0.retryable = stash.retryable;
-            e.0.budget_spent = stash.budget_spent;
-            e.0.outcome_unknown = stash.may_have_acted;
+            let e = Error::from_vendor_body(body, status, headers, &answer, secrets).with_answer(&answer);
             if e.0.message.is_some() {
                 return e;
             }
@@ -361,18 +437,17 @@ impl Error {
             // field is optional): `{"message": "quota exceeded"}`.
             e
         } else {
-            let mut e = Error::new(ErrorKind::from_status(status), E::VENDOR).with_response(status, headers, stash.retry_after);
-            e.0.retryable = stash.retryable;
-            e
+            Error::new(ErrorKind::from_status(status), E::VENDOR)
+                .with_response(status, headers, answer.retry_after, secrets)
+                .with_answer(&answer)
         };
         if e.0.kind == ErrorKind::Redirect {
-            e = e.with_message(redirect_message("the server", headers));
+            e = e.with_message(redirect_message("the server", headers), secrets);
         } else if stash.read_error.is_none() && e.0.message.is_none() {
-            e = e.with_message(summary(&stash.bytes));
+            // Scrubbed again: a JSON message is unescaped from the body.
+            e = e.with_message(summary(&stash.bytes), secrets);
         }
-        e.0.budget_spent = stash.budget_spent;
-        e.0.outcome_unknown = stash.may_have_acted;
-        e.with_raw_body(&stash.bytes)
+        e.with_clean_raw_body(&stash.bytes)
     }
 }
 
@@ -385,13 +460,13 @@ pub(crate) fn redirect_message(who: &str, headers: &HeaderMap) -> String {
     )
 }
 
-fn bounded_fields(fields: Vec<FieldError>) -> Vec<FieldError> {
+fn bounded_fields(fields: Vec<FieldError>, secrets: &Secrets) -> Vec<FieldError> {
     fields
         .into_iter()
         .take(FIELD_ERRORS_LIMIT)
         .map(|f| FieldError {
-            field: printable(&scrub_text(&f.field), SHORT_LIMIT),
-            message: printable(&scrub_text(&f.message), SHORT_LIMIT),
+            field: printable(&secrets.scrub_text(&f.field), SHORT_LIMIT),
+            message: printable(&secrets.scrub_text(&f.message), SHORT_LIMIT),
         })
         .collect()
 }
@@ -421,44 +496,6 @@ fn summary(body: &[u8]) -> String {
     }
 }
 
-impl<E: VendorError> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(message) => {
-                Error::new(ErrorKind::InvalidRequest, E::VENDOR).with_message(with_input_rule(message, E::input_rules()))
-            }
-            // The hooks read every body and carry every transport failure
-            // themselves; these arise only if a request cannot be built.
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Error::from_failure(&Failure::transport(e, "the request failed"), E::VENDOR)
-            }
-            // Never made: the `post` hook turns every error status into
-            // `UnexpectedResponse` before progenitor reads it. Kept whole, as
-            // the match must be, in case a progenitor release changes that.
-            P::ErrorResponse(value) => {
-                let status = value.status();
-                let headers = value.headers().clone();
-                let retry_after = retry_after(&headers, SystemTime::now());
-                let mut e = Error::from_vendor_body(value.into_inner(), status, &headers, retry_after);
-                e.0.outcome_unknown = may_have_acted(Outcome::Status { status: status.as_u16(), hinted: retry_after.is_some() });
-                e
-            }
-            P::InvalidResponsePayload(bytes, e) => {
-                let mut error = Error::new(ErrorKind::Decode, E::VENDOR)
-                    .with_message(format!("the response does not match the documented type: {e}"))
-                    .with_raw_body(&bytes)
-                    .with_source(e);
-                // A success status came with it: the request was processed.
-                error.0.outcome_unknown = true;
-                error
-            }
-            P::UnexpectedResponse(response) => Error::from_unexpected::<E>(&response),
-            P::Custom(message) => Error::new(ErrorKind::Unexpected, E::VENDOR).with_message(message),
-        }
-    }
-}
-
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         let vendor = match &e {
@@ -466,7 +503,8 @@ impl From<ConfigError> for Error {
             _ => None,
         };
         let message = e.to_string();
-        Error::bare(ErrorKind::Config, vendor).with_message(message).with_source(e)
+        // Ours: no client was made, and the texts name no secret.
+        Error::bare(ErrorKind::Config, vendor).with_clean_message(message).with_source(e)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The `exec` hook: each attempt paced, sent, and retried (or its token
 //! refreshed once) as the retry policy decides.
 
-use super::{Answer, ClientContext};
-use crate::error::{ErrorKind, Failure};
+use super::ClientContext;
+use crate::error::{Answer, ErrorKind, Failure};
 use crate::retry::{self, is_retryable, retry_after, AttemptEnd, CallState, Next, Outcome};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Request, Response};
@@ -11,17 +11,18 @@ use tracing::Instrument;
 
 impl ClientContext {
     /// The `exec` hook: sends `request`, retrying as the policy allows, and
-    /// reads the body. Never an `Err`: a failure travels as a stand-in
-    /// response that the `post` hook turns into an error.
+    /// reads the body. Never an `Err`: the hook cannot make a
+    /// `reqwest::Error`, so a failure travels as a stand-in response that
+    /// the `post` hook turns into an error (see error/channel.rs).
     pub(crate) async fn execute(&self, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
         let path = self.operation(operation_id).map_or("", |op| op.path);
-        Ok(self.execute_as(request, operation_id, path, false).await)
+        Ok(self.execute_as(request, operation_id, path, false).await.unwrap_or_else(Failure::into_response))
     }
 
     /// [`execute`](Self::execute) for a request labelled `operation` on the
     /// span, whose path template is `path`; `safe_to_retry` makes it safe
     /// to repeat whatever its method (as the call's options can).
-    pub(super) async fn execute_as(&self, request: Request, operation: &str, path: &str, safe_to_retry: bool) -> Response {
+    pub(super) async fn execute_as(&self, request: Request, operation: &str, path: &str, safe_to_retry: bool) -> Result<Response, Failure> {
         let span = tracing::info_span!(
             "accounting_sync.request",
             vendor = self.vendor.name(),
@@ -41,7 +42,7 @@ impl ClientContext {
         self.attempts(request, &span, safe_to_retry).instrument(span.clone()).await
     }
 
-    async fn attempts(&self, request: Request, span: &tracing::Span, safe_to_retry: bool) -> Response {
+    async fn attempts(&self, request: Request, span: &tracing::Span, safe_to_retry: bool) -> Result<Response, Failure> {
         let repeat_safe = safe_to_retry || self.call.safe_to_retry || retry::repeat_safe(request.method());
         let mut pending = Some(request);
         let mut attempt = 0;
@@ -64,7 +65,7 @@ impl ClientContext {
             // Every `continue` below checks that the request is still at hand.
             let copy = if may_follow { pending.as_ref().and_then(Request::try_clone) } else { None };
             let Some(sending) = copy.or_else(|| pending.take()) else {
-                return Failure::new(ErrorKind::Unexpected, "internal: no request left to send").into_response();
+                return Err(Failure::new(ErrorKind::Unexpected, "internal: no request left to send", &self.secrets));
             };
             // The client's pace (the vendor's rate limits, a 429's hold) before
             // every attempt; the wait shows on the span and in the stats.
@@ -87,7 +88,7 @@ impl ClientContext {
             let used_authorization = if self.token.is_some() { sending.headers().get(AUTHORIZATION).cloned() } else { None };
             let mut budget_spent = false;
             let failure = match self.http.execute(sending).await {
-                Err(e) => Failure::transport(e, "the request failed"),
+                Err(e) => Failure::transport(e, "the request failed", &self.secrets),
                 Ok(response) => {
                     let status = response.status();
                     let hint = retry_after(response.headers(), std::time::SystemTime::now());
@@ -137,7 +138,7 @@ impl ClientContext {
                         budget_spent,
                     };
                     match self.finish(response, repeat_safe, answer, span).await {
-                        Ok(response) => return response,
+                        Ok(response) => return Ok(response),
                         Err(failure) => failure,
                     }
                 }
@@ -165,7 +166,7 @@ impl ClientContext {
             let mut failure = failure.retryable_if(repeat_safe);
             failure.budget_spent |= budget_spent;
             failure.may_have_acted |= acted_before;
-            return failure.into_response();
+            return Err(failure);
         }
     }
 }

@@ -2,15 +2,16 @@
 //! scrubbed and kept for the [`Error`](crate::Error); and the `post` hook,
 //! which hands every failure on.
 
-use super::{Answer, ClientContext};
+use super::ClientContext;
 use crate::body::{read_bounded, Read};
-use crate::error::{request_id, Failure, StashedBody, ERROR_BODY_LIMIT};
+use crate::error::{request_id, Answer, Failure, StashedBody, ERROR_BODY_LIMIT};
 use bytes::Bytes;
 use reqwest::Response;
 
 impl ClientContext {
-    /// Reads the body (bounded) and records the outcome. An error response
-    /// keeps its body, scrubbed, for the [`Error`](crate::Error).
+    /// Reads the body (bounded) and records the outcome. The response keeps
+    /// the attempt's `answer`, and an error response its body, scrubbed, for
+    /// the [`Error`](crate::Error).
     pub(super) async fn finish(
         &self,
         mut response: Response,
@@ -37,31 +38,30 @@ impl ClientContext {
                 return Err(done(Failure::too_large(limit)));
             }
             return match read_bounded(&mut response, limit).await {
-                Ok(Read { bytes, cut: false }) => Ok(rebuild(response, bytes, None)),
+                // A success the operation does not document is an error too:
+                // it needs the answer as much as an error status does.
+                Ok(Read { bytes, cut: false }) => Ok(rebuild(response, bytes, answer, None)),
                 Ok(Read { cut: true, .. }) => Err(done(Failure::too_large(limit))),
-                Err(e) => Err(done(Failure::transport(e, "the response body could not be read"))),
+                Err(e) => Err(done(Failure::transport(e, "the response body could not be read", &self.secrets))),
             };
         }
         let (bytes, cut, read_error) = match read_bounded(&mut response, ERROR_BODY_LIMIT).await {
             Ok(Read { bytes, cut }) => (bytes, cut, None),
-            Err(e) => (Bytes::new(), false, Some(Failure::transport(e, "the error response body could not be read"))),
+            Err(e) => (Bytes::new(), false, Some(Failure::transport(e, "the error response body could not be read", &self.secrets))),
         };
-        let bytes = Bytes::from(crate::redact::scrub(&bytes, cut));
-        let stash = StashedBody {
-            bytes: bytes.clone(),
-            read_error: read_error.map(|f| f.retryable_if(repeat_safe)),
-            retry_after: answer.retry_after,
-            retryable: answer.retryable,
-            budget_spent: answer.budget_spent,
-            may_have_acted: answer.may_have_acted,
-        };
-        Ok(rebuild(response, bytes, Some(stash)))
+        let bytes = Bytes::from(self.secrets.scrub(&bytes, cut));
+        let stash = StashedBody { bytes: bytes.clone(), read_error: read_error.map(|f| f.retryable_if(repeat_safe)) };
+        Ok(rebuild(response, bytes, answer, Some(stash)))
     }
 
-    /// The `post` hook: every failure goes to the caller through
-    /// [`Error::from`](crate::Error), which decodes the vendor's error body
-    /// itself (it knows the request's method, and the body is scrubbed).
+    /// The `post` hook: every failure goes to the caller as progenitor's
+    /// `UnexpectedResponse`, which the generated `send` gives to
+    /// `Error::from_call` with its client; that decodes the vendor's error
+    /// body itself (the body is scrubbed). progenitor's own matching of
+    /// error statuses (`ErrorResponse`) is never reached: every response
+    /// that is not a 2xx is handed on here first.
     pub(crate) fn failure(&self, result: &reqwest::Result<Response>) -> Option<Response> {
+        // The hook has the response only by reference: it hands on a copy.
         let response = result.as_ref().ok()?;
         if let Some(failure) = response.extensions().get::<Failure>() {
             return Some(failure.clone().into_response());
@@ -72,12 +72,16 @@ impl ClientContext {
         *copy.version_mut() = response.version();
         *copy.headers_mut() = response.headers().clone();
         copy.extensions_mut().insert(stash.clone());
+        if let Some(answer) = response.extensions().get::<Answer>() {
+            copy.extensions_mut().insert(*answer);
+        }
         Some(Response::from(copy))
     }
 }
 
-/// The response with its body replaced by what was read.
-fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBody>) -> Response {
+/// The response with its body replaced by what was read, carrying the
+/// attempt's answer and the stashed error body.
+fn rebuild(response: Response, bytes: impl Into<Bytes>, answer: Answer, stash: Option<StashedBody>) -> Response {
     use reqwest::ResponseBuilderExt;
     // Converting through http::Response keeps the extensions but not the
     // URL: reqwest would parse a placeholder URL for it, on every call.
@@ -85,6 +89,7 @@ fn rebuild(response: Response, bytes: impl Into<Bytes>, stash: Option<StashedBod
     let (carrier, ()) = http::Response::builder().url(response.url().clone()).body(()).unwrap_or_default().into_parts();
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
     parts.extensions.extend(carrier.extensions);
+    parts.extensions.insert(answer);
     if let Some(stash) = stash {
         parts.extensions.insert(stash);
     }

@@ -17,6 +17,7 @@ impl ClientContext {
         Some(Failure::new(
             ErrorKind::InvalidRequest,
             format!("{} needs the {missing} header, which this client does not send{hint}; nothing was sent", op.name),
+            &self.secrets,
         ))
     }
 
@@ -79,6 +80,7 @@ impl ClientContext {
                 names.join(", "),
                 url.path()
             ),
+            &self.secrets,
         ))
     }
 }

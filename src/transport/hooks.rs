@@ -58,10 +58,11 @@ macro_rules! client_hooks {
                 request: &mut reqwest::Request,
                 info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
+                // The one variant that can carry a typed failure (error/channel.rs).
                 progenitor_client::ClientInfo::inner(self)
                     .prepare(request, info.operation_id, progenitor_client::ClientInfo::baseurl(self))
                     .await
-                    .map_err(progenitor_client::Error::UnexpectedResponse)
+                    .map_err(|failure| progenitor_client::Error::UnexpectedResponse(failure.into_response()))
             }
 
             async fn exec(&self, request: reqwest::Request, info: &progenitor_client::OperationInfo) -> reqwest::Result<reqwest::Response> {

@@ -8,9 +8,11 @@
 //! - `exec`: sending, with retries under the [`RetryPolicy`], one token
 //!   refresh and retry on a 401, a tracing span, and the whole body read
 //!   here, bounded (a success body up to [`Settings::max_response_bytes`],
-//!   an error body cut at 64 KiB and scrubbed of secrets).
+//!   an error body cut at 64 KiB and scrubbed of the client's secrets).
 //! - `post`: every failure (an error status, a transport failure, an
-//!   over-limit body) is handed on with what [`Error`](crate::Error) needs.
+//!   over-limit body) is handed on with what [`Error`](crate::Error) needs;
+//!   the generated `send` turns it into one with this context's secrets
+//!   (`Error::from_call`).
 //!
 //! A raw call (`Client::raw`, [`RawRequest`]) takes the same steps: its
 //! path is checked against the caller's template, then it is sent as a
@@ -45,7 +47,6 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A credential resolved for one API: a header to send as is, or a way to
 /// get tokens.
@@ -133,8 +134,9 @@ pub struct ClientContext {
     header_hints: &'static [(&'static str, &'static str)],
     /// The retry budget, pacing and counters all copies of the client share.
     fleet: Arc<Fleet>,
-    /// This client's secrets, registered for masking while it lives.
-    _secrets: Arc<Secrets>,
+    /// This client's secrets, masked in every error of its calls (shared
+    /// by its copies and its token cache).
+    secrets: Arc<Secrets>,
 }
 
 impl fmt::Debug for ClientContext {
@@ -169,7 +171,7 @@ impl ClientContext {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ConfigError::Http)?;
-        let secrets = Secrets::registered();
+        let secrets = Arc::new(Secrets::default());
         let mut headers = settings.extra_headers.clone();
         let mut token = None;
         let mut own_headers = vec![AUTHORIZATION];
@@ -207,7 +209,7 @@ impl ClientContext {
             call: Arc::new(CallOptions::default()),
             header_hints: &[],
             fleet: Arc::new(Fleet::new(&settings.retry, &settings.pacing, documented_limit(tables, base_url))),
-            _secrets: secrets,
+            secrets,
         };
         Ok((context, http))
     }
@@ -225,6 +227,11 @@ impl ClientContext {
     /// The API this context's requests go to.
     pub(crate) fn vendor(&self) -> Vendor {
         self.vendor
+    }
+
+    /// The secrets masked in this client's errors.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// What the calls of this client and of all its copies have done so far.
@@ -254,15 +261,6 @@ impl ClientContext {
     }
 }
 
-/// What an attempt that got a response came to, decided once in the loop
-/// and kept with an error response for [`Error`](crate::Error).
-struct Answer {
-    retry_after: Option<Duration>,
-    retryable: bool,
-    may_have_acted: bool,
-    budget_spent: bool,
-}
-
 /// The limit documented for the server `base_url` is under, if any.
 fn documented_limit(tables: &ApiTables, base_url: &str) -> Option<RateLimit> {
     let base = base_url.trim_end_matches('/');
@@ -276,6 +274,7 @@ fn documented_limit(tables: &ApiTables, base_url: &str) -> Option<RateLimit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const NO_TABLES: ApiTables = ApiTables { operations: &[], rate_limits: &[] };
 

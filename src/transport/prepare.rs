@@ -1,19 +1,19 @@
 //! The `pre` hook: the guards, then this context's headers and credentials.
 
 use super::ClientContext;
+use crate::error::Failure;
 use reqwest::header::{HeaderName, AUTHORIZATION};
-use reqwest::{Request, Response};
+use reqwest::Request;
 
 /// Header names used on every request, parsed once.
 static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientContext {
     /// The `pre` hook: checks the path, sets this context's headers and
-    /// credentials. An error is a response made up to carry the failure to
-    /// the caller's [`Error`](crate::Error).
-    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Response> {
+    /// credentials, or says why the request is not sent.
+    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Failure> {
         if let Some(failure) = self.path_changed(request.url(), operation_id, base_url).or_else(|| self.header_missing(operation_id)) {
-            return Err(failure.into_response());
+            return Err(failure);
         }
         self.add_headers(request).await
     }
@@ -22,7 +22,7 @@ impl ClientContext {
     /// on `request`: what every request gets once its path is checked (a
     /// generated call's by [`prepare`](Self::prepare), a raw call's by
     /// [`RawRequest`](super::RawRequest)).
-    pub(super) async fn add_headers(&self, request: &mut Request) -> Result<(), Response> {
+    pub(super) async fn add_headers(&self, request: &mut Request) -> Result<(), Failure> {
         let headers = request.headers_mut();
         // progenitor adds `api-version: <info.version>` to every request; none
         // of these APIs reads it (Monite's version travels in its own header).
@@ -42,7 +42,7 @@ impl ClientContext {
                 Ok(value) => {
                     headers.insert(AUTHORIZATION, value);
                 }
-                Err(failure) => return Err(failure.unsent().into_response()),
+                Err(failure) => return Err(failure.unsent()),
             }
         }
         Ok(())

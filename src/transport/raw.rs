@@ -2,7 +2,7 @@
 //! as every generated call: `Client::raw` on each API's client.
 
 use super::ClientContext;
-use crate::error::{ErrorKind, Failure, VendorError};
+use crate::error::{ErrorKind, Failure, StashedBody, VendorError};
 use crate::Error;
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
@@ -169,10 +169,11 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     /// [`Settings::max_response_bytes`](crate::Settings::max_response_bytes))
     /// and returned as bytes with the status and headers.
     pub async fn send(self) -> Result<ResponseValue<Bytes>, Error> {
+        let context = self.context;
         let response = self.exchange().await?;
         let (status, headers) = (response.status(), response.headers().clone());
         // The body was read (bounded) by the transport: this reads memory.
-        let bytes = response.bytes().await.map_err(|e| Error::from(progenitor_client::Error::<E>::ResponseBodyError(e)))?;
+        let bytes = response.bytes().await.map_err(|e| Error::from_call(progenitor_client::Error::<E>::ResponseBodyError(e), context))?;
         Ok(ResponseValue::new(bytes, status, headers))
     }
 
@@ -182,41 +183,47 @@ impl<'a, E: VendorError> RawRequest<'a, E> {
     /// [`Error::outcome_unknown`] true, as for a generated call: the vendor
     /// acted on the request. Use [`send`](Self::send) for an empty answer.
     pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+        let context = self.context;
         let answer = self.send().await?;
         let (status, headers) = (answer.status(), answer.headers().clone());
         let bytes = answer.into_inner();
         match serde_json::from_slice(&bytes) {
             Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(e) => Err(Error::from(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e))),
+            Err(e) => Err(Error::from_call(progenitor_client::Error::<E>::InvalidResponsePayload(bytes, e), context)),
         }
     }
 
     /// The exchange, through the context's steps: the path checked, the
     /// headers and credentials set, then attempts as for a generated call.
-    /// A success keeps its (already read) body.
+    /// A success keeps its (already read) body. Every failure is made into
+    /// an [`Error`] as a generated call's is, with this client's secrets;
+    /// without progenitor's hooks in the way, a [`Failure`] needs no
+    /// stand-in response.
     async fn exchange(self) -> Result<reqwest::Response, Error> {
-        let fail = |response: reqwest::Response| Error::from(progenitor_client::Error::<E>::UnexpectedResponse(response));
+        let context = self.context;
+        let failed = |failure: Failure| Error::from_failure(&failure, E::VENDOR);
         let refused =
-            |message: String| fail(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent")).into_response());
+            |message: String| failed(Failure::new(ErrorKind::InvalidRequest, format!("{message}; nothing was sent"), context.secrets()));
         if let Some(message) = self.invalid {
             return Err(refused(message));
         }
         let url = self.url().map_err(refused)?;
         if let Some(failure) = self.context.path_off_template(&url, &self.template, self.base_url) {
-            return Err(fail(failure.into_response()));
+            return Err(failed(failure));
         }
         let mut request = reqwest::Request::new(self.method.clone(), url);
         if let Some((content_type, body)) = self.body {
             request.headers_mut().insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(body.into());
         }
-        self.context.add_headers(&mut request).await.map_err(fail)?;
+        self.context.add_headers(&mut request).await.map_err(failed)?;
         let label = format!("raw {} {}", self.method, self.template);
-        let result = Ok(self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await);
-        match self.context.failure(&result) {
-            Some(response) => Err(fail(response)),
-            None => result.map_err(|e| Error::from(progenitor_client::Error::<E>::CommunicationError(e))),
+        let response = self.context.execute_as(request, &label, &self.template, self.safe_to_retry).await.map_err(failed)?;
+        if response.extensions().get::<StashedBody>().is_some() {
+            // An error status: its stashed body decoded as a generated call's.
+            return Err(Error::from_call(progenitor_client::Error::<E>::UnexpectedResponse(response), context));
         }
+        Ok(response)
     }
 
     /// The URL: the base URL, the template with its parameters filled, the

@@ -423,6 +423,7 @@ mod tests {
             }
         }
         let mut paged_whole = 0;
+        let mut error_arms = 0;
         for (name, text) in documents {
             let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
             let operations = walk::operations(&doc).len();
@@ -431,8 +432,13 @@ mod tests {
             assert_eq!(code.matches("async fn send_unmapped(").count(), operations, "{name}");
             assert_eq!(code.matches("pub async fn send(").count(), operations, "{name}");
             let flat: String = code.split_whitespace().collect::<String>().replace(",>", ">");
-            let sends_with_our_error = flat.matches(",crate::Error>{self.send_unmapped().await.map_err(crate::Error::from)").count();
+            let sends_with_our_error = flat
+                .matches(
+                    ",crate::Error>{letclient=self.client;self.send_unmapped().await.map_err(|e|crate::Error::from_call(e,progenitor_client::ClientInfo::inner(client)",
+                )
+                .count();
             assert_eq!(sends_with_our_error, operations, "{name}: send returns the crate's Error");
+            error_arms += error_response_arms_follow_the_hooks(&flat, &name);
             // The crate's Error is made from a vendor error body: an
             // operation without one (`Error<()>`) would not compile.
             assert!(!flat.contains("Error<()>"), "{name}: an operation without an error body");
@@ -444,6 +450,45 @@ mod tests {
         }
         // Rebilly's offset lists and Monite's cursor lists.
         assert!(paged_whole > 100, "{paged_whole}");
+        assert!(error_arms > 100, "{error_arms}");
+    }
+
+    /// `Error::from_call` makes nothing of progenitor's `ErrorResponse`: the
+    /// `post` hook hands on every response that is not a 2xx before the
+    /// status is matched. That holds while every `ErrorResponse` arm is for
+    /// a 4xx or 5xx status (or range), or is a `default` response's `_`
+    /// after a 2xx arm. Returns how many arms of `flat` (whitespace-free
+    /// code) it checked.
+    fn error_response_arms_follow_the_hooks(flat: &str, name: &str) -> usize {
+        let error_status = |s: &str| s.trim_end_matches("u16").parse::<u16>().is_ok_and(|s| (400..600).contains(&s));
+        let arms: Vec<usize> = flat.match_indices("=>{Err(Error::ErrorResponse(").map(|(at, _)| at).collect();
+        for &at in &arms {
+            let before = &flat[..at];
+            let pattern = &before[before.rfind(['{', '}', ',']).map_or(0, |i| i + 1)..];
+            let matched = &before[before.rfind("matchresponse.status().as_u16(){").unwrap_or(0)..];
+            let after_success = matched.contains("200..=299=>") || matched.contains("200u16..=299u16=>");
+            let ok = match pattern.split_once("..=") {
+                Some((low, high)) => error_status(low) && error_status(high),
+                None if pattern == "_" => after_success,
+                None => error_status(pattern),
+            };
+            assert!(ok, "{name}: an ErrorResponse arm for `{pattern}`, which the post hook does not take first");
+        }
+        arms.len()
+    }
+
+    #[test]
+    fn an_error_arm_the_post_hook_does_not_take_first_is_found() {
+        let arms = |code: &str| std::panic::catch_unwind(|| error_response_arms_follow_the_hooks(code, "t"));
+        let code = |success: &str, error: &str| {
+            format!("matchresponse.status().as_u16(){{{success}=>{{Ok(v)}}{error}=>{{Err(Error::ErrorResponse(v))}}_=>Err(e)}}")
+        };
+        assert_eq!(arms(&code("200u16", "404u16")).ok(), Some(1));
+        assert_eq!(arms(&code("200u16", "500u16..=599u16")).ok(), Some(1));
+        assert_eq!(arms(&code("200..=299", "_")).ok(), Some(1));
+        // A 2xx the operation does not document, answered as its error body.
+        assert!(arms(&code("200u16", "_")).is_err());
+        assert!(arms(&code("200u16", "201u16")).is_err());
     }
 
     /// A mark on an operation whose answer is not a list is an error naming

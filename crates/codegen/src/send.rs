@@ -5,8 +5,10 @@
 //! progenitor's `send` returns its own `Error<E>` (E the operation's error
 //! body). It stays as it is, private and renamed [`UNMAPPED_SEND`]; the new
 //! public `send` calls it and converts the error once, through the crate's
-//! `From<progenitor_client::Error<E>>`, where the status, request id, retry
-//! advice and the typed body are read.
+//! `Error::from_call(error, context)`, where the status, request id, retry
+//! advice and the typed body are read. The context is the builder's
+//! client's (`ClientInfo::inner`): its secrets are the ones masked in the
+//! error, so no conversion needs a list of every client's secrets.
 
 use crate::builders::{self, send_types, UNMAPPED_SEND};
 use quote::{format_ident, quote};
@@ -41,7 +43,10 @@ pub(crate) fn add(file: &mut syn::File) -> Result<usize, String> {
             /// failure is the crate's [`Error`](crate::Error) (status,
             /// request id, retry advice, the vendor's error body).
             pub async fn send(self) -> ::std::result::Result<ResponseValue<#response>, crate::Error> {
-                self.#unmapped().await.map_err(crate::Error::from)
+                let client = self.client;
+                self.#unmapped()
+                    .await
+                    .map_err(|e| crate::Error::from_call(e, progenitor_client::ClientInfo::inner(client)))
             }
         };
         block.items.insert(index + 1, syn::ImplItem::Fn(wrapper));
