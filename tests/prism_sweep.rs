@@ -13,7 +13,7 @@
 //!
 //! Ignored by a plain `cargo test`: without Prism there is nothing to call.
 
-use accounting_sync::testing::Call;
+use accounting_sync::testing::{Call, Credential};
 use accounting_sync::{Auth, Error, ErrorKind, Settings};
 use std::io::Write;
 
@@ -28,8 +28,24 @@ async fn every_operation_through_the_facade_against_prism() {
     #[cfg(feature = "rebilly")]
     if let Some(url) = url("rebilly") {
         use accounting_sync::{rebilly, testing};
-        let client = rebilly::Client::with_base_url(&url, rebilly::api_key("sk_sweep_key"), &settings).expect("a valid URL");
-        lines.extend(sweep("rebilly", &client, testing::rebilly::CALLS, testing::rebilly::NOT_CALLED).await);
+        let client = |auth| rebilly::Client::with_base_url(&url, auth, &settings).expect("a valid URL");
+        let (secret_key, jwt) = (client(rebilly::api_key("sk_sweep_key")), client(Auth::bearer("sweep.customer.jwt")));
+        // The secret API key where the operation takes it, else its first
+        // credential (the storefront's customer JWT, a publishable key).
+        let for_call = |credentials: &[Credential]| match credentials {
+            c if c.is_empty()
+                || c.iter().any(|c| matches!(c, Credential::Header(h) if h.eq_ignore_ascii_case(rebilly::API_KEY_HEADER))) =>
+            {
+                secret_key.clone()
+            }
+            [Credential::Header(header), ..] => {
+                let header = reqwest::header::HeaderName::from_bytes(header.as_bytes()).expect("a header name");
+                client(Auth::ApiKey { header, key: "pk_sweep_key".to_string().into() })
+            }
+            [Credential::None, ..] => client(Auth::None),
+            _ => jwt.clone(),
+        };
+        lines.extend(sweep("rebilly", for_call, testing::rebilly::CALLS, testing::rebilly::NOT_CALLED).await);
     }
     #[cfg(feature = "monite")]
     if let Some(url) = url("monite") {
@@ -37,13 +53,13 @@ async fn every_operation_through_the_facade_against_prism() {
         let client = monite::Client::with_settings(monite::Environment::Custom(url), bearer(), &settings)
             .expect("a valid URL")
             .for_entity(uuid::Uuid::from_u128(0x5eed_5eed));
-        lines.extend(sweep("monite", &client, testing::monite::CALLS, testing::monite::NOT_CALLED).await);
+        lines.extend(sweep("monite", |_: &[Credential]| client.clone(), testing::monite::CALLS, testing::monite::NOT_CALLED).await);
     }
     #[cfg(feature = "layer")]
     if let Some(url) = url("layer") {
         use accounting_sync::{layer, testing};
         let client = layer::Client::with_settings(layer::Environment::Custom(url), bearer(), &settings).expect("a valid URL");
-        lines.extend(sweep("layer", &client, testing::layer::CALLS, testing::layer::NOT_CALLED).await);
+        lines.extend(sweep("layer", |_: &[Credential]| client.clone(), testing::layer::CALLS, testing::layer::NOT_CALLED).await);
     }
     assert!(!lines.is_empty(), "no PRISM_<API> of an API of this build is set");
     for line in lines {
@@ -64,17 +80,18 @@ fn bearer() -> Auth {
     Auth::bearer("sweep-access-token")
 }
 
-/// Calls each of `calls` with `client`, one after another, and gives the
-/// outcome of each (and of each operation not called) as a JSON line.
-async fn sweep<C: Clone + Send + Sync + 'static>(
+/// Calls each of `calls`, one after another, with the client `client_for`
+/// gives for its credentials, and gives the outcome of each (and of each
+/// operation not called) as a JSON line.
+async fn sweep<C: Send + Sync + 'static>(
     api: &str,
-    client: &C,
+    client_for: impl Fn(&[Credential]) -> C,
     calls: &'static [Call<C>],
     not_called: &[(&str, &str)],
 ) -> Vec<String> {
     let mut lines = Vec::new();
     for call in calls {
-        let client = client.clone();
+        let client = client_for(call.credentials);
         let run = call.run;
         // A sample that cannot be made panics: in a task of its own, the
         // panic is this call's outcome and the sweep goes on.

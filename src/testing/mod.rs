@@ -73,8 +73,25 @@ pub(crate) use strict::OpSpec;
 pub struct Call<C: 'static> {
     /// progenitor's name for the operation (the client's method).
     pub operation: &'static str,
+    /// The credentials the operation takes, any one of them, in the
+    /// document's order (Rebilly's storefront operations take a customer's
+    /// JWT where the others take the secret API key).
+    pub credentials: &'static [Credential],
     /// Sends the call with `client`; the answer is decoded, then dropped.
     pub run: for<'a> fn(&'a C) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::Error>> + Send + 'a>>,
+}
+
+/// A credential an operation takes, as its document's security schemes
+/// say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`: an access token or a JWT.
+    Bearer,
+    /// A key in the named header.
+    Header(&'static str),
+    /// None: the operation is public.
+    None,
 }
 
 impl<C> std::fmt::Debug for Call<C> {

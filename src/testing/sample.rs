@@ -44,7 +44,7 @@ fn make<T: Sample>(index: usize) -> T {
     let doc = api.document();
     let reference = Value::String(format!("#/components/schemas/{name}"));
     let schema = Value::Object(Map::from_iter([("$ref".to_string(), reference)]));
-    let mut maker = Maker { doc, index, counter: 0 };
+    let mut maker = Maker { doc, index, counter: 0, list_items: 1, enum_pick: 0 };
     let value = maker.value(&schema, name, 0);
     let check = api.validator(&schema);
     if let Some(e) = check.iter_errors(&value).next() {
@@ -79,7 +79,7 @@ fn decoded<T: DeserializeOwned>(api: &Api, schema: &Value, what: &str) -> T {
 /// A sample of JSON valid per `schema` (of `api`'s document); `field`
 /// names it in strings made up for it.
 pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
-    Maker { doc: api.document(), index: 0, counter: 0 }.value(schema, field, 0)
+    Maker { doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0 }.value(schema, field, 0)
 }
 
 /// A value of operation `name`'s parameter `wire`, valid per its schema, as
@@ -92,7 +92,12 @@ pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) 
         .map(|p| resolved(doc, p))
         .find(|p| p.get("name").and_then(Value::as_str) == Some(wire))
         .unwrap_or_else(|| panic!("{name} has no parameter {wire}"));
-    decoded(api, parameter.get("schema").unwrap_or(&Value::Null), wire)
+    // A list parameter gets two values: sent as repeated keys, one value
+    // alone reads as a scalar to a server that cannot tell (Prism, with a
+    // list-or-null schema).
+    let schema = parameter.get("schema").unwrap_or(&Value::Null);
+    let value = Maker { doc, index: 0, counter: 0, list_items: 2, enum_pick: 0 }.value(schema, wire, 0);
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {wire} ({value}) does not decode: {e}"))
 }
 
 /// A JSON request body of operation `name`, valid per its schema, as the
@@ -103,6 +108,48 @@ pub(crate) fn request_body<T: DeserializeOwned>(api: &Api, name: &str) -> T {
     let body = resolved(doc, op.get("requestBody").unwrap_or(&Value::Null));
     let schema = body.pointer("/content/application~1json/schema").unwrap_or(&Value::Null);
     decoded(api, schema, "body")
+}
+
+/// A body of operation `name` that the normalizer left raw with its form
+/// (under the extension `form_key`, `x-form`): a sample of the form's
+/// fields, encoded, and the content type to send it with. Binary fields are
+/// file parts of a few bytes.
+// Only operations with such a body call it: none in the default surface.
+#[allow(dead_code)]
+pub(crate) fn form_body(api: &Api, name: &str, form_key: &str) -> (String, Vec<u8>) {
+    let doc = api.document();
+    let (_, op) = operation(api, name);
+    let body = resolved(doc, op.get("requestBody").unwrap_or(&Value::Null));
+    let (media, form) = body
+        .get(form_key)
+        .and_then(Value::as_object)
+        .and_then(|f| f.iter().next())
+        .unwrap_or_else(|| panic!("{name}: its body has no form (x-form)"));
+    let schema = resolved(doc, form.get("schema").unwrap_or(&Value::Null)).clone();
+    let fields = sample_json(api, &schema, "form");
+    let fields = fields.as_object().cloned().unwrap_or_default();
+    let is_binary = |field: &str| {
+        let property = schema.get("properties").and_then(|p| p.get(field)).map(|p| resolved(doc, p));
+        property.and_then(|p| p.get("format")).and_then(Value::as_str) == Some("binary")
+    };
+    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_string);
+    if media.starts_with("multipart/") {
+        let boundary = "accounting-sync-sample-form";
+        let mut out = String::new();
+        for (field, value) in &fields {
+            out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\""));
+            if is_binary(field) {
+                out.push_str(&format!("; filename=\"{field}.bin\"\r\nContent-Type: application/octet-stream"));
+            }
+            out.push_str(&format!("\r\n\r\n{}\r\n", text(value)));
+        }
+        out.push_str(&format!("--{boundary}--\r\n"));
+        (format!("{media}; boundary={boundary}"), out.into_bytes())
+    } else {
+        let encoded: String =
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields.iter().map(|(k, v)| (k.clone(), text(v)))).finish();
+        (media.clone(), encoded.into_bytes())
+    }
 }
 
 /// A JSON answer of operation `name` with `status`, valid per its schema
@@ -120,6 +167,11 @@ struct Maker<'a> {
     index: usize,
     /// Makes each identifier of one sample differ from the others.
     counter: u64,
+    /// Items in a list (at least, and within its bounds).
+    list_items: u64,
+    /// Which value an enum gives (the n-th, wrapping): items of a list
+    /// whose items must differ take different ones.
+    enum_pick: usize,
 }
 
 impl Maker<'_> {
@@ -132,7 +184,8 @@ impl Maker<'_> {
             return v.clone();
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            return values.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null);
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            return values.get(self.enum_pick % values.len().max(1)).map_or(Value::Null, |v| (*v).clone());
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
             // `{"not": {"enum": [...]}}` beside an enum: a value of the enum
@@ -175,9 +228,20 @@ impl Maker<'_> {
             Some("object") => self.object(schema, depth),
             Some("array") => {
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-                let count = if depth < 6 { min.max(1) } else { min };
+                let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                let unique = schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+                let wanted = if unique { 1 } else { self.list_items };
+                let count = if depth < 6 { min.max(wanted).min(max.max(min)) } else { min };
                 let items = schema.get("items").cloned().unwrap_or(Value::Null);
-                Value::Array((0..count).map(|_| self.value(&items, field, depth + 1)).collect())
+                let outer_pick = self.enum_pick;
+                let list = (0..count)
+                    .map(|k| {
+                        self.enum_pick = if unique { k as usize } else { outer_pick };
+                        self.value(&items, field, depth + 1)
+                    })
+                    .collect();
+                self.enum_pick = outer_pick;
+                Value::Array(list)
             }
             Some("integer") | Some("number") => {
                 let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(1);
@@ -207,6 +271,18 @@ impl Maker<'_> {
                 }
             }
         }
+        // `minProperties` beyond the required ones: optional members, at
+        // any depth.
+        let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
+        for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            if out.len() >= min || depth > 12 {
+                break;
+            }
+            if !out.contains_key(name) {
+                let value = self.value(property, name, depth + 1);
+                out.insert(name.clone(), value);
+            }
+        }
         Value::Object(out)
     }
 
@@ -219,6 +295,10 @@ impl Maker<'_> {
             Some("date") => "2026-01-02".to_string(),
             Some("uri") | Some("url") => format!("https://example.com/{field}/{i}"),
             Some("email") => format!("user{i}@example.com"),
+            // Documentation addresses (RFC 5737, RFC 3849): typify reads these
+            // formats as `std::net` addresses.
+            Some("ip") | Some("ipv4") => format!("192.0.2.{}", n % 256),
+            Some("ipv6") => format!("2001:db8::{:x}", n % 65536),
             _ if schema.get("pattern").is_some() => {
                 let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or_default();
                 match matching(pattern) {

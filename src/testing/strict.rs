@@ -71,6 +71,9 @@ struct OpCheck {
     client_headers: Vec<String>,
     /// Whether a body is required, and its validator.
     body: Option<(bool, jsonschema::Validator)>,
+    /// The operation takes a body that is not JSON (bytes, a form): not
+    /// checked.
+    raw_body: bool,
     /// The JSON body of each documented answer, by status (`default` too).
     responses: Vec<(String, jsonschema::Validator)>,
 }
@@ -212,7 +215,9 @@ impl Api {
                     }
                 }
             }
-            None if !request.body.is_empty() => problems.push(format!("{operation}: body: the operation takes none (rule: requestBody)")),
+            None if !request.body.is_empty() && !check.raw_body => {
+                problems.push(format!("{operation}: body: the operation takes none (rule: requestBody)"))
+            }
             None => {}
         }
         problems
@@ -421,6 +426,7 @@ fn op_check(compiled: &Compiled, path: &str, method: &str) -> OpCheck {
         let schema = b.pointer("/content/application~1json/schema")?;
         Some((b.get("required").and_then(Value::as_bool).unwrap_or(false), validator(schema)))
     });
+    let raw_body = op.get("requestBody").is_some() && body.is_none();
     let client_headers = op
         .get("x-required-client-headers")
         .and_then(Value::as_array)
@@ -439,5 +445,5 @@ fn op_check(compiled: &Compiled, path: &str, method: &str) -> OpCheck {
             Some((status.clone(), validator(&schema)))
         })
         .collect();
-    OpCheck { params, client_headers, body, responses }
+    OpCheck { params, client_headers, body, raw_body, responses }
 }

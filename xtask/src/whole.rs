@@ -41,7 +41,11 @@ pub fn facts_document(root: &Path, api: &str, upstream: &Path) -> Result<(String
     if let Some(overlay) = Overlay::for_api(&spec)? {
         overlay.apply(&mut doc)?;
     }
+    // What the examples show is a fact the types must keep (a format they
+    // break is dropped) before the examples go as prose.
+    let formats = spec_pipeline::normalize::example_formats::drop_broken_formats(&mut doc);
     let mut counts = facts::strip(&mut doc);
+    counts.formats = formats;
     if let Some(ours) = spec.source() {
         counts += facts::keep_our_words(&mut doc, &document::read(&ours)?);
     }

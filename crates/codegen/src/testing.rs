@@ -79,6 +79,12 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             .and_then(|b| b.get("content"))
             .and_then(|c| c.as_object())
             .is_some_and(|c| c.contains_key("application/json"));
+        // A raw body with its form (`x-form`): the call encodes a sample of
+        // the form and sends the content type that says so.
+        let form = operation
+            .request_body()
+            .map(|b| spec_core::refs::deref(doc, b))
+            .is_some_and(|b| b.get(spec_core::extensions::FORM).is_some_and(|f| f.is_object()));
         let body = match (json_body, builder.setters.get("body")) {
             (true, Some(ty)) => absolute(ty),
             _ => quote!(()),
@@ -109,7 +115,11 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             let Some(ty) = builder.setters.get(&setter) else { continue };
             let ty = absolute(ty);
             let client_setter = format_ident!("{setter}");
-            arguments.push(quote!(.#client_setter(crate::testing::sample::parameter::<#ty>(&API, #name, #wire))));
+            if form && wire.eq_ignore_ascii_case("content-type") {
+                arguments.push(quote!(.#client_setter(form.0)));
+            } else {
+                arguments.push(quote!(.#client_setter(crate::testing::sample::parameter::<#ty>(&API, #name, #wire))));
+            }
             let location = match location {
                 "path" => quote!(crate::testing::Location::Path),
                 "query" => quote!(crate::testing::Location::Query),
@@ -137,7 +147,8 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
                 }
             });
         }
-        match call(&name, api, has_body, json_body, &body, &arguments) {
+        let credentials = credentials(doc, operation.op);
+        match call(&name, api, &credentials, has_body, json_body, form, &body, &arguments) {
             Ok(code) => calls.push(code),
             Err(why) => not_called.push(quote!((#name, #why))),
         }
@@ -208,26 +219,63 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
 fn call(
     name: &str,
     api: &str,
+    credentials: &[proc_macro2::TokenStream],
     has_body: bool,
     json_body: bool,
+    form: bool,
     body: &proc_macro2::TokenStream,
     arguments: &[proc_macro2::TokenStream],
 ) -> Result<proc_macro2::TokenStream, String> {
     let method = format_ident!("{name}");
     let module = format_ident!("{api}");
-    let body_argument = match (has_body, json_body) {
-        (false, _) => quote!(),
-        (true, true) if body.to_string() != "()" => quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name))),
-        _ => return Err("its body is not JSON".into()),
+    let form_key = spec_core::extensions::FORM;
+    let (make_form, body_argument) = match (has_body, json_body, form) {
+        (false, _, _) => (quote!(), quote!()),
+        (true, true, _) if body.to_string() != "()" => {
+            (quote!(), quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name))))
+        }
+        (true, false, true) => (quote!(let form = crate::testing::sample::form_body(&API, #name, #form_key);), quote!(.body(form.1))),
+        _ => return Err("its body is neither JSON nor a form the document describes".into()),
     };
     Ok(quote! {
         crate::testing::Call {
             operation: #name,
+            credentials: &[#(#credentials),*],
             run: |client: &crate::#module::Client| Box::pin(async move {
+                #make_form
                 client.#method()#(#arguments)*#body_argument.send().await.map(|_| ())
             }),
         }
     })
+}
+
+/// The credentials operation `op` takes, each alternative of its security
+/// requirements (or the document's) as a `crate::testing::Credential`,
+/// in the document's order; schemes we cannot send are left out.
+fn credentials(doc: &serde_json::Value, op: &serde_json::Map<String, serde_json::Value>) -> Vec<proc_macro2::TokenStream> {
+    let requirements = op.get("security").or_else(|| doc.get("security")).and_then(|s| s.as_array());
+    let mut out = Vec::new();
+    for requirement in requirements.into_iter().flatten().filter_map(|r| r.as_object()) {
+        let Some((scheme, _)) = requirement.iter().next() else {
+            out.push(quote!(crate::testing::Credential::None));
+            continue;
+        };
+        let Some(scheme) = doc.pointer(&format!("/components/securitySchemes/{scheme}")) else { continue };
+        let field = |k: &str| scheme.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+        let credential = match (field("type"), field("in")) {
+            ("http", _) if field("scheme").eq_ignore_ascii_case("bearer") => quote!(crate::testing::Credential::Bearer),
+            ("oauth2" | "openIdConnect", _) => quote!(crate::testing::Credential::Bearer),
+            ("apiKey", "header") => {
+                let header = field("name");
+                quote!(crate::testing::Credential::Header(#header))
+            }
+            _ => continue,
+        };
+        if !out.iter().any(|c: &proc_macro2::TokenStream| c.to_string() == credential.to_string()) {
+            out.push(credential);
+        }
+    }
+    out
 }
 
 /// `pages_of` on the expectation of a paged list: the stand-in serves the

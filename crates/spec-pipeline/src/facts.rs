@@ -83,6 +83,9 @@ pub struct Stripped {
     pub generated: usize,
     /// Texts of ours put back from our own document.
     pub ours: usize,
+    /// Formats the document's own examples break, dropped before the
+    /// examples go (`normalize::example_formats`), one note each.
+    pub formats: Vec<String>,
 }
 
 /// Drops every prose keyword of `doc` (see [`PROSE`]).
@@ -405,6 +408,7 @@ impl std::ops::AddAssign for Stripped {
         self.defaults += o.defaults;
         self.generated += o.generated;
         self.ours += o.ours;
+        self.formats.extend(o.formats);
     }
 }
 
@@ -415,7 +419,9 @@ impl std::fmt::Display for Stripped {
             "  prose dropped (lossy): {} descriptions, {} summaries, {} examples, {} other (code samples, external docs, contact…), {} scope descriptions, {} defaults holding prose",
             self.descriptions, self.summaries, self.examples, self.other, self.scopes, self.defaults
         )?;
-        writeln!(f, "  generated from the structure: {} descriptions; our own words kept: {} texts", self.generated, self.ours)
+        writeln!(f, "  generated from the structure: {} descriptions; our own words kept: {} texts", self.generated, self.ours)?;
+        writeln!(f, "  formats the document's own examples break, dropped (lossy): {}", self.formats.len())?;
+        self.formats.iter().try_for_each(|note| writeln!(f, "    {note}"))
     }
 }
 

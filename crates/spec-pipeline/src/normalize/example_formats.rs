@@ -33,23 +33,41 @@ fn counterexample<'a>(format: &str, examples: impl Iterator<Item = &'a Value>) -
     examples.filter_map(Value::as_str).find(|e| parses(format, e) == Some(false)).map(str::to_string)
 }
 
-pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+/// A schema's examples: its `example`, and each of its `examples` (3.1).
+fn examples(s: &serde_json::Map<String, Value>) -> Vec<Value> {
+    let listed = s.get("examples").and_then(Value::as_array).into_iter().flatten();
+    s.get("example").into_iter().chain(listed).cloned().collect()
+}
+
+/// Drops each format that the schema's own examples break (an array's
+/// examples list values of its items); one note per format dropped. The
+/// pass below runs it; `cargo xtask whole` runs it before it drops the
+/// examples as prose, so that the whole documents keep what they show.
+pub fn drop_broken_formats(doc: &mut Value) -> Vec<String> {
+    let mut notes = Vec::new();
     for_each_schema(doc, &mut |s, ptr| {
+        let examples = examples(s);
         if let Some(format) = s.get("format").and_then(Value::as_str).map(str::to_string) {
-            if let Some(bad) = counterexample(&format, s.get("example").into_iter()) {
+            if let Some(bad) = counterexample(&format, examples.iter()) {
                 s.remove("format");
-                t.lossy(format!("{ptr}: format {format} dropped: the document's example {bad:?} is not one"));
+                notes.push(format!("{ptr}: format {format} dropped: the document's example {bad:?} is not one"));
             }
         }
-        // An array's example lists values of its items.
-        let Some(Value::Array(examples)) = s.get("example").cloned() else { return };
         let Some(Value::Object(items)) = s.get_mut("items") else { return };
         let Some(format) = items.get("format").and_then(Value::as_str).map(str::to_string) else { return };
-        if let Some(bad) = counterexample(&format, examples.iter()) {
+        let item_examples = examples.iter().filter_map(Value::as_array).flatten();
+        if let Some(bad) = counterexample(&format, item_examples) {
             items.remove("format");
-            t.lossy(format!("{ptr}/items: format {format} dropped: the document's example {bad:?} is not one"));
+            notes.push(format!("{ptr}/items: format {format} dropped: the document's example {bad:?} is not one"));
         }
     });
+    notes
+}
+
+pub fn run(doc: &mut Value, _: &Config, t: &mut Tally) -> Result<(), NormalizeError> {
+    for note in drop_broken_formats(doc) {
+        t.lossy(note);
+    }
     Ok(())
 }
 
@@ -79,5 +97,20 @@ mod tests {
         assert_eq!(s["Email"]["format"], "email");
         assert_eq!((t.rewrites, t.lossy), (3, 3));
         assert!(t.notes[0].contains("201.54.122.0/24"), "{:?}", t.notes);
+    }
+
+    #[test]
+    fn a_31_examples_list_counts_too() {
+        let mut doc = json!({"components": {"schemas": {
+            "Ips": {"type": "array", "items": {"type": "string", "format": "ip"}, "examples": [["10.0.0.1"], ["10.0.0.0/8"]]},
+            "At": {"type": "string", "format": "date-time", "examples": ["2024-01-01T00:00:00Z", "yesterday"]},
+            "Id": {"type": "string", "format": "uuid", "examples": ["0e4d3c1b-6a5f-4e2d-9c8b-7a6f5e4d3c2b"]}
+        }}});
+        let notes = drop_broken_formats(&mut doc);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["Ips"]["items"], json!({"type": "string"}));
+        assert!(s["At"].get("format").is_none());
+        assert_eq!(s["Id"]["format"], "uuid");
+        assert_eq!(notes.len(), 2, "{notes:?}");
     }
 }

@@ -14,7 +14,7 @@ mod enum_compositions;
 mod enum_names;
 mod envelope;
 mod error_responses;
-mod example_formats;
+pub mod example_formats;
 mod examples;
 mod exclusive_bounds;
 pub(crate) mod media_types;
