@@ -44,7 +44,7 @@ fn make<T: Sample>(index: usize) -> T {
     let doc = api.document();
     let reference = Value::String(format!("#/components/schemas/{name}"));
     let schema = Value::Object(Map::from_iter([("$ref".to_string(), reference)]));
-    let mut maker = Maker { doc, index, counter: 0, list_items: 1, enum_pick: 0 };
+    let mut maker = Maker { api, doc, index, counter: 0, list_items: 1, enum_pick: 0 };
     let value = maker.value(&schema, name, 0);
     let check = api.validator(&schema);
     if let Some(e) = check.iter_errors(&value).next() {
@@ -79,7 +79,7 @@ fn decoded<T: DeserializeOwned>(api: &Api, schema: &Value, what: &str) -> T {
 /// A sample of JSON valid per `schema` (of `api`'s document); `field`
 /// names it in strings made up for it.
 pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
-    Maker { doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0 }.value(schema, field, 0)
+    Maker { api, doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0 }.value(schema, field, 0)
 }
 
 /// A value of operation `name`'s parameter `wire`, valid per its schema, as
@@ -96,7 +96,7 @@ pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) 
     // alone reads as a scalar to a server that cannot tell (Prism, with a
     // list-or-null schema).
     let schema = parameter.get("schema").unwrap_or(&Value::Null);
-    let value = Maker { doc, index: 0, counter: 0, list_items: 2, enum_pick: 0 }.value(schema, wire, 0);
+    let value = Maker { api, doc, index: 0, counter: 0, list_items: 2, enum_pick: 0 }.value(schema, wire, 0);
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {wire} ({value}) does not decode: {e}"))
 }
 
@@ -163,6 +163,7 @@ pub(crate) fn answer(api: &Api, name: &str, status: u16) -> Option<Value> {
 }
 
 struct Maker<'a> {
+    api: &'a Api,
     doc: &'a Value,
     index: usize,
     /// Makes each identifier of one sample differ from the others.
@@ -212,11 +213,12 @@ impl Maker<'_> {
             }
             return other.filter(|_| merged.is_empty()).unwrap_or(Value::Object(merged));
         }
-        for key in ["anyOf", "oneOf"] {
-            if let Some(choices) = schema.get(key).and_then(Value::as_array) {
-                let choice = choices.iter().find(|c| c.get("type").and_then(Value::as_str) != Some("null"));
-                return choice.map_or(Value::Null, |c| self.value(c, field, depth + 1));
-            }
+        if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
+            return self.one_of(choices, field, depth);
+        }
+        if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
+            let choice = choices.iter().find(|c| c.get("type").and_then(Value::as_str) != Some("null"));
+            return choice.map_or(Value::Null, |c| self.value(c, field, depth + 1));
         }
         let ty = match schema.get("type") {
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
@@ -234,13 +236,24 @@ impl Maker<'_> {
                 let count = if depth < 6 { min.max(wanted).min(max.max(min)) } else { min };
                 let items = schema.get("items").cloned().unwrap_or(Value::Null);
                 let outer_pick = self.enum_pick;
-                let list = (0..count)
+                let list: Vec<Value> = (0..count)
                     .map(|k| {
                         self.enum_pick = if unique { k as usize } else { outer_pick };
                         self.value(&items, field, depth + 1)
                     })
                     .collect();
                 self.enum_pick = outer_pick;
+                let mut list = list;
+                if unique {
+                    // Strings made up alike are told apart.
+                    for k in 1..list.len() {
+                        if list[..k].contains(&list[k]) {
+                            if let Value::String(text) = &mut list[k] {
+                                text.push_str(&format!("-{k}"));
+                            }
+                        }
+                    }
+                }
                 Value::Array(list)
             }
             Some("integer") | Some("number") => {
@@ -254,6 +267,28 @@ impl Maker<'_> {
             // An untyped value (free JSON): an empty object is valid.
             _ => Value::Object(Map::new()),
         }
+    }
+
+    /// A sample of the first of `choices` whose sample fits that choice
+    /// alone: one that fits two is not valid for `oneOf` (variants told
+    /// apart by a property the sample leaves out, or by a value). The first
+    /// choice's sample when none does.
+    fn one_of(&mut self, choices: &[Value], field: &str, depth: usize) -> Value {
+        let choices: Vec<&Value> = choices.iter().filter(|c| c.get("type").and_then(Value::as_str) != Some("null")).collect();
+        if choices.len() < 2 {
+            return choices.first().map_or(Value::Null, |c| self.value(c, field, depth + 1));
+        }
+        let validators: Vec<jsonschema::Validator> = choices.iter().map(|c| self.api.validator(c)).collect();
+        let mut first = None;
+        for (i, choice) in choices.iter().enumerate() {
+            let value = self.value(choice, field, depth + 1);
+            let fits: Vec<usize> = validators.iter().enumerate().filter(|(_, v)| v.is_valid(&value)).map(|(j, _)| j).collect();
+            if fits == [i] {
+                return value;
+            }
+            first.get_or_insert(value);
+        }
+        first.unwrap_or(Value::Null)
     }
 
     fn object(&mut self, schema: &Value, depth: usize) -> Value {

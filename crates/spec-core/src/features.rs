@@ -79,11 +79,24 @@ pub fn join(ours: &Value, whole: &Value, enabled: &BTreeSet<String>) -> (Value, 
             added.push((op.path.to_string(), op.method.to_string(), op.pointer.clone()));
         }
     }
+    // Security requirements name their schemes (no `$ref`): the schemes of
+    // the operations added, and the whole document's default for those
+    // that have none where it is not ours.
+    let whole_default = whole.get("security").cloned();
+    let our_default = doc.get("security").cloned();
+    let mut schemes = BTreeSet::new();
     let mut roots = Vec::new();
     let paths = doc.as_object_mut().expect("a document").entry("paths").or_insert_with(|| Value::Object(Map::new()));
     let paths = paths.as_object_mut().expect("paths is an object");
     for (path, method, pointer) in &added {
-        let op = whole.pointer(pointer).expect("found above").clone();
+        let mut op = whole.pointer(pointer).expect("found above").clone();
+        if let (Some(ops), Some(default)) = (op.as_object_mut(), &whole_default) {
+            if !ops.contains_key("security") && our_default.as_ref() != Some(default) {
+                ops.insert("security".into(), default.clone());
+            }
+        }
+        let requirements = op.get("security").or(whole_default.as_ref()).and_then(Value::as_array);
+        schemes.extend(requirements.into_iter().flatten().filter_map(Value::as_object).flat_map(|r| r.keys().cloned()));
         roots.push(op.clone());
         let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
         if let Some(item) = item.as_object_mut() {
@@ -96,7 +109,8 @@ pub fn join(ours: &Value, whole: &Value, enabled: &BTreeSet<String>) -> (Value, 
         }
     }
     debug_assert!(added.iter().all(|(_, m, _)| METHODS.contains(&m.as_str())));
-    let wanted = reachable_components(whole, roots.iter());
+    let mut wanted = reachable_components(whole, roots.iter());
+    wanted.extend(schemes.into_iter().map(|name| ("securitySchemes".to_string(), name)));
     let mut components_added = 0;
     let components = doc.as_object_mut().expect("a document").entry("components").or_insert_with(|| Value::Object(Map::new()));
     for (kind, name) in wanted {
@@ -158,5 +172,33 @@ mod tests {
         assert!(doc["paths"].get("/stores").is_none() && doc["components"]["schemas"].get("Store").is_none());
         let (doc, joined) = join(&ours, &whole(), &BTreeSet::from([UNTAGGED.to_string()]));
         assert_eq!((joined.operations, doc["paths"]["/misc"]["get"]["operationId"].as_str()), (1, Some("misc")));
+    }
+
+    #[test]
+    fn join_brings_the_security_schemes_the_added_operations_name() {
+        let mut whole = whole();
+        whole["security"] = json!([{"Key": []}]);
+        whole["paths"]["/stores"]["get"]["security"] = json!([{"CustomerJwt": []}, {"Publishable": []}]);
+        whole["components"]["securitySchemes"] = json!({
+            "Key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+            "CustomerJwt": {"type": "http", "scheme": "bearer"},
+            "Publishable": {"type": "apiKey", "in": "header", "name": "Authorization"},
+            "Unused": {"type": "http", "scheme": "basic"}
+        });
+        let ours = json!({"openapi": "3.0.3", "info": {"title": "ours", "version": "1"}, "paths": {},
+            "security": [{"Ours": []}], "components": {"securitySchemes": {"Ours": {"type": "http", "scheme": "bearer"}}}});
+        let enabled = BTreeSet::from(["pets".to_string(), "stores".to_string()]);
+        let (doc, _) = join(&ours, &whole, &enabled);
+        let schemes: Vec<&String> = doc["components"]["securitySchemes"].as_object().unwrap().keys().collect();
+        assert_eq!(schemes, ["CustomerJwt", "Key", "Ours", "Publishable"]);
+        // An added operation without its own takes the whole document's
+        // default, not ours.
+        assert_eq!(doc["paths"]["/pets"]["get"]["security"], json!([{"Key": []}]));
+        assert_eq!(doc["paths"]["/stores"]["get"]["security"], json!([{"CustomerJwt": []}, {"Publishable": []}]));
+        // Where the defaults agree, nothing is added.
+        let mut same = ours.clone();
+        same["security"] = json!([{"Key": []}]);
+        let (doc, _) = join(&same, &whole, &enabled);
+        assert!(doc["paths"]["/pets"]["get"].get("security").is_none());
     }
 }

@@ -137,9 +137,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo test` of tests/prism_sweep.rs with `features`, quiet.
+/// `cargo test` of tests/prism_sweep.rs with `features`, quiet, with the
+/// committed Cargo.lock.
 fn cargo_test(root: &Path, features: &str) -> Command {
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo.current_dir(root).args(["test", "--quiet", "--features", features, "--test", "prism_sweep"]);
+    cargo.current_dir(root).args(["test", "--quiet", "--locked", "--features", features, "--test", "prism_sweep"]);
     cargo
 }
