@@ -44,7 +44,7 @@ fn make<T: Sample>(index: usize) -> T {
     let doc = api.document();
     let reference = Value::String(format!("#/components/schemas/{name}"));
     let schema = Value::Object(Map::from_iter([("$ref".to_string(), reference)]));
-    let mut maker = Maker { api, doc, index, counter: 0, list_items: 1, enum_pick: 0 };
+    let mut maker = Maker { api, doc, index, counter: 0, list_items: 1, enum_pick: 0, request: false };
     let value = maker.value(&schema, name, 0);
     let check = api.validator(&schema);
     if let Some(e) = check.iter_errors(&value).next() {
@@ -70,16 +70,10 @@ fn resolved<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-/// A sample, valid per `schema`, decoded as `T`.
-fn decoded<T: DeserializeOwned>(api: &Api, schema: &Value, what: &str) -> T {
-    let value = sample_json(api, schema, what);
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {what} ({value}) does not decode: {e}"))
-}
-
 /// A sample of JSON valid per `schema` (of `api`'s document); `field`
 /// names it in strings made up for it.
 pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
-    Maker { api, doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0 }.value(schema, field, 0)
+    Maker { api, doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0, request: false }.value(schema, field, 0)
 }
 
 /// A value of operation `name`'s parameter `wire`, valid per its schema, as
@@ -95,9 +89,7 @@ pub(crate) fn parameter<T: DeserializeOwned>(api: &Api, name: &str, wire: &str) 
     // A list parameter gets two values: sent as repeated keys, one value
     // alone reads as a scalar to a server that cannot tell (Prism, with a
     // list-or-null schema).
-    let schema = parameter.get("schema").unwrap_or(&Value::Null);
-    let value = Maker { api, doc, index: 0, counter: 0, list_items: 2, enum_pick: 0 }.value(schema, wire, 0);
-    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {wire} ({value}) does not decode: {e}"))
+    sent(api, parameter.get("schema").unwrap_or(&Value::Null), wire, 2)
 }
 
 /// A JSON request body of operation `name`, valid per its schema, as the
@@ -107,7 +99,18 @@ pub(crate) fn request_body<T: DeserializeOwned>(api: &Api, name: &str) -> T {
     let (_, op) = operation(api, name);
     let body = resolved(doc, op.get("requestBody").unwrap_or(&Value::Null));
     let schema = body.pointer("/content/application~1json/schema").unwrap_or(&Value::Null);
-    decoded(api, schema, "body")
+    sent(api, schema, "body", 1)
+}
+
+/// A sample to send, valid per `schema` (see [`Maker::request`]), with
+/// `list_items` items in a list, decoded as `T`.
+fn sent<T: DeserializeOwned>(api: &Api, schema: &Value, field: &str, list_items: u64) -> T {
+    let value = sent_json(api, schema, field, list_items);
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("the sample of {field} ({value}) does not decode: {e}"))
+}
+
+fn sent_json(api: &Api, schema: &Value, field: &str, list_items: u64) -> Value {
+    Maker { api, doc: api.document(), index: 0, counter: 0, list_items, enum_pick: 0, request: true }.value(schema, field, 0)
 }
 
 /// A body of operation `name` that the normalizer left raw with its form
@@ -126,7 +129,7 @@ pub(crate) fn form_body(api: &Api, name: &str, form_key: &str) -> (String, Vec<u
         .and_then(|f| f.iter().next())
         .unwrap_or_else(|| panic!("{name}: its body has no form (x-form)"));
     let schema = resolved(doc, form.get("schema").unwrap_or(&Value::Null)).clone();
-    let fields = sample_json(api, &schema, "form");
+    let fields = sent_json(api, &schema, "form", 1);
     let fields = fields.as_object().cloned().unwrap_or_default();
     let is_binary = |field: &str| {
         let property = schema.get("properties").and_then(|p| p.get(field)).map(|p| resolved(doc, p));
@@ -162,6 +165,9 @@ pub(crate) fn answer(api: &Api, name: &str, status: u16) -> Option<Value> {
     Some(sample_json(api, schema, "answer"))
 }
 
+/// How deep a sample goes before it gives up (`null`).
+const MAX_DEPTH: usize = 40;
+
 struct Maker<'a> {
     api: &'a Api,
     doc: &'a Value,
@@ -173,18 +179,26 @@ struct Maker<'a> {
     /// Which value an enum gives (the n-th, wrapping): items of a list
     /// whose items must differ take different ones.
     enum_pick: usize,
+    /// The sample is sent (a request body or parameter), not received.
+    request: bool,
 }
 
 impl Maker<'_> {
     fn value(&mut self, schema: &Value, field: &str, depth: usize) -> Value {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
             let target = self.doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null);
-            return if depth > 12 { Value::Null } else { self.value(&target, field, depth + 1) };
+            // Deep enough for what the documents require (Rebilly's quotes
+            // nest a required plan 13 levels down); a schema that requires
+            // itself stops here.
+            return if depth > MAX_DEPTH { Value::Null } else { self.value(&target, field, depth + 1) };
         }
         if let Some(v) = schema.get("const") {
             return v.clone();
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        // An enum the normalizer made a string (values without distinct
+        // Rust names) keeps its values in `x-enum-values`
+        // (spec_core::extensions::ENUM_VALUES): the server still wants one.
+        if let Some(values) = schema.get("enum").or_else(|| schema.get("x-enum-values")).and_then(Value::as_array) {
             let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
             return values.get(self.enum_pick % values.len().max(1)).map_or(Value::Null, |v| (*v).clone());
         }
@@ -297,9 +311,17 @@ impl Maker<'_> {
         let mut out = Map::new();
         for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             let is_required = required.contains(&name.as_str());
+            let flag = |key: &str| resolved(self.doc, property).get(key).and_then(Value::as_bool).unwrap_or(false);
+            // A request carries what only requests carry (a password the
+            // normalizer no longer requires: it is never in an answer), and
+            // leaves out what only answers carry.
+            let (only_sent, only_read) = (flag("writeOnly"), flag("readOnly"));
+            if self.request && only_read && !is_required {
+                continue;
+            }
             // Optional members down to a few levels, so that a sample shows
             // what a real answer carries without recursing forever.
-            if is_required || depth < 4 {
+            if is_required || depth < 4 || (self.request && only_sent) {
                 let value = self.value(property, name, depth + 1);
                 if is_required || !value.is_null() {
                     out.insert(name.clone(), value);
@@ -310,7 +332,7 @@ impl Maker<'_> {
         // any depth.
         let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
         for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-            if out.len() >= min || depth > 12 {
+            if out.len() >= min || depth > MAX_DEPTH {
                 break;
             }
             if !out.contains_key(name) {
