@@ -227,12 +227,25 @@ impl Maker<'_> {
             }
             return other.filter(|_| merged.is_empty()).unwrap_or(Value::Object(merged));
         }
-        if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
-            return self.one_of(choices, field, depth);
-        }
-        if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
+        let chosen = if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
+            Some(self.one_of(choices, field, depth))
+        } else if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
             let choice = choices.iter().find(|c| c.get("type").and_then(Value::as_str) != Some("null"));
-            return choice.map_or(Value::Null, |c| self.value(c, field, depth + 1));
+            Some(choice.map_or(Value::Null, |c| self.value(c, field, depth + 1)))
+        } else {
+            None
+        };
+        if let Some(chosen) = chosen {
+            // Members beside the choice (`properties` and `oneOf` in one
+            // schema: Rebilly's storefront payment) are part of the value.
+            return match (chosen, schema.get("properties").is_some()) {
+                (Value::Object(variant), true) => {
+                    let mut own = self.object(schema, depth);
+                    own.extend(variant);
+                    Value::Object(own)
+                }
+                (chosen, _) => chosen,
+            };
         }
         let ty = match schema.get("type") {
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
@@ -241,7 +254,7 @@ impl Maker<'_> {
             None => None,
         };
         match ty {
-            Some("object") => self.object(schema, depth),
+            Some("object") => Value::Object(self.object(schema, depth)),
             Some("array") => {
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
                 let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
@@ -305,7 +318,7 @@ impl Maker<'_> {
         first.unwrap_or(Value::Null)
     }
 
-    fn object(&mut self, schema: &Value, depth: usize) -> Value {
+    fn object(&mut self, schema: &Value, depth: usize) -> Map<String, Value> {
         let required: Vec<&str> =
             schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         let mut out = Map::new();
@@ -340,7 +353,7 @@ impl Maker<'_> {
                 out.insert(name.clone(), value);
             }
         }
-        Value::Object(out)
+        out
     }
 
     fn string(&mut self, schema: &Value, field: &str) -> Value {
