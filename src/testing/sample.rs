@@ -227,6 +227,11 @@ impl Maker<'_> {
             }
             return other.filter(|_| merged.is_empty()).unwrap_or(Value::Object(merged));
         }
+        if schema.get("properties").is_some() {
+            if let Some(value) = self.object_with_choice(schema, depth) {
+                return value;
+            }
+        }
         let chosen = if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
             Some(self.one_of(choices, field, depth))
         } else if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
@@ -316,6 +321,36 @@ impl Maker<'_> {
             first.get_or_insert(value);
         }
         first.unwrap_or(Value::Null)
+    }
+
+    /// An object with its own members and a `oneOf`/`anyOf` beside them
+    /// (Rebilly's risk score brackets: `anyOf` of `required: [start]` and
+    /// `required: [end]`): each choice's members and required names joined
+    /// to the object's, the first that the whole schema accepts. `None` when
+    /// the schema has no such choice, or none of them fits.
+    fn object_with_choice(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+        let choices = schema.get("oneOf").or_else(|| schema.get("anyOf"))?.as_array()?;
+        let whole = self.api.validator(schema);
+        for choice in choices.iter().filter(|c| c.get("type").and_then(Value::as_str) != Some("null")) {
+            let choice = resolved(self.doc, choice).clone();
+            let mut merged = schema.as_object()?.clone();
+            merged.remove("oneOf");
+            merged.remove("anyOf");
+            if let Some(Value::Array(names)) = choice.get("required") {
+                let required = merged.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = required {
+                    list.extend(names.iter().cloned());
+                }
+            }
+            if let (Some(Value::Object(extra)), Some(Value::Object(own))) = (choice.get("properties"), merged.get_mut("properties")) {
+                own.extend(extra.clone());
+            }
+            let value = Value::Object(self.object(&Value::Object(merged), depth));
+            if whole.is_valid(&value) {
+                return Some(value);
+            }
+        }
+        None
     }
 
     fn object(&mut self, schema: &Value, depth: usize) -> Map<String, Value> {

@@ -17,6 +17,7 @@ mod error_responses;
 pub mod example_formats;
 mod examples;
 mod exclusive_bounds;
+mod float_numbers;
 pub(crate) mod media_types;
 mod missing_schemas;
 mod null_unions;
@@ -140,6 +141,7 @@ pub const PASSES: &[Pass] = &[
         run: example_formats::run,
     },
     Pass { name: "exclusive_bounds", why: "numeric exclusive bounds do not parse in 3.0", run: exclusive_bounds::run },
+    Pass { name: "float_numbers", why: "an f32 rounds JSON numbers and refuses one past its range", run: float_numbers::run },
     Pass { name: "scalar_unions", why: "anyOf of scalars decodes wrongly; oneOf, narrowest first, is exact", run: scalar_unions::run },
     Pass { name: "enum_compositions", why: "an enum beside allOf/oneOf/anyOf makes progenitor panic", run: enum_compositions::run },
     Pass { name: "open_objects", why: "additionalProperties: false would reject new server fields", run: open_objects::run },
