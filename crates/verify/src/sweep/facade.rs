@@ -9,7 +9,7 @@
 //! repaired by our overlay as in `sweep` (Layer publishes none: ours); the
 //! calls are the generated `testing::<api>::CALLS` (a sample of every
 //! parameter and JSON body, from the document the client was generated
-//! from), run by `tests/prism_sweep.rs`. Each call's outcome is tallied as
+//! from), run by `tests/every_operation.rs`. Each call's outcome is tallied as
 //! `sweep` tallies its own: a call that is not ok must be listed, with why,
 //! in the overlay's `x-not-repaired`, or the verb fails.
 
@@ -83,7 +83,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     build.arg("--no-run");
     let built = build.status().context("cannot run cargo")?;
     if !built.success() {
-        bail!("the crate with --features {features} and its test tests/prism_sweep.rs do not build");
+        bail!("the crate with --features {features} and its test tests/every_operation.rs do not build");
     }
 
     progress.step("starting Prism");
@@ -106,7 +106,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     progress.finish();
     if !ran.status.success() {
         eprint!("{}{}", String::from_utf8_lossy(&ran.stdout), String::from_utf8_lossy(&ran.stderr));
-        bail!("tests/prism_sweep.rs failed");
+        bail!("tests/every_operation.rs failed");
     }
 
     let text = std::fs::read_to_string(&out).with_context(|| format!("cannot read {}", out.display()))?;
@@ -137,10 +137,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo test` of tests/prism_sweep.rs with `features`, quiet, with the
+/// `cargo test` of tests/every_operation.rs with `features`, quiet, with the
 /// committed Cargo.lock.
 fn cargo_test(root: &Path, features: &str) -> Command {
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo.current_dir(root).args(["test", "--quiet", "--locked", "--features", features, "--test", "prism_sweep"]);
+    cargo.current_dir(root).args(["test", "--quiet", "--locked", "--features", features, "--test", "every_operation"]);
     cargo
 }
