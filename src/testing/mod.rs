@@ -78,8 +78,11 @@ pub struct Call<C: 'static> {
     /// JWT where the others take the secret API key).
     pub credentials: &'static [Credential],
     /// Sends the call with `client`; the answer is decoded, then dropped.
-    pub run: for<'a> fn(&'a C) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::Error>> + Send + 'a>>,
+    pub run: for<'a> fn(&'a C) -> CallFuture<'a>,
 }
+
+/// What a [`Call`] runs: the call, sent and its answer decoded.
+pub type CallFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::Error>> + Send + 'a>>;
 
 /// A credential an operation takes, as its document's security schemes
 /// say.

@@ -148,7 +148,13 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             });
         }
         let credentials = credentials(doc, operation.op);
-        match call(&name, api, &credentials, has_body, json_body, form, &body, &arguments) {
+        let sent = match (has_body, json_body, form) {
+            (false, _, _) => SentBody::None,
+            (true, true, _) if body.to_string() != "()" => SentBody::Json(body.clone()),
+            (true, false, true) => SentBody::Form,
+            _ => SentBody::Other,
+        };
+        match call(&name, api, &credentials, sent, &arguments) {
             Ok(code) => calls.push(code),
             Err(why) => not_called.push(quote!((#name, #why))),
         }
@@ -213,6 +219,18 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
     Ok(prettyplease::unparse(&file))
 }
 
+/// The body an operation's call sends.
+enum SentBody {
+    /// It takes none.
+    None,
+    /// A sample of this JSON type.
+    Json(proc_macro2::TokenStream),
+    /// A sample of its form (`x-form`), encoded.
+    Form,
+    /// Something the samples cannot make (bytes without a form).
+    Other,
+}
+
 /// The entry of `CALLS` for operation `name` of `api`: the client's call
 /// with a sample of each parameter (`arguments`) and of the JSON body, or
 /// why there is none.
@@ -220,22 +238,17 @@ fn call(
     name: &str,
     api: &str,
     credentials: &[proc_macro2::TokenStream],
-    has_body: bool,
-    json_body: bool,
-    form: bool,
-    body: &proc_macro2::TokenStream,
+    body: SentBody,
     arguments: &[proc_macro2::TokenStream],
 ) -> Result<proc_macro2::TokenStream, String> {
     let method = format_ident!("{name}");
     let module = format_ident!("{api}");
     let form_key = spec_core::extensions::FORM;
-    let (make_form, body_argument) = match (has_body, json_body, form) {
-        (false, _, _) => (quote!(), quote!()),
-        (true, true, _) if body.to_string() != "()" => {
-            (quote!(), quote!(.body(crate::testing::sample::request_body::<#body>(&API, #name))))
-        }
-        (true, false, true) => (quote!(let form = crate::testing::sample::form_body(&API, #name, #form_key);), quote!(.body(form.1))),
-        _ => return Err("its body is neither JSON nor a form the document describes".into()),
+    let (make_form, body_argument) = match body {
+        SentBody::None => (quote!(), quote!()),
+        SentBody::Json(ty) => (quote!(), quote!(.body(crate::testing::sample::request_body::<#ty>(&API, #name)))),
+        SentBody::Form => (quote!(let form = crate::testing::sample::form_body(&API, #name, #form_key);), quote!(.body(form.1))),
+        SentBody::Other => return Err("its body is neither JSON nor a form the document describes".into()),
     };
     Ok(quote! {
         crate::testing::Call {
