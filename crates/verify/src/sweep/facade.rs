@@ -50,9 +50,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let dir = root.join("target/sweep-facade");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
 
-    let progress = Progress::new("sweep-facade", apis.len(), "APIs");
+    // Four steps: Prism, the build, the mocks, the calls.
+    let progress = Progress::new("sweep-facade", 4, "steps");
     progress.step("installing Prism");
     let prism_bin = prism::install(&root.join("target/prism"))?;
+    progress.item_done();
     // What each API's mock serves: the vendor's document, repaired; ours
     // for an API without one (Layer).
     let mut served = Vec::new();
@@ -85,6 +87,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if !built.success() {
         bail!("the crate with --features {features} and its test tests/every_operation.rs do not build");
     }
+    progress.item_done();
 
     progress.step("starting Prism");
     let mut mocks = Vec::new();
@@ -94,6 +97,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     for mock in &mut mocks {
         prism::wait_ready(mock, Duration::from_secs(180))?;
     }
+    progress.item_done();
     let out = dir.join("outcomes.jsonl");
     progress.step("calling each operation");
     let mut test = cargo_test(root, &features);
@@ -103,6 +107,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let ran = test.output().context("cannot run cargo test")?;
     prism::stop_all(mocks)?;
+    progress.item_done();
     progress.finish();
     if !ran.status.success() {
         eprint!("{}{}", String::from_utf8_lossy(&ran.stdout), String::from_utf8_lossy(&ran.stderr));
