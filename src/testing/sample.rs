@@ -241,8 +241,8 @@ impl Maker<'_> {
             None
         };
         if let Some(chosen) = chosen {
-            // Members beside the choice (`properties` and `oneOf` in one
-            // schema: Rebilly's storefront payment) are part of the value.
+            // Members beside the choice are part of the value, also when no
+            // choice joined to them fit the whole schema above.
             return match (chosen, schema.get("properties").is_some()) {
                 (Value::Object(variant), true) => {
                     let mut own = self.object(schema, depth);
