@@ -41,10 +41,9 @@ pub fn samples<T: Sample>(n: usize) -> Vec<T> {
 
 fn make<T: Sample>(index: usize) -> T {
     let (api, name) = T::schema();
-    let doc = api.document();
     let reference = Value::String(format!("#/components/schemas/{name}"));
     let schema = Value::Object(Map::from_iter([("$ref".to_string(), reference)]));
-    let mut maker = Maker { api, doc, index, counter: 0, list_items: 1, enum_pick: 0, request: false };
+    let mut maker = Maker::new(api, index, false, 1);
     let value = maker.value(&schema, name, 0);
     let check = api.validator(&schema);
     if let Some(e) = check.iter_errors(&value).next() {
@@ -73,7 +72,7 @@ fn resolved<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 /// A sample of JSON valid per `schema` (of `api`'s document); `field`
 /// names it in strings made up for it.
 pub(crate) fn sample_json(api: &Api, schema: &Value, field: &str) -> Value {
-    Maker { api, doc: api.document(), index: 0, counter: 0, list_items: 1, enum_pick: 0, request: false }.value(schema, field, 0)
+    Maker::new(api, 0, false, 1).value(schema, field, 0)
 }
 
 /// A value of operation `name`'s parameter `wire`, valid per its schema, as
@@ -110,7 +109,7 @@ fn sent<T: DeserializeOwned>(api: &Api, schema: &Value, field: &str, list_items:
 }
 
 fn sent_json(api: &Api, schema: &Value, field: &str, list_items: u64) -> Value {
-    Maker { api, doc: api.document(), index: 0, counter: 0, list_items, enum_pick: 0, request: true }.value(schema, field, 0)
+    Maker::new(api, 0, true, list_items).value(schema, field, 0)
 }
 
 /// A body of operation `name` that the normalizer left raw with its form
@@ -183,7 +182,13 @@ struct Maker<'a> {
     request: bool,
 }
 
-impl Maker<'_> {
+impl<'a> Maker<'a> {
+    /// A maker of the `index`-th sample of `api`'s schemas, to send
+    /// (`request`) or as received, with at least `list_items` items a list.
+    fn new(api: &'a Api, index: usize, request: bool, list_items: u64) -> Self {
+        Maker { api, doc: api.document(), index, counter: 0, list_items, enum_pick: 0, request }
+    }
+
     fn value(&mut self, schema: &Value, field: &str, depth: usize) -> Value {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
             let target = self.doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null);
@@ -268,14 +273,13 @@ impl Maker<'_> {
                 let count = if depth < 6 { min.max(wanted).min(max.max(min)) } else { min };
                 let items = schema.get("items").cloned().unwrap_or(Value::Null);
                 let outer_pick = self.enum_pick;
-                let list: Vec<Value> = (0..count)
+                let mut list: Vec<Value> = (0..count)
                     .map(|k| {
                         self.enum_pick = if unique { k as usize } else { outer_pick };
                         self.value(&items, field, depth + 1)
                     })
                     .collect();
                 self.enum_pick = outer_pick;
-                let mut list = list;
                 if unique {
                     // Strings made up alike are told apart.
                     for k in 1..list.len() {
