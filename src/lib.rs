@@ -109,6 +109,7 @@ extern crate self as accounting_sync;
 // `error` names no API: it keeps a vendor's error body type-erased.
 // (Blank lines keep rustfmt from sorting the layers by name.)
 mod body;
+mod open_enum;
 pub mod paging;
 mod redact;
 pub mod retry;

@@ -30,7 +30,8 @@
 //!   bounded and scrubbed, while the connection was ours to read.
 //!
 //! Every response the transport returns also carries the [`Answer`] of its
-//! attempt, so that no header is parsed again for the error.
+//! attempt (but for [`Answer::SETTLED`], which a response without one reads
+//! as), so that no header is parsed again for the error.
 
 use super::kind::ErrorKind;
 use crate::redact::Secrets;
@@ -172,7 +173,7 @@ pub(crate) struct StashedBody {
 /// transport's loop, where `Retry-After` is parsed for the retry decision:
 /// carried with every response it returns (success or error), so that the
 /// error reads these and parses no header again.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Answer {
     /// The wait the response asked for (`Retry-After` and kin).
     pub retry_after: Option<Duration>,
@@ -184,6 +185,13 @@ pub(crate) struct Answer {
     pub may_have_acted: bool,
     /// A retry it would have had was refused by the client's retry budget.
     pub budget_spent: bool,
+}
+
+impl Answer {
+    /// What a success without `Retry-After` comes to: acted on, nothing to
+    /// wait for or retry. The transport leaves it off the responses it
+    /// returns (most of them), and a response without an answer reads as it.
+    pub(crate) const SETTLED: Answer = Answer { retry_after: None, retryable: false, may_have_acted: true, budget_spent: false };
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

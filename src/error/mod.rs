@@ -408,14 +408,9 @@ impl Error {
         }
         let status = response.status();
         let headers = response.headers();
-        // Every response the transport returns carries its answer; one
-        // without it (none is made) is given no advice, its outcome unknown.
-        let answer = response.extensions().get::<Answer>().copied().unwrap_or(Answer {
-            retry_after: None,
-            retryable: false,
-            may_have_acted: true,
-            budget_spent: false,
-        });
+        // The transport leaves the answer off a response that came to
+        // `SETTLED` (a success without `Retry-After`).
+        let answer = response.extensions().get::<Answer>().copied().unwrap_or(Answer::SETTLED);
         let Some(stash) = response.extensions().get::<StashedBody>() else {
             return Error::new(ErrorKind::from_status(status), E::VENDOR)
                 .with_response(status, headers, answer.retry_after, secrets)

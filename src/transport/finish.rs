@@ -80,18 +80,26 @@ impl ClientContext {
 }
 
 /// The response with its body replaced by what was read, carrying the
-/// attempt's answer and the stashed error body.
-fn rebuild(response: Response, bytes: impl Into<Bytes>, answer: Answer, stash: Option<StashedBody>) -> Response {
+/// attempt's answer (unless it is the one a plain success comes to, which
+/// the error reads a response without one as) and the stashed error body.
+fn rebuild(mut response: Response, bytes: impl Into<Bytes>, answer: Answer, stash: Option<StashedBody>) -> Response {
     use reqwest::ResponseBuilderExt;
-    // Converting through http::Response keeps the extensions but not the
-    // URL: reqwest would parse a placeholder URL for it, on every call.
-    // The URL goes in through the builder, reqwest's only way to set it.
-    let (carrier, ()) = http::Response::builder().url(response.url().clone()).body(()).unwrap_or_default().into_parts();
-    let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
-    parts.extensions.extend(carrier.extensions);
-    parts.extensions.insert(answer);
-    if let Some(stash) = stash {
-        parts.extensions.insert(stash);
+    // A new response from the old one's parts, taken, not converted: a
+    // conversion through `http::Response` boxes the old body, and drops the
+    // URL, which reqwest would then parse from a placeholder. The URL goes
+    // in through the builder, reqwest's only way to set it; with a URL
+    // alone the builder cannot fail.
+    let mut rebuilt = http::Response::builder().url(response.url().clone()).body(bytes.into()).unwrap_or_default();
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    let extensions = rebuilt.extensions_mut();
+    extensions.extend(std::mem::take(response.extensions_mut()));
+    if answer != Answer::SETTLED {
+        extensions.insert(answer);
     }
-    Response::from(http::Response::from_parts(parts, bytes.into()))
+    if let Some(stash) = stash {
+        extensions.insert(stash);
+    }
+    Response::from(rebuilt)
 }

@@ -12,8 +12,10 @@ impl ClientContext {
     /// The `pre` hook: checks the path, sets this context's headers and
     /// credentials, or says why the request is not sent.
     pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Failure> {
-        if let Some(failure) = self.path_changed(request.url(), operation_id, base_url).or_else(|| self.header_missing(operation_id)) {
-            return Err(failure);
+        if let Some(op) = self.operation(operation_id) {
+            if let Some(failure) = self.path_off_template(request.url(), op.path, base_url).or_else(|| self.header_missing(op)) {
+                return Err(failure);
+            }
         }
         self.add_headers(request).await
     }

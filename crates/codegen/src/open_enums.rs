@@ -164,7 +164,7 @@ fn one(e: &OpenEnum) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::std::string::String::deserialize(deserializer).map(Self::from)
+                crate::open_enum::deserialize(deserializer)
             }
         }
 
