@@ -3,6 +3,8 @@
 //! into `$OUT_DIR/<api>.rs`, with the table of its operations in
 //! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`. The APIs and their files are
 //! `spec_files::Specs`'s (the folders of `specs/`); each is a feature of the same name.
+//! With the `testing` feature, `$OUT_DIR/extensions.rs` names the document
+//! extensions the stand-ins read, from spec-core's constants.
 //!
 //! An API with a whole document (`specs/<api>/whole/openapi.json`, facts
 //! only, `cargo xtask whole`) has one feature per tag of it
@@ -25,6 +27,11 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     // Relative, so that the paths printed for cargo are too.
     let apis = Specs::at("specs").apis().unwrap_or_else(|e| fail("any", &e));
+    if std::env::var_os("CARGO_FEATURE_TESTING").is_some() {
+        let target = out_dir.join("extensions.rs");
+        std::fs::write(&target, codegen::testing::extension_names())
+            .unwrap_or_else(|e| fail("any", &format!("cannot write {}: {e}", target.display())));
+    }
     for spec in &apis {
         let api = spec.name();
         if std::env::var_os(format!("CARGO_FEATURE_{}", api.to_uppercase())).is_none() {

@@ -41,6 +41,11 @@
 //! # }
 //! ```
 
+/// The document extensions the stand-ins read (spec-core's names,
+/// written by build.rs).
+mod extensions {
+    include!(concat!(env!("OUT_DIR"), "/extensions.rs"));
+}
 mod pagers;
 mod sample;
 mod server;

@@ -201,9 +201,9 @@ impl<'a> Maker<'a> {
             return v.clone();
         }
         // An enum the normalizer made a string (values without distinct
-        // Rust names) keeps its values in `x-enum-values`
-        // (spec_core::extensions::ENUM_VALUES): the server still wants one.
-        if let Some(values) = schema.get("enum").or_else(|| schema.get("x-enum-values")).and_then(Value::as_array) {
+        // Rust names) keeps its values in `x-enum-values`: the server still
+        // wants one.
+        if let Some(values) = schema.get("enum").or_else(|| schema.get(super::extensions::ENUM_VALUES)).and_then(Value::as_array) {
             let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
             return values.get(self.enum_pick % values.len().max(1)).map_or(Value::Null, |v| (*v).clone());
         }

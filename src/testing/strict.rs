@@ -172,7 +172,7 @@ impl Api {
         let mut problems = Vec::new();
         for name in &check.client_headers {
             if !request.headers.contains_key(name.as_str()) {
-                problems.push(format!("{operation}: header `{name}`: missing (rule: x-required-client-headers)"));
+                problems.push(format!("{operation}: header `{name}`: missing (rule: {})", super::extensions::REQUIRED_CLIENT_HEADERS));
             }
         }
         for p in &check.params {
@@ -428,7 +428,7 @@ fn op_check(compiled: &Compiled, path: &str, method: &str) -> OpCheck {
     });
     let raw_body = op.get("requestBody").is_some() && body.is_none();
     let client_headers = op
-        .get("x-required-client-headers")
+        .get(super::extensions::REQUIRED_CLIENT_HEADERS)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

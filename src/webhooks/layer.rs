@@ -16,7 +16,7 @@
 //! is a few lines on `hmac` and `sha2`.
 
 use super::{
-    check_size, check_window, decode, header_text, hmac_sha256, matches_any, parse_timestamp, WebhookError, WebhookErrorKind,
+    check_signed, check_size, decode, header_text, hmac_sha256, matches_any, parse_timestamp, WebhookError, WebhookErrorKind,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE,
 };
 use crate::layer::{types, Client};
@@ -202,20 +202,9 @@ impl Receiver {
         check_size(body, self.max_body_bytes)?;
         let signed = parse_signed(headers)?;
         let [_, timestamp_name, signature_name] = signed.prefix.names();
-        check_window(parse_timestamp(signed.timestamp, timestamp_name)?, now, self.tolerance)?;
-        let matched = self.keys.iter().fold(subtle::Choice::from(0), |found, key| {
-            let mac = mac(key.expose_secret(), signed.id, signed.timestamp, body);
-            found | mac.map_or(subtle::Choice::from(0), |mac| matches_any(&mac, &signed.v1))
-        });
-        if !bool::from(matched) {
-            return Err(WebhookError::new(
-                WebhookErrorKind::SignatureMismatch,
-                format!(
-                    "no v1 signature in {signature_name} matches the body with the {} secret(s) configured (a wrong secret, a body changed on the way, or not from Layer)",
-                    self.keys.len()
-                ),
-            ));
-        }
+        let timestamp = parse_timestamp(signed.timestamp, timestamp_name)?;
+        let macs = self.keys.iter().map(|key| mac(key.expose_secret(), signed.id, signed.timestamp, body));
+        check_signed(timestamp, now, self.tolerance, macs, &signed.v1, (signature_name, "Layer"))?;
         decode_event(body, self.max_body_bytes)
     }
 }

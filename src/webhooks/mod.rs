@@ -142,6 +142,38 @@ pub(crate) fn matches_any(expected: &[u8], candidates: &[Vec<u8>]) -> subtle::Ch
     candidates.iter().fold(subtle::Choice::from(0), |found, candidate| found | expected.ct_eq(candidate))
 }
 
+/// What a receiver of HMAC-signed deliveries checks once their headers are
+/// parsed: the signed `timestamp` within `tolerance` of `now`, then one of
+/// the delivery's `signatures` equal to the MAC made with one of the
+/// configured secrets (`macs`, one per secret, every one computed and
+/// compared whatever the others gave). `header` and `sender` name what a
+/// refusal's message says.
+#[cfg(any(feature = "monite", feature = "layer"))]
+pub(crate) fn check_signed<M: AsRef<[u8]>>(
+    timestamp: u64,
+    now: std::time::SystemTime,
+    tolerance: Duration,
+    macs: impl Iterator<Item = Option<M>>,
+    signatures: &[Vec<u8>],
+    (header, sender): (&str, &str),
+) -> Result<(), WebhookError> {
+    check_window(timestamp, now, tolerance)?;
+    let mut secrets = 0;
+    let matched = macs.fold(subtle::Choice::from(0), |found, mac| {
+        secrets += 1;
+        found | mac.map_or(subtle::Choice::from(0), |mac| matches_any(mac.as_ref(), signatures))
+    });
+    if !bool::from(matched) {
+        return Err(WebhookError::new(
+            WebhookErrorKind::SignatureMismatch,
+            format!(
+                "no v1 signature in {header} matches the body with the {secrets} secret(s) configured (a wrong secret, a body changed on the way, or not from {sender})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses a signed timestamp (decimal Unix seconds; any other string, or a
 /// number too large for `u64`, is malformed).
 #[cfg(any(feature = "monite", feature = "layer"))]

@@ -11,7 +11,7 @@
 //! matches, and [`Receiver::scheme`] switches to it if it is not the default.
 
 use super::{
-    check_size, check_window, decode, header_text, hmac_sha256, matches_any, parse_timestamp, WebhookError, WebhookErrorKind,
+    check_signed, check_size, decode, header_text, hmac_sha256, matches_any, parse_timestamp, WebhookError, WebhookErrorKind,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE,
 };
 use crate::monite::{types, Client};
@@ -240,21 +240,11 @@ impl Receiver {
         check_size(body, self.max_body_bytes)?;
         let signature = parse_signature(headers)?;
         let t = parse_timestamp(signature.t, "the Monite-Signature header")?;
-        check_window(t, now, self.tolerance)?;
         // Every secret is tried, whichever matches.
-        let matched = self.secrets.iter().fold(subtle::Choice::from(0), |found, secret| {
-            let mac = self.scheme.key_bytes(secret.expose_secret()).and_then(|key| self.scheme.mac(key.expose_secret(), signature.t, body));
-            found | mac.map_or(subtle::Choice::from(0), |mac| matches_any(&mac, &signature.v1))
+        let macs = self.secrets.iter().map(|secret| {
+            self.scheme.key_bytes(secret.expose_secret()).and_then(|key| self.scheme.mac(key.expose_secret(), signature.t, body))
         });
-        if !bool::from(matched) {
-            return Err(WebhookError::new(
-                WebhookErrorKind::SignatureMismatch,
-                format!(
-                    "no v1 signature in Monite-Signature matches the body with the {} secret(s) configured (a wrong secret, a body changed on the way, or not from Monite)",
-                    self.secrets.len()
-                ),
-            ));
-        }
+        check_signed(t, now, self.tolerance, macs, &signature.v1, ("Monite-Signature", "Monite"))?;
         decode(body, self.max_body_bytes, "a Monite webhook event")
     }
 }

@@ -45,6 +45,20 @@ const RESERVED: &[&str] = &[
     "list_of",
 ];
 
+/// The names of the document extensions the stand-ins read, as Rust
+/// constants (`$OUT_DIR/extensions.rs`, included by `accounting_sync::testing`):
+/// spec-core's, so that the normalizer that writes them and the stand-ins that
+/// read them cannot disagree.
+pub fn extension_names() -> String {
+    use spec_core::extensions::{ENUM_VALUES, REQUIRED_CLIENT_HEADERS};
+    format!(
+        "/// The values of an enum the normalizer made a string.\n\
+         pub(crate) const ENUM_VALUES: &str = {ENUM_VALUES:?};\n\
+         /// The headers an operation needs that the client sets itself.\n\
+         pub(crate) const REQUIRED_CLIENT_HEADERS: &str = {REQUIRED_CLIENT_HEADERS:?};\n"
+    )
+}
+
 /// The code of `crate::testing::<api>`'s generated part, for the normalized
 /// document `doc` whose client (as build.rs generated it) is `client`; `api`
 /// is the module the client lives in (`rebilly`).

@@ -14,7 +14,6 @@ use anyhow::{bail, Result};
 use spec_files::Specs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 /// The document Prism serves for `api`: the vendor's own under `upstream`
 /// (`<api>/openapi.json` or `.yaml`), else ours, as normalized (its open
@@ -34,14 +33,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let dir = root.join("target/prism");
     let prism = prism::install(&dir)?;
-    let mut mocks: Vec<Mock> = Vec::new();
+    let mut documents = Vec::new();
     for api in Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)? {
         let document = served_document(root, &upstream, &api);
         println!("{api}: serving {}", document.display());
-        mocks.push(prism::start(&api, &prism, &document, &dir)?);
+        documents.push((api, document));
     }
-    for m in &mut mocks {
-        prism::wait_ready(m, Duration::from_secs(180))?;
+    let mocks: Vec<Mock> = prism::serve_all(&prism, &documents, &dir)?;
+    for m in &mocks {
         println!("{}: prism mock on {}", m.name, m.url);
     }
     let mut tests = Command::new("cargo");

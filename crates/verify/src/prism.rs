@@ -92,6 +92,20 @@ pub fn wait_ready(mock: &mut Mock, limit: Duration) -> Result<()> {
     bail!("{}: prism did not answer within {limit:?} (log: {})", mock.name, mock.log.display())
 }
 
+/// Starts a mock for each `(name, document)`, all at once, and waits until
+/// every one answers (Prism takes up to a minute on a large document):
+/// what the contract tests and both sweeps serve their documents with.
+pub fn serve_all(prism: &Path, documents: &[(String, PathBuf)], logs: &Path) -> Result<Vec<Mock>> {
+    let mut mocks = documents.iter().map(|(name, document)| start(name, prism, document, logs)).collect::<Result<Vec<_>>>()?;
+    for mock in &mut mocks {
+        wait_ready(mock, READY_WITHIN)?;
+    }
+    Ok(mocks)
+}
+
+/// How long a mock may take to answer its first request.
+const READY_WITHIN: Duration = Duration::from_secs(180);
+
 /// Stops every mock and checks that no process of theirs is left.
 pub fn stop_all(mocks: Vec<Mock>) -> Result<()> {
     let groups: Vec<u32> = mocks.iter().map(|m| m.child.id()).collect();

@@ -23,7 +23,6 @@ use spec_files::Specs;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 /// The outcome of an operation the generator made no call for (its body is
 /// not JSON): explained by the reason it gives.
@@ -67,11 +66,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
                 let name = file.strip_prefix(&upstream).unwrap_or(file).display().to_string();
                 let mut doc = doc.clone();
                 let overlay = crate::upstream::overlay_for(root, &name, false)?;
-                if let Some(overlay) = &overlay {
-                    overlay.apply(&mut doc)?;
-                }
                 let file = dir.join(format!("{api}_served.json"));
-                write_text(&file, &spec_pipeline::document::to_text(&doc), true)?;
+                if let Some(overlay) = &overlay {
+                    crate::upstream::write_repaired(&mut doc, overlay, &file)?;
+                } else {
+                    write_text(&file, &spec_pipeline::document::to_text(&doc), true)?;
+                }
                 (name, file, overlay.map(|o| o.not_repaired).unwrap_or_default())
             }
             None => (format!("{api} (our document)"), specs.api(api).normalized(), Vec::new()),
@@ -90,13 +90,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     progress.item_done();
 
     progress.step("starting Prism");
-    let mut mocks = Vec::new();
-    for (api, file) in &served {
-        mocks.push(prism::start(api, &prism_bin, file, &root.join("target/prism"))?);
-    }
-    for mock in &mut mocks {
-        prism::wait_ready(mock, Duration::from_secs(180))?;
-    }
+    let mocks = prism::serve_all(&prism_bin, &served, &root.join("target/prism"))?;
     progress.item_done();
     let out = dir.join("outcomes.jsonl");
     progress.step("calling each operation");

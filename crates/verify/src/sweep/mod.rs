@@ -60,7 +60,6 @@ use spec_pipeline::overlay::NotRepaired;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 const OUTCOMES: &[&str] = &["ok", "rejected", "undecodable", "skipped", "failed"];
 
@@ -116,9 +115,8 @@ fn sweep_document(
     let overlay = crate::upstream::overlay_for(root, &name, no_overlays)?;
     if let Some(overlay) = &overlay {
         progress.step(format!("{name}: repairing"));
-        progress.print(&format!("{name}:\n{}", overlay.apply(&mut doc)?));
         served = scratch.dir.join(format!("{crate_name}_served.json"));
-        write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
+        progress.print(&format!("{name}:\n{}", crate::upstream::write_repaired(&mut doc, overlay, &served)?));
     }
     progress.step(format!("{name}: normalizing"));
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
@@ -154,11 +152,10 @@ fn sweep_document(
         bail!("{name}: the sweep program does not compile");
     }
     progress.step(format!("{name}: starting Prism"));
-    let mut mock = prism::start("sweep", prism, &served, &root.join("target/prism"))?;
-    prism::wait_ready(&mut mock, Duration::from_secs(180))?;
+    let mocks = prism::serve_all(prism, &[("sweep".to_string(), served.clone())], &root.join("target/prism"))?;
     progress.step(format!("{name}: calling each operation"));
-    let output = call_all(&target.join("debug/sweep"), &mock.url, &inputs, operations.len(), progress);
-    prism::stop_all(vec![mock])?;
+    let output = call_all(&target.join("debug/sweep"), &mocks[0].url, &inputs, operations.len(), progress);
+    prism::stop_all(mocks)?;
     let output = output?;
     if !output.status.success() {
         bail!("{name}: the sweep program failed: {}", String::from_utf8_lossy(&output.stderr));
