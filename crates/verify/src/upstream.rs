@@ -63,14 +63,6 @@ pub fn repair(root: &Path, name: &str, doc: &mut Value, skip: bool) -> Result<Op
     overlay_for(root, name, skip)?.map(|o| o.apply(doc)).transpose()
 }
 
-/// `doc` repaired by `overlay` and written to `out`, for Prism to serve
-/// (its examples are the answers); returns what was applied.
-pub fn write_repaired(doc: &mut Value, overlay: &Overlay, out: &Path) -> Result<Applied> {
-    let applied = overlay.apply(doc)?;
-    crate::scratch::write_text(out, &spec_pipeline::document::to_text(doc), true)?;
-    Ok(applied)
-}
-
 /// The flag that leaves the overlays out (to measure what they repair).
 pub const NO_OVERLAYS: &str = "--no-overlays";
 

@@ -66,12 +66,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
                 let name = file.strip_prefix(&upstream).unwrap_or(file).display().to_string();
                 let mut doc = doc.clone();
                 let overlay = crate::upstream::overlay_for(root, &name, false)?;
-                let file = dir.join(format!("{api}_served.json"));
                 if let Some(overlay) = &overlay {
-                    crate::upstream::write_repaired(&mut doc, overlay, &file)?;
-                } else {
-                    write_text(&file, &spec_pipeline::document::to_text(&doc), true)?;
+                    overlay.apply(&mut doc)?;
                 }
+                let file = dir.join(format!("{api}_served.json"));
+                write_text(&file, &spec_pipeline::document::to_text(&doc), true)?;
                 (name, file, overlay.map(|o| o.not_repaired).unwrap_or_default())
             }
             None => (format!("{api} (our document)"), specs.api(api).normalized(), Vec::new()),

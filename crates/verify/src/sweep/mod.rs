@@ -115,8 +115,9 @@ fn sweep_document(
     let overlay = crate::upstream::overlay_for(root, &name, no_overlays)?;
     if let Some(overlay) = &overlay {
         progress.step(format!("{name}: repairing"));
+        progress.print(&format!("{name}:\n{}", overlay.apply(&mut doc)?));
         served = scratch.dir.join(format!("{crate_name}_served.json"));
-        progress.print(&format!("{name}:\n{}", crate::upstream::write_repaired(&mut doc, overlay, &served)?));
+        write_text(&served, &spec_pipeline::document::to_text(&doc), true)?;
     }
     progress.step(format!("{name}: normalizing"));
     normalize::normalize(&mut doc, &normalize::Config::default()).map_err(|e| anyhow::anyhow!("{name}: normalize: {e}"))?;
