@@ -164,6 +164,12 @@ pub(crate) fn answer(api: &Api, name: &str, status: u16) -> Option<Value> {
     Some(sample_json(api, schema, "answer"))
 }
 
+/// The choices of a `oneOf`/`anyOf` other than the `null` type: a sample is
+/// a value of one of those.
+fn not_null(choices: &[Value]) -> impl Iterator<Item = &Value> {
+    choices.iter().filter(|c| c.get("type").and_then(Value::as_str) != Some("null"))
+}
+
 /// How deep a sample goes before it gives up (`null`).
 const MAX_DEPTH: usize = 40;
 
@@ -240,7 +246,7 @@ impl<'a> Maker<'a> {
         let chosen = if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
             Some(self.one_of(choices, field, depth))
         } else if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
-            let choice = choices.iter().find(|c| c.get("type").and_then(Value::as_str) != Some("null"));
+            let choice = not_null(choices).next();
             Some(choice.map_or(Value::Null, |c| self.value(c, field, depth + 1)))
         } else {
             None
@@ -310,7 +316,7 @@ impl<'a> Maker<'a> {
     /// apart by a property the sample leaves out, or by a value). The first
     /// choice's sample when none does.
     fn one_of(&mut self, choices: &[Value], field: &str, depth: usize) -> Value {
-        let choices: Vec<&Value> = choices.iter().filter(|c| c.get("type").and_then(Value::as_str) != Some("null")).collect();
+        let choices: Vec<&Value> = not_null(choices).collect();
         if choices.len() < 2 {
             return choices.first().map_or(Value::Null, |c| self.value(c, field, depth + 1));
         }
@@ -335,7 +341,7 @@ impl<'a> Maker<'a> {
     fn object_with_choice(&mut self, schema: &Value, depth: usize) -> Option<Value> {
         let choices = schema.get("oneOf").or_else(|| schema.get("anyOf"))?.as_array()?;
         let whole = self.api.validator(schema);
-        for choice in choices.iter().filter(|c| c.get("type").and_then(Value::as_str) != Some("null")) {
+        for choice in not_null(choices) {
             let choice = resolved(self.doc, choice).clone();
             let mut merged = schema.as_object()?.clone();
             merged.remove("oneOf");
@@ -363,7 +369,8 @@ impl<'a> Maker<'a> {
         let mut out = Map::new();
         for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
             let is_required = required.contains(&name.as_str());
-            let flag = |key: &str| resolved(self.doc, property).get(key).and_then(Value::as_bool).unwrap_or(false);
+            let declared = resolved(self.doc, property);
+            let flag = |key: &str| declared.get(key).and_then(Value::as_bool).unwrap_or(false);
             // A request carries what only requests carry (a password the
             // normalizer no longer requires: it is never in an answer), and
             // leaves out what only answers carry.
