@@ -44,17 +44,14 @@ async fn call_all<C: Clone + Send + Sync + 'static>(
         }
         ran += 1;
         let before = stand_in.requests().len();
-        // A sample that cannot be made panics: in a task of its own, that is
-        // this operation's failure and the others still run.
-        let (client, run) = (client.clone(), call.run);
-        let result = tokio::spawn(async move { run(&client).await }).await;
+        let result = run_alone(call, client.clone()).await;
         let problems = stand_in.take_failures();
         let routed: Vec<&str> = stand_in.requests()[before..].iter().map(|r| r.operation).collect();
         match result {
             Ok(Ok(())) if problems.is_empty() && routed == [call.operation] => {}
             Ok(Ok(())) => failures.push(format!("{}: the stand-in saw {routed:?}, {problems:?}", call.operation)),
             Ok(Err(e)) => failures.push(format!("{}: {e} {problems:?}", call.operation)),
-            Err(e) => failures.push(format!("{}: the call panicked: {e}", call.operation)),
+            Err(panic) => failures.push(format!("{}: the call panicked: {panic}", call.operation)),
         }
     }
     assert!(!calls.is_empty() || !not_called.is_empty(), "an API without operations");
@@ -160,15 +157,10 @@ async fn sweep<C: Send + Sync + 'static>(
 ) -> Vec<String> {
     let mut lines = Vec::new();
     for call in calls {
-        let client = client_for(call.credentials);
-        let run = call.run;
-        // A sample that cannot be made panics: in a task of its own, the
-        // panic is this call's outcome and the sweep goes on.
-        let result = tokio::spawn(async move { run(&client).await }).await;
-        let (outcome, reason) = match result {
+        let (outcome, reason) = match run_alone(call, client_for(call.credentials)).await {
             Ok(Ok(())) => ("ok", String::new()),
             Ok(Err(e)) => classify(&e),
-            Err(e) => ("failed", format!("the call panicked: {}", panic_text(e))),
+            Err(panic) => ("failed", format!("the call panicked: {panic}")),
         };
         lines.push(line(api, call.operation, outcome, &reason));
     }
@@ -183,6 +175,14 @@ fn classify(e: &Error) -> (&'static str, String) {
         _ => "failed",
     };
     (outcome, e.to_string())
+}
+
+/// Runs `call` with `client` in a task of its own: a sample that cannot be
+/// made panics, and that panic (its message, the `Err`) is this call's
+/// outcome while the other calls still run.
+async fn run_alone<C: Send + Sync + 'static>(call: &'static Call<C>, client: C) -> Result<Result<(), Error>, String> {
+    let run = call.run;
+    tokio::spawn(async move { run(&client).await }).await.map_err(panic_text)
 }
 
 fn panic_text(e: tokio::task::JoinError) -> String {
