@@ -104,28 +104,15 @@
 // the crate answers to its own name too.
 extern crate self as accounting_sync;
 
-// The facade, in dependency order: each module uses only those above it
-// (the API modules and `webhooks`, at the end of this file, come last).
-// `error` names no API: it keeps a vendor's error body type-erased.
-// (Blank lines keep rustfmt from sorting the layers by name.)
-mod body;
-mod open_enum;
-pub mod paging;
-mod redact;
-pub mod retry;
-mod vendor;
+// The facade, the hand-written layer under every generated client, is the
+// crate accounting-sync-runtime (crates/runtime): the generated clients
+// depend on it, and it on no API. Its modules keep their paths here.
+pub use accounting_sync_runtime::{auth, error, fleet, paging, retry, settings, transport};
+// Modules of the facade the API modules and generated code use, hidden there.
+use accounting_sync_runtime::{open_enum, redact, vendor};
 
-pub mod fleet;
-mod secret;
-
-pub mod settings;
-
-pub mod error;
-
-pub mod auth;
-
-pub mod transport;
-
+#[doc(hidden)]
+pub use accounting_sync_runtime::secret;
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
@@ -139,23 +126,8 @@ pub use settings::{CallOptions, ConfigError, Settings};
 pub use transport::RawRequest;
 pub use vendor::Vendor;
 
-/// With the `rustls` feature, reqwest's rustls comes without a crypto
-/// provider: this makes aws-lc-rs (rustls's own default, with post-quantum
-/// key exchange) the process's default, unless the application installed
-/// one before (its choice is kept). Every accounting-sync client calls it
-/// when it is built; call it yourself before building other reqwest clients
-/// first in a program whose reqwest has no provider of its own (reqwest's
-/// default features bring aws-lc-rs, which needs nothing).
 #[cfg(feature = "rustls")]
-pub fn install_crypto_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // Err means another thread installed one first: also fine.
-            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        }
-    });
-}
+pub use accounting_sync_runtime::install_crypto_provider;
 
 /// The `chrono` the generated models use for dates and times.
 pub use chrono;
@@ -182,3 +154,32 @@ pub mod webhooks;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+    use crate::transport::{self, ApiTables};
+    use crate::vendor::Vendor;
+
+    #[test]
+    fn every_operation_of_every_table_is_found_by_its_name() {
+        let tables: &[(Vendor, &ApiTables)] = &[
+            #[cfg(feature = "rebilly")]
+            (Vendor::Rebilly, &crate::rebilly::TABLES),
+            #[cfg(feature = "monite")]
+            (Vendor::Monite, &crate::monite::TABLES),
+            #[cfg(feature = "layer")]
+            (Vendor::Layer, &crate::layer::TABLES),
+        ];
+        for (vendor, tables) in tables {
+            let (context, _) =
+                transport::ClientContext::new(*vendor, transport::Credential::None, &Settings::default(), "http://127.0.0.1", tables)
+                    .unwrap();
+            assert!(!tables.operations.is_empty());
+            for op in tables.operations {
+                assert!(std::ptr::eq(context.operation(op.name).unwrap(), op), "{vendor:?} {}", op.name);
+                assert!(context.operation(&format!("{}_", op.name)).is_none());
+            }
+        }
+    }
+}

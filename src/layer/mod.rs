@@ -126,8 +126,8 @@ impl Client {
         let credential = match auth {
             Auth::Bearer(token) => Credential::bearer(&token),
             Auth::ClientCredentials(credentials) => {
-                let scope = match (&credentials.scope, environment.scope()) {
-                    (Some(scope), _) => scope.clone(),
+                let scope = match (credentials.scope(), environment.scope()) {
+                    (Some(scope), _) => scope.to_string(),
                     (None, Some(scope)) => scope.to_string(),
                     (None, None) => {
                         return Err(ConfigError::Setting {
@@ -139,8 +139,8 @@ impl Client {
                 // A custom environment (a proxy, a stand-in) must say where its
                 // tokens come from: the secret is not sent to Layer's own
                 // endpoint for a host that is not Layer's.
-                let token_url = match (&credentials.token_url, &environment) {
-                    (Some(url), _) => url.clone(),
+                let token_url = match (credentials.token_url(), &environment) {
+                    (Some(url), _) => url.to_string(),
                     (None, Environment::Custom(_)) => {
                         return Err(ConfigError::Setting {
                             name: "token URL",

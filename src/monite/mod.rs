@@ -115,7 +115,7 @@ impl Client {
     pub fn with_settings(environment: Environment, auth: Auth, settings: &Settings) -> Result<Self, ConfigError> {
         let url = settings::base_url(environment.base_url())?;
         let token = |credentials: ClientCredentials, entity_user_id| -> Result<Credential, ConfigError> {
-            let token_url = credentials.token_url.clone().unwrap_or_else(|| format!("{url}/auth/token"));
+            let token_url = credentials.token_url().map_or_else(|| format!("{url}/auth/token"), str::to_string);
             let url = settings::base_url(&token_url)?;
             Ok(Credential::Token(Box::new(JsonGrant { url, version: api_version().to_string(), credentials, entity_user_id })))
         };
@@ -173,8 +173,8 @@ impl TokenGrant for JsonGrant {
     fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
         let credentials = &self.credentials;
         let mut body = serde_json::json!({
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret.expose_secret(),
+            "client_id": credentials.client_id(),
+            "client_secret": credentials.client_secret().expose_secret(),
             "grant_type": if self.entity_user_id.is_some() { "entity_user" } else { "client_credentials" },
         });
         if let Some(user) = self.entity_user_id {
@@ -183,6 +183,6 @@ impl TokenGrant for JsonGrant {
         http.post(&self.url).header("x-monite-version", &self.version).json(&body)
     }
     fn register_secrets(&self, secrets: &Secrets) {
-        secrets.add(self.credentials.client_secret.expose_secret())
+        secrets.add(self.credentials.client_secret().expose_secret())
     }
 }

@@ -35,7 +35,7 @@ pub fn settings() -> GenerationSettings {
         // `accounting_sync::Secret`, named through the crate's own name.
         .with_crate("accounting-sync", progenitor::CrateVers::Any, None)
         // Every request passes through the hand-written hooks in
-        // src/transport/ (credentials, client-set headers); Expected makes a
+        // crates/runtime/src/transport/ (credentials, client-set headers); Expected makes a
         // missing implementation one clear compile error.
         .with_inner_type("crate::transport::ClientContext".parse().expect("a valid path"))
         .with_hooks(HooksMode::Expected);

@@ -14,13 +14,13 @@
 //! into one crate per tag plus one of shared types (`split.rs`): no single
 //! rustc holds the whole document, and a user of one tag compiles only that
 //! tag. `--single` generates one crate instead (what `sweep` calls). They use
-//! the Positional interface unless `--builder` (one crate): the Builder
-//! interface triples the code (typify adds a builder per struct).
+//! the Positional interface unless `--builder`, the crate's own: it triples
+//! the code (typify adds a builder per struct).
 
 use crate::generated_code::{any_json_types, declared_types};
 use crate::measure::run_sampled;
 use crate::progress::Progress;
-use crate::scratch::{crate_name, standalone_settings, Scratch};
+use crate::scratch::{crate_name, standalone_settings, Scratch, SplitLayout};
 use anyhow::{Context, Result};
 use progenitor::InterfaceStyle;
 use serde_json::Value;
@@ -130,7 +130,13 @@ fn measure_document(scratch: &Scratch, name: String, mut doc: Value, options: &O
         .and_then(|code| scratch.write_crate(&crate_dir, &crate_name, &code).map(|_| (code, 1)))
     } else {
         scratch
-            .write_split(&doc, &row.name, &crate_dir, &crate_name, false, &[])
+            .write_split(
+                &doc,
+                &row.name,
+                &crate_dir,
+                &crate_name,
+                &SplitLayout { keep: false, own_members: &[], interface: options.interface.clone() },
+            )
             .map(|parts| (parts.iter().map(|(code, _)| code.as_str()).collect::<String>(), parts.len()))
     };
     let code = match generated {
@@ -215,10 +221,9 @@ fn print_table(rows: &[Row]) -> bool {
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let builder = args.iter().any(|a| a == "--builder");
-    // The Builder interface is measured as one crate.
     let options = Options {
         interface: if builder { InterfaceStyle::Builder } else { InterfaceStyle::Positional },
-        single: builder || args.iter().any(|a| a == "--single"),
+        single: args.iter().any(|a| a == "--single"),
         no_overlays: args.iter().any(|a| a == crate::upstream::NO_OVERLAYS),
         untyped: args.iter().any(|a| a == "--untyped"),
     };

@@ -101,18 +101,18 @@ impl Scratch {
     }
 
     /// Generates a split document (see `split.rs`) as a workspace under
-    /// `dir`: one crate per part (`keep`: see [`write_text`]), and
-    /// `own_members`, folders of `dir` the caller writes itself. Returns
-    /// each part's code and crate name.
+    /// `dir`: one crate per part, as `layout` says. Returns each part's code
+    /// and crate name.
     pub fn write_split(
         &self,
         doc: &Value,
         name: &str,
         dir: &Path,
         crate_name: &str,
-        keep: bool,
-        own_members: &[&str],
+        layout: &SplitLayout,
     ) -> Result<Vec<(String, String)>> {
+        let SplitLayout { keep, own_members, interface } = layout;
+        let keep = *keep;
         let parts = split::split(doc);
         let mut wanted: Vec<String> = parts.iter().map(|p| format!("{crate_name}_{}", p.name)).collect();
         wanted.extend(own_members.iter().map(|m| m.to_string()));
@@ -127,7 +127,7 @@ impl Scratch {
         let mut written = Vec::new();
         let mut replacements = Vec::new();
         for part in &parts {
-            let mut settings = standalone_settings(InterfaceStyle::Positional);
+            let mut settings = standalone_settings(interface.clone());
             let is_shared = part.name == split::SHARED;
             if !is_shared {
                 split::replace_shared(&mut settings, &replacements);
@@ -154,6 +154,16 @@ impl Scratch {
         write_text(&dir.join("Cargo.toml"), &root_manifest, true)?;
         Ok(written)
     }
+}
+
+/// How [`Scratch::write_split`] writes a split client.
+pub struct SplitLayout<'a> {
+    /// Keep a crate's file when its text is unchanged (see [`write_text`]).
+    pub keep: bool,
+    /// Folders of the workspace the caller writes itself.
+    pub own_members: &'a [&'a str],
+    /// progenitor's interface for every crate.
+    pub interface: InterfaceStyle,
 }
 
 /// cargo's messages as JSON on stdout (each crate built, for the progress),
@@ -234,12 +244,29 @@ mod tests {
         });
         let dir = tmp.path().join("split");
         let program = tmp.path().join("split/x_program");
-        assert!(!scratch.write_split(&doc, "t", &dir, "x", true, &["x_program"]).unwrap().is_empty());
+        assert!(!scratch
+            .write_split(
+                &doc,
+                "t",
+                &dir,
+                "x",
+                &SplitLayout { keep: true, own_members: &["x_program"], interface: InterfaceStyle::Positional }
+            )
+            .unwrap()
+            .is_empty());
         std::fs::create_dir_all(&program).unwrap();
         std::fs::write(program.join("Cargo.toml"), scratch.member_manifest("x_program")).unwrap();
         // A rewrite removes folders that are not parts, but not the caller's.
         std::fs::create_dir_all(dir.join("x_stale")).unwrap();
-        scratch.write_split(&doc, "t", &dir, "x", true, &["x_program"]).unwrap();
+        scratch
+            .write_split(
+                &doc,
+                "t",
+                &dir,
+                "x",
+                &SplitLayout { keep: true, own_members: &["x_program"], interface: InterfaceStyle::Positional },
+            )
+            .unwrap();
         assert!(program.join("Cargo.toml").exists() && !dir.join("x_stale").exists());
         let root_manifest: toml::Table = toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
         let members: Vec<&str> = root_manifest["workspace"]["members"].as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();

@@ -52,7 +52,7 @@ mod violations {
 use crate::measure::run_sampled;
 use crate::prism;
 use crate::progress::Progress;
-use crate::scratch::{crate_name, write_text, Scratch, JSON_MESSAGES};
+use crate::scratch::{crate_name, write_text, Scratch, SplitLayout, JSON_MESSAGES};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use spec_pipeline::normalize;
@@ -127,7 +127,13 @@ fn sweep_document(
     // workspace of its own the program would compile the client again.
     progress.step(format!("{name}: generating"));
     let program_crate = format!("{crate_name}_sweep");
-    let parts = scratch.write_split(&doc, &name, &split_dir, &crate_name, true, &[&program_crate])?;
+    let parts = scratch.write_split(
+        &doc,
+        &name,
+        &split_dir,
+        &crate_name,
+        &SplitLayout { keep: true, own_members: &[&program_crate], interface: progenitor::InterfaceStyle::Positional },
+    )?;
     let dir = split_dir.join(&program_crate);
     std::fs::create_dir_all(&dir)?;
     let mut manifest =

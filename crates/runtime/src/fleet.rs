@@ -86,7 +86,8 @@ pub struct ClientStats {
 
 /// The shared state of one client's calls.
 #[derive(Debug)]
-pub(crate) struct Fleet {
+#[doc(hidden)]
+pub struct Fleet {
     budget: Option<(RetryBudget, AtomicU32)>,
     pacing: Pacing,
     /// The longest wait for a turn, and the longest hold kept.
@@ -157,7 +158,8 @@ const MAX_ADAPTIVE_GAP: Duration = Duration::from_secs(1);
 const MAX_WINDOW: Duration = Duration::from_secs(3600);
 
 impl Fleet {
-    pub(crate) fn new(retry: &RetryPolicy, pacing: &Pacing, documented: Option<RateLimit>) -> Self {
+    #[doc(hidden)]
+    pub fn new(retry: &RetryPolicy, pacing: &Pacing, documented: Option<RateLimit>) -> Self {
         let now = Instant::now();
         let documented = documented.filter(|_| pacing.documented_limits).and_then(|limit| {
             let interval = limit.period.checked_div(limit.requests.max(1))?;
@@ -193,7 +195,8 @@ impl Fleet {
     /// wait before asking again. A wait is never reserved: what the vendor
     /// says meanwhile (a 429, a new window) applies to waiting calls too. A
     /// call that has waited `max_wait` goes.
-    pub(crate) fn turn(&self, now: Instant, waited: Duration, retry: bool) -> Result<u64, Duration> {
+    #[doc(hidden)]
+    pub fn turn(&self, now: Instant, waited: Duration, retry: bool) -> Result<u64, Duration> {
         let mut pace = self.pace();
         let mut start = now;
         if let Some(hold) = pace.hold_until {
@@ -257,7 +260,8 @@ impl Fleet {
     /// Learns from a response: the rate-limit headers, a 429 and its hint,
     /// a success that refills the budget and speeds an adaptive pace up.
     /// `call` is the number [`turn`](Self::turn) gave the call.
-    pub(crate) fn observe(&self, call: u64, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
+    #[doc(hidden)]
+    pub fn observe(&self, call: u64, status: u16, headers: &HeaderMap, retry_after: Option<Duration>, now: Instant) {
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         } else if status < 500 {
@@ -313,7 +317,8 @@ impl Fleet {
     /// Whether a retry of an attempt that ended so may be made, taking its
     /// cost from the budget when it may. Retries the server asked for (a
     /// 429, a wait it named) cost nothing: the client holds off for them.
-    pub(crate) fn allow_retry(&self, outcome: Outcome, hinted: bool) -> bool {
+    #[doc(hidden)]
+    pub fn allow_retry(&self, outcome: Outcome, hinted: bool) -> bool {
         let Some((budget, tokens)) = &self.budget else { return true };
         let cost = match outcome {
             Outcome::Status { status: 429, .. } => return true,
@@ -328,7 +333,8 @@ impl Fleet {
         taken
     }
 
-    pub(crate) fn stats(&self) -> ClientStats {
+    #[doc(hidden)]
+    pub fn stats(&self) -> ClientStats {
         ClientStats {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),

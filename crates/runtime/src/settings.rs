@@ -164,7 +164,8 @@ impl std::error::Error for ConfigError {
 
 /// Checks a base URL and returns it without a trailing slash (operation
 /// paths start with one).
-pub(crate) fn base_url(url: &str) -> Result<String, ConfigError> {
+#[doc(hidden)]
+pub fn base_url(url: &str) -> Result<String, ConfigError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::BaseUrl { url: url.into(), reason: e.to_string() })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ConfigError::BaseUrl { url: url.into(), reason: "the scheme must be http or https".into() });

@@ -14,7 +14,8 @@ impl ClientContext {
     /// reads the body. Never an `Err`: the hook cannot make a
     /// `reqwest::Error`, so a failure travels as a stand-in response that
     /// the `post` hook turns into an error (see error/channel.rs).
-    pub(crate) async fn execute(&self, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
+    #[doc(hidden)]
+    pub async fn execute(&self, request: Request, operation_id: &'static str) -> reqwest::Result<Response> {
         let path = self.operation(operation_id).map_or("", |op| op.path);
         Ok(self.execute_as(request, operation_id, path, false).await.unwrap_or_else(Failure::into_response))
     }

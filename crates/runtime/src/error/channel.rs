@@ -44,7 +44,8 @@ use std::time::Duration;
 /// Why an exchange gave no usable response (or never started). Its texts
 /// are scrubbed of the client's secrets when it is made.
 #[derive(Clone, Debug)]
-pub(crate) struct Failure {
+#[doc(hidden)]
+pub struct Failure {
     pub kind: ErrorKind,
     pub outcome: Outcome,
     pub retryable: bool,
@@ -61,7 +62,8 @@ pub(crate) struct Failure {
 
 impl Failure {
     /// A failure no retry would mend, its message scrubbed of `secrets`.
-    pub(crate) fn new(kind: ErrorKind, message: impl AsRef<str>, secrets: &Secrets) -> Self {
+    #[doc(hidden)]
+    pub fn new(kind: ErrorKind, message: impl AsRef<str>, secrets: &Secrets) -> Self {
         Failure::ours(kind, secrets.scrub_text(message.as_ref()))
     }
 
@@ -82,7 +84,8 @@ impl Failure {
 
     /// A transport failure, classified: no connection, connection lost after
     /// sending, timeout, or a response that is not valid HTTP.
-    pub(crate) fn transport(e: reqwest::Error, context: &str, secrets: &Secrets) -> Self {
+    #[doc(hidden)]
+    pub fn transport(e: reqwest::Error, context: &str, secrets: &Secrets) -> Self {
         let (kind, outcome) = classify(&e);
         let mut failure = Failure::new(kind, format!("{context}: {}", without_url_query(&e)), secrets);
         failure.outcome = outcome;
@@ -98,19 +101,22 @@ impl Failure {
 
     /// The same failure, for a request that was not sent (a token that could
     /// not be had): whatever the token endpoint did, the API did nothing.
-    pub(crate) fn unsent(mut self) -> Self {
+    #[doc(hidden)]
+    pub fn unsent(mut self) -> Self {
         self.may_have_acted = false;
         self
     }
 
     /// A body over the limit.
-    pub(crate) fn too_large(limit: usize) -> Self {
+    #[doc(hidden)]
+    pub fn too_large(limit: usize) -> Self {
         Failure::ours(ErrorKind::TooLarge, format!("the response body is larger than the limit of {limit} bytes; it was not read"))
     }
 
     /// The same failure, retryable as the one rule says for a request that
     /// is (or is not) safe to repeat.
-    pub(crate) fn retryable_if(mut self, repeat_safe: bool) -> Self {
+    #[doc(hidden)]
+    pub fn retryable_if(mut self, repeat_safe: bool) -> Self {
         self.retryable = is_retryable(self.outcome, repeat_safe);
         self
     }
@@ -119,7 +125,8 @@ impl Failure {
     /// the conversion into [`Error`]: made by the `pre` and `exec` hooks
     /// only (see the module's docs for why a response). It is never seen
     /// as such.
-    pub(crate) fn into_response(self) -> reqwest::Response {
+    #[doc(hidden)]
+    pub fn into_response(self) -> reqwest::Response {
         let mut response = http::Response::new(Bytes::new());
         *response.status_mut() = self.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         response.extensions_mut().insert(self);
@@ -128,7 +135,8 @@ impl Failure {
 }
 
 /// The kind of a transport error, and what it means for a retry.
-pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
+#[doc(hidden)]
+pub fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(cause) = source {
         if let Some(h) = cause.downcast_ref::<hyper::Error>() {
@@ -158,12 +166,14 @@ pub(crate) fn classify(e: &reqwest::Error) -> (ErrorKind, Outcome) {
 }
 
 /// Error bodies longer than this are cut (they are read to show the error).
-pub(crate) const ERROR_BODY_LIMIT: usize = 64 << 10;
+#[doc(hidden)]
+pub const ERROR_BODY_LIMIT: usize = 64 << 10;
 
 /// An error response as the `exec` hook saw it: its body read ahead, with
 /// every secret of the client masked.
 #[derive(Clone, Debug)]
-pub(crate) struct StashedBody {
+#[doc(hidden)]
+pub struct StashedBody {
     pub bytes: Bytes,
     /// Why the body could not be read in full, if it could not.
     pub read_error: Option<Failure>,
@@ -174,7 +184,8 @@ pub(crate) struct StashedBody {
 /// carried with every response it returns (success or error), so that the
 /// error reads these and parses no header again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Answer {
+#[doc(hidden)]
+pub struct Answer {
     /// The wait the response asked for (`Retry-After` and kin).
     pub retry_after: Option<Duration>,
     /// Whether the same call may succeed later: the retry rule's answer for
@@ -191,7 +202,8 @@ impl Answer {
     /// What a success without `Retry-After` comes to: acted on, nothing to
     /// wait for or retry. The transport leaves it off the responses it
     /// returns (most of them), and a response without an answer reads as it.
-    pub(crate) const SETTLED: Answer = Answer { retry_after: None, retryable: false, may_have_acted: true, budget_spent: false };
+    #[doc(hidden)]
+    pub const SETTLED: Answer = Answer { retry_after: None, retryable: false, may_have_acted: true, budget_spent: false };
 }
 
 /// reqwest's message with the URL's query left out: queries can carry

@@ -88,6 +88,7 @@ pub struct ClientCredentials {
 impl ClientCredentials {
     /// Credentials exchanged at the API's usual token endpoint, with the
     /// scope its environment implies.
+    #[doc(hidden)]
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         ClientCredentials {
             client_id: client_id.into(),
@@ -108,6 +109,30 @@ impl ClientCredentials {
         self.token_url = Some(url.into());
         self
     }
+
+    /// The client id.
+    #[doc(hidden)]
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The client secret.
+    #[doc(hidden)]
+    pub fn client_secret(&self) -> &SecretString {
+        &self.client_secret
+    }
+
+    /// The scope set by [`ClientCredentials::with_scope`].
+    #[doc(hidden)]
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// The endpoint set by [`ClientCredentials::with_token_url`].
+    #[doc(hidden)]
+    pub fn token_url(&self) -> Option<&str> {
+        self.token_url.as_deref()
+    }
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -124,7 +149,8 @@ impl fmt::Debug for ClientCredentials {
 /// How one API exchanges credentials for a token: the request it sends,
 /// and the secrets in it. An API with a grant of its own keeps it in its
 /// module (Monite's JSON body); the standard one is [`OAuthForm`].
-pub(crate) trait TokenGrant: fmt::Debug + Send + Sync + 'static {
+#[doc(hidden)]
+pub trait TokenGrant: fmt::Debug + Send + Sync + 'static {
     /// One token request, ready to send with `http`.
     fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder;
     /// Adds the secrets this request sends to the client's set, for masking.
@@ -132,12 +158,14 @@ pub(crate) trait TokenGrant: fmt::Debug + Send + Sync + 'static {
 }
 
 /// A client's token grant.
-pub(crate) type TokenRequest = Box<dyn TokenGrant>;
+#[doc(hidden)]
+pub type TokenRequest = Box<dyn TokenGrant>;
 
 /// RFC 6749 client credentials: HTTP Basic, form `grant_type`, `scope`,
 /// `client_id` (Layer).
 #[derive(Debug)]
-pub(crate) struct OAuthForm {
+#[doc(hidden)]
+pub struct OAuthForm {
     pub url: String,
     pub scope: String,
     pub credentials: ClientCredentials,
@@ -179,7 +207,8 @@ struct State {
 
 /// Access tokens for one client: cached, refreshed ahead of expiry, fetched
 /// by one caller at a time.
-pub(crate) struct TokenCache {
+#[doc(hidden)]
+pub struct TokenCache {
     fetcher: Arc<Fetcher>,
     state: Mutex<State>,
 }
@@ -208,7 +237,7 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 impl TokenCache {
-    pub(crate) fn new(vendor: Vendor, request: TokenRequest, http: reqwest::Client, settings: &Settings, secrets: Arc<Secrets>) -> Self {
+    pub fn new(vendor: Vendor, request: TokenRequest, http: reqwest::Client, settings: &Settings, secrets: Arc<Secrets>) -> Self {
         let fetcher =
             Fetcher { vendor, request, http, timeout: settings.token_timeout, max_body: settings.max_token_response_bytes, secrets };
         TokenCache { fetcher: Arc::new(fetcher), state: Mutex::new(State::default()) }
@@ -219,7 +248,8 @@ impl TokenCache {
     }
 
     /// A valid `Authorization` header value.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, Failure> {
+    #[doc(hidden)]
+    pub async fn header(&self) -> Result<HeaderValue, Failure> {
         let (number, fetch) = {
             let mut state = self.state();
             if let Some(token) = state.token.as_ref().filter(|t| Instant::now() < t.refresh_at) {
@@ -252,7 +282,8 @@ impl TokenCache {
 
     /// Forgets the token sent as `used` (after a 401), unless a newer one is
     /// already in use.
-    pub(crate) fn invalidate(&self, used: &HeaderValue) {
+    #[doc(hidden)]
+    pub fn invalidate(&self, used: &HeaderValue) {
         let mut state = self.state();
         if let Some(token) = state.token.as_mut().filter(|t| t.header == *used) {
             token.refresh_at = Instant::now();

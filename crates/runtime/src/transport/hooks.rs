@@ -3,7 +3,9 @@
 //! (`generated_api!`).
 
 /// Implements progenitor's request hooks for a generated `Client` whose inner
-/// type is [`ClientContext`].
+/// type is [`ClientContext`](crate::transport::ClientContext).
+#[doc(hidden)]
+#[macro_export]
 macro_rules! client_hooks {
     ($client:ty, $error_body:ty) => {
         impl $client {
@@ -85,13 +87,14 @@ macro_rules! client_hooks {
         }
     };
 }
-pub(crate) use client_hooks;
 
 /// An API module's generated parts, the same for each API: the progenitor
 /// client (`$api.rs` in `OUT_DIR`), its open enums (`enums`), the `types`
 /// module joining both, this crate's `Error` named over progenitor's, the
 /// operations table, and the hooks; `$error_body` is the API's error body
 /// type in `types`, which a raw call's error status decodes as.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! generated_api {
     ($api:literal, $error_body:ident) => {
         // irrefutable_let_patterns: typify's `FromStr` of some untagged
@@ -123,11 +126,10 @@ macro_rules! generated_api {
         }
         // This crate's `Error`, which every builder's `send` returns (codegen's
         // send.rs): code that glob-imports the API module gets it.
-        pub use crate::Error;
+        pub use $crate::Error;
 
         include!(concat!(env!("OUT_DIR"), "/", $api, "_operations.rs"));
 
         $crate::transport::client_hooks!(Client, types::$error_body);
     };
 }
-pub(crate) use generated_api;

@@ -8,7 +8,8 @@ use std::marker::PhantomData;
 /// the borrowed text, so only a value the document does not list is
 /// copied (into `Unknown`): decoding a response allocates nothing per
 /// known enum value.
-pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+#[doc(hidden)]
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str> + From<String>,

@@ -37,14 +37,16 @@ const TOKENS_KEPT: usize = 4;
 /// Shared (in an `Arc`) by the client's copies and its token cache, which
 /// adds each access token it gets.
 #[derive(Default)]
-pub(crate) struct Secrets {
+#[doc(hidden)]
+pub struct Secrets {
     fixed: RwLock<Vec<Vec<u8>>>,
     tokens: RwLock<Vec<Vec<Vec<u8>>>>,
 }
 
 impl Secrets {
     /// Masks `secret` from now on.
-    pub(crate) fn add(&self, secret: &str) {
+    #[doc(hidden)]
+    pub fn add(&self, secret: &str) {
         let mut fixed = self.fixed.write().unwrap_or_else(PoisonError::into_inner);
         for form in forms(secret) {
             if !fixed.contains(&form) {
@@ -54,13 +56,15 @@ impl Secrets {
     }
 
     /// Masks HTTP Basic credentials: the secret, and `base64(id:secret)`.
-    pub(crate) fn add_basic(&self, id: &str, secret: &str) {
+    #[doc(hidden)]
+    pub fn add_basic(&self, id: &str, secret: &str) {
         self.add(secret);
         self.add(&base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")));
     }
 
     /// Masks an access token (the last few are kept).
-    pub(crate) fn add_token(&self, token: &str) {
+    #[doc(hidden)]
+    pub fn add_token(&self, token: &str) {
         let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
         if tokens.len() >= TOKENS_KEPT {
             tokens.remove(0);
@@ -103,7 +107,8 @@ impl Secrets {
     /// `bytes` with every secret of this set masked. `cut` says the bytes
     /// are the start of something longer: a trailing fragment of a secret
     /// is masked too.
-    pub(crate) fn scrub(&self, bytes: &[u8], cut: bool) -> Vec<u8> {
+    #[doc(hidden)]
+    pub fn scrub(&self, bytes: &[u8], cut: bool) -> Vec<u8> {
         // Every match is found in the text as received, then all are masked
         // at once: a mask is never searched again.
         let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -134,7 +139,8 @@ impl Secrets {
     }
 
     /// [`scrub`](Self::scrub) for text.
-    pub(crate) fn scrub_text(&self, text: &str) -> String {
+    #[doc(hidden)]
+    pub fn scrub_text(&self, text: &str) -> String {
         let scrubbed = self.scrub(text.as_bytes(), false);
         String::from_utf8(scrubbed).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }

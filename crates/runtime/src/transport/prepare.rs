@@ -11,7 +11,8 @@ static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 impl ClientContext {
     /// The `pre` hook: checks the path, sets this context's headers and
     /// credentials, or says why the request is not sent.
-    pub(crate) async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Failure> {
+    #[doc(hidden)]
+    pub async fn prepare(&self, request: &mut Request, operation_id: &str, base_url: &str) -> Result<(), Failure> {
         if let Some(op) = self.operation(operation_id) {
             if let Some(failure) = self.path_off_template(request.url(), op.path, base_url).or_else(|| self.header_missing(op)) {
                 return Err(failure);

@@ -86,7 +86,8 @@ impl RetryPolicy {
     }
 
     /// The jittered backoff before retry number `retry` (1 for the first).
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    #[doc(hidden)]
+    pub fn backoff(&self, retry: u32) -> Duration {
         let ceiling = self.base_delay.saturating_mul(1u32 << retry.saturating_sub(1).min(16)).min(self.max_delay);
         ceiling.mul_f64(fastrand::f64())
     }
@@ -94,7 +95,8 @@ impl RetryPolicy {
     /// The wait before the next attempt, or None when the policy says stop.
     /// `hint` is what the server asked for; `attempt` is the one that failed
     /// and `waited` the total already spent waiting.
-    pub(crate) fn next_delay(&self, attempt: u32, waited: Duration, hint: Option<Duration>) -> Option<Duration> {
+    #[doc(hidden)]
+    pub fn next_delay(&self, attempt: u32, waited: Duration, hint: Option<Duration>) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -109,7 +111,8 @@ impl RetryPolicy {
 
 /// How one attempt ended, as far as trying again is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+#[doc(hidden)]
+pub enum Outcome {
     /// A response arrived with this status; `hinted` when it said how long
     /// to wait (`Retry-After`), which a server sends only when it did not
     /// process the request.
@@ -133,7 +136,8 @@ pub(crate) enum Outcome {
 
 /// What the call allows after an attempt, as far as the policy is concerned.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct CallState {
+#[doc(hidden)]
+pub struct CallState {
     /// The request may be sent twice without harm (its method, or the
     /// caller's word).
     pub repeat_safe: bool,
@@ -147,7 +151,8 @@ pub(crate) struct CallState {
 
 /// How one attempt ended, as the policy reads it.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct AttemptEnd {
+#[doc(hidden)]
+pub struct AttemptEnd {
     pub outcome: Outcome,
     /// The wait the response asked for.
     pub hint: Option<Duration>,
@@ -159,7 +164,8 @@ pub(crate) struct AttemptEnd {
 
 /// What to do after an attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Next {
+#[doc(hidden)]
+pub enum Next {
     /// Send the request again after this wait.
     Retry(Duration),
     /// Get a fresh token and send it again at once (the attempt does not count).
@@ -173,7 +179,8 @@ pub(crate) enum Next {
 /// the call's state give retry after a wait, re-authorize, or stop.
 /// `allow_retry` asks the client's retry budget, and is asked only for a
 /// retry that everything else allows (asking takes tokens).
-pub(crate) fn next(policy: &RetryPolicy, call: CallState, end: AttemptEnd, allow_retry: impl FnOnce(Outcome, bool) -> bool) -> Next {
+#[doc(hidden)]
+pub fn next(policy: &RetryPolicy, call: CallState, end: AttemptEnd, allow_retry: impl FnOnce(Outcome, bool) -> bool) -> Next {
     if !call.can_resend {
         return Next::Stop { budget_spent: false };
     }
@@ -192,14 +199,16 @@ pub(crate) fn next(policy: &RetryPolicy, call: CallState, end: AttemptEnd, allow
 
 /// Whether a request with `method` may be sent twice without harm: HTTP's
 /// idempotent methods (the caller may say so of others, per call).
-pub(crate) fn repeat_safe(method: &Method) -> bool {
+#[doc(hidden)]
+pub fn repeat_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
 }
 
 /// The one rule for retrying, used by the transport loop and by
 /// [`Error::is_retryable`](crate::Error::is_retryable): only when the server
 /// did no work, or when doing it twice is harmless.
-pub(crate) fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
+#[doc(hidden)]
+pub fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
     match outcome {
         Outcome::Status { status: 429, .. } | Outcome::NotConnected => true,
         Outcome::Status { status: 503, hinted } => repeat_safe || hinted,
@@ -226,7 +235,8 @@ pub(crate) fn is_retryable(outcome: Outcome, repeat_safe: bool) -> bool {
 /// - [`Outcome::Final`] says nothing of this by itself: its callers decide
 ///   (a response that is not valid HTTP came from a server that read the
 ///   request; a redirect did not act), so it gives `false` here.
-pub(crate) fn may_have_acted(outcome: Outcome) -> bool {
+#[doc(hidden)]
+pub fn may_have_acted(outcome: Outcome) -> bool {
     match outcome {
         Outcome::Status { status: 200..=299, .. } | Outcome::Lost | Outcome::TimedOut => true,
         Outcome::Status { status: 503, hinted } => !hinted,
@@ -236,14 +246,16 @@ pub(crate) fn may_have_acted(outcome: Outcome) -> bool {
 }
 
 /// The [`Outcome`] of a response's status and headers.
-pub(crate) fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome {
+#[doc(hidden)]
+pub fn status_outcome(status: StatusCode, headers: &HeaderMap) -> Outcome {
     Outcome::Status { status: status.as_u16(), hinted: retry_after(headers, SystemTime::now()).is_some() }
 }
 
 /// The wait a response asks for: `Retry-After` in seconds or as an HTTP
 /// date (any of its three formats), else Rebilly's `X-RateLimit-Retry-After`
 /// (a Unix time). Any value, however large, gives a duration, never a panic.
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+#[doc(hidden)]
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     // Named ahead of time: a lookup by `&str` parses the name every call.
     static REBILLY_RETRY_AFTER: HeaderName = HeaderName::from_static("x-ratelimit-retry-after");
     let text = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);

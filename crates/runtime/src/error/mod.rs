@@ -12,7 +12,8 @@
 mod channel;
 mod kind;
 
-pub(crate) use channel::{Answer, Failure, StashedBody, ERROR_BODY_LIMIT};
+#[doc(hidden)]
+pub use channel::{Answer, Failure, StashedBody, ERROR_BODY_LIMIT};
 pub use kind::ErrorKind;
 
 use crate::redact::Secrets;
@@ -43,7 +44,8 @@ static REQUEST_ID_HEADERS: [HeaderName; 4] = [
 ];
 
 /// The request id a response carries, if any.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+#[doc(hidden)]
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h)?.to_str().ok())
 }
 
@@ -56,7 +58,8 @@ const FIELD_ERRORS_LIMIT: usize = 50;
 
 /// `text` fit to print on one line: control characters escaped, at most
 /// `limit` characters (a cut is marked with `…`).
-pub(crate) fn printable(text: &str, limit: usize) -> String {
+#[doc(hidden)]
+pub fn printable(text: &str, limit: usize) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == limit {
@@ -169,7 +172,8 @@ impl Error {
         }))
     }
 
-    pub(crate) fn new(kind: ErrorKind, vendor: Vendor) -> Self {
+    #[doc(hidden)]
+    pub fn new(kind: ErrorKind, vendor: Vendor) -> Self {
         Error::bare(kind, Some(vendor))
     }
 
@@ -180,12 +184,14 @@ impl Error {
 
     /// Sets a message that holds no secret (ours, or one scrubbed when it
     /// was made, as a [`Failure`]'s), bounded.
-    pub(crate) fn with_clean_message(mut self, message: impl AsRef<str>) -> Self {
+    #[doc(hidden)]
+    pub fn with_clean_message(mut self, message: impl AsRef<str>) -> Self {
         self.0.message = Some(printable(message.as_ref(), MESSAGE_LIMIT));
         self
     }
 
-    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    #[doc(hidden)]
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.0.source = Some(Box::new(source));
         self
     }
@@ -223,7 +229,8 @@ impl Error {
 
     /// A failure of the transport or the hooks; its texts were scrubbed
     /// with the client's secrets when it was made.
-    pub(crate) fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
+    #[doc(hidden)]
+    pub fn from_failure(failure: &Failure, vendor: Vendor) -> Self {
         let mut e = Error::new(failure.kind, vendor).with_clean_message(&failure.message);
         e.0.retryable = failure.retryable;
         e.0.budget_spent = failure.budget_spent;
@@ -264,6 +271,7 @@ impl Error {
         self.0.retry_after
     }
     /// The server's id for the request, to quote to the vendor's support.
+    #[doc(hidden)]
     pub fn request_id(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }
@@ -344,7 +352,8 @@ impl Error {
     /// `context`, the client that made the call. The generated `send`
     /// (codegen's send.rs) and [`RawRequest`](crate::transport::RawRequest)
     /// call it.
-    pub(crate) fn from_call<E: VendorError>(error: progenitor_client::Error<E>, context: &ClientContext) -> Self {
+    #[doc(hidden)]
+    pub fn from_call<E: VendorError>(error: progenitor_client::Error<E>, context: &ClientContext) -> Self {
         use progenitor_client::Error as P;
         let secrets = context.secrets();
         match error {
@@ -447,7 +456,8 @@ impl Error {
 }
 
 /// What a redirect that was not followed says: where it pointed.
-pub(crate) fn redirect_message(who: &str, headers: &HeaderMap) -> String {
+#[doc(hidden)]
+pub fn redirect_message(who: &str, headers: &HeaderMap) -> String {
     let target = headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
     format!(
         "{who} redirected to {}: not followed, credentials are only sent to the configured origin",

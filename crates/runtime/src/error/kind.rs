@@ -70,7 +70,8 @@ impl ErrorKind {
         }
     }
 
-    pub(crate) fn label(self) -> &'static str {
+    #[doc(hidden)]
+    pub fn label(self) -> &'static str {
         match self {
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",

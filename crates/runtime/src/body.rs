@@ -4,14 +4,16 @@ use bytes::{Bytes, BytesMut};
 use reqwest::Response;
 
 /// A body read up to a limit; `cut` when there was more.
-pub(crate) struct Read {
+#[doc(hidden)]
+pub struct Read {
     pub bytes: Bytes,
     pub cut: bool,
 }
 
 /// Reads `response`'s body chunk by chunk, never holding more than `limit`
 /// bytes: past it, reading stops and the rest is never fetched.
-pub(crate) async fn read_bounded(response: &mut Response, limit: usize) -> reqwest::Result<Read> {
+#[doc(hidden)]
+pub async fn read_bounded(response: &mut Response, limit: usize) -> reqwest::Result<Read> {
     // A body that arrives in one chunk (most bodies do) is kept as it came,
     // not copied; a second chunk starts a buffer.
     let mut first: Option<Bytes> = None;

@@ -23,9 +23,8 @@ use std::marker::PhantomData;
 /// `accounting_sync.request` whose operation is `raw GET /invoices/{id}`
 /// (the method and the path template, never the filled path).
 ///
-/// Made by `raw(method, path)` on [`rebilly::Client`](crate::rebilly::Client),
-/// [`layer::Client`](crate::layer::Client) or
-/// [`monite::Client`](crate::monite::Client). `path` is a template under
+/// Made by `raw(method, path)` on `accounting_sync`'s `rebilly::Client`,
+/// `layer::Client` or `monite::Client`. `path` is a template under
 /// the client's base URL (Rebilly's includes `/organizations/{id}`):
 /// `/invoices/{id}`, with each `{name}` a whole segment filled by
 /// [`path_param`](Self::path_param). A full URL, a path not starting with
@@ -43,7 +42,7 @@ use std::marker::PhantomData;
 /// [`CallOptions::safe_to_retry`](crate::CallOptions::safe_to_retry)).
 ///
 /// `E` is the API's error body (say,
-/// [`monite::types::ErrorBody`](crate::monite::types::ErrorBody)): the type
+/// `monite::types::ErrorBody`): the type
 /// an error response is decoded as.
 ///
 /// ```
@@ -102,7 +101,8 @@ impl<E> fmt::Debug for RawRequest<'_, E> {
 impl<'a, E: VendorError> RawRequest<'a, E> {
     /// A request for `method` and the path template `path` under `base_url`
     /// (the generated client's), through `context`.
-    pub(crate) fn new(context: &'a ClientContext, base_url: &'a str, method: Method, path: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(context: &'a ClientContext, base_url: &'a str, method: Method, path: &str) -> Self {
         RawRequest {
             context,
             base_url,

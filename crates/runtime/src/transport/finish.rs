@@ -60,7 +60,8 @@ impl ClientContext {
     /// body itself (the body is scrubbed). progenitor's own matching of
     /// error statuses (`ErrorResponse`) is never reached: every response
     /// that is not a 2xx is handed on here first.
-    pub(crate) fn failure(&self, result: &reqwest::Result<Response>) -> Option<Response> {
+    #[doc(hidden)]
+    pub fn failure(&self, result: &reqwest::Result<Response>) -> Option<Response> {
         // The hook has the response only by reference: it hands on a copy.
         let response = result.as_ref().ok()?;
         if let Some(failure) = response.extensions().get::<Failure>() {

@@ -68,17 +68,19 @@ where
 }
 
 /// The items of `pages`, one by one.
-pub(crate) fn items<'a, T: 'a>(pages: impl Stream<Item = Result<Page<T>, Error>> + 'a) -> impl Stream<Item = Result<T, Error>> + 'a {
+#[doc(hidden)]
+pub fn items<'a, T: 'a>(pages: impl Stream<Item = Result<Page<T>, Error>> + 'a) -> impl Stream<Item = Result<T, Error>> + 'a {
     pages.map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok))).try_flatten()
 }
 
 /// The response headers an offset list reports its size and page size in.
 #[derive(Clone, Copy)]
-pub(crate) struct OffsetHeaders {
+#[doc(hidden)]
+pub struct OffsetHeaders {
     /// The list's size (Rebilly's `Pagination-Total`).
-    pub(crate) total: Option<&'static str>,
+    pub total: Option<&'static str>,
     /// The page size the server applied (Rebilly's `Pagination-Limit`).
-    pub(crate) limit: Option<&'static str>,
+    pub limit: Option<&'static str>,
 }
 
 fn header_u64(headers: &reqwest::header::HeaderMap, name: Option<&str>) -> Option<u64> {
@@ -89,7 +91,8 @@ fn header_u64(headers: &reqwest::header::HeaderMap, name: Option<&str>) -> Optio
 /// offset, replacing any the caller set), where n is the length of each
 /// page. Ends after an empty page, a page shorter than the server's page
 /// size, at the total, or at the first error.
-pub(crate) fn by_offset<'a, B, T, At, Send, Fut>(
+#[doc(hidden)]
+pub fn by_offset<'a, B, T, At, Send, Fut>(
     builder: B,
     headers: OffsetHeaders,
     at: At,
@@ -122,7 +125,8 @@ where
 /// (`at` sets it), until a page has none. `split` takes a page apart into its
 /// items and the next token. A server that sends back the token it was
 /// given ends the stream with an error instead of looping.
-pub(crate) fn by_cursor<'a, B, P, T, At, Send, Fut, Split>(
+#[doc(hidden)]
+pub fn by_cursor<'a, B, P, T, At, Send, Fut, Split>(
     builder: B,
     vendor: Vendor,
     at: At,
