@@ -108,8 +108,8 @@ extern crate self as accounting_sync;
 // crate accounting-sync-runtime (crates/runtime): the generated clients
 // depend on it, and it on no API. Its modules keep their paths here.
 pub use accounting_sync_runtime::{auth, error, fleet, paging, retry, settings, transport};
-// Modules of the facade the API modules and generated code use, hidden there.
-use accounting_sync_runtime::{open_enum, redact, vendor};
+// The facade's module the testing kit and the webhooks use, hidden there.
+use accounting_sync_runtime::vendor;
 
 #[doc(hidden)]
 pub use accounting_sync_runtime::secret;
@@ -141,13 +141,16 @@ pub struct ReadmeDoctests;
 
 #[cfg(feature = "layer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "layer")))]
-pub mod layer;
+#[doc(inline)]
+pub use accounting_sync_layer as layer;
 #[cfg(feature = "monite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "monite")))]
-pub mod monite;
+#[doc(inline)]
+pub use accounting_sync_monite as monite;
 #[cfg(feature = "rebilly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
-pub mod rebilly;
+#[doc(inline)]
+pub use accounting_sync_rebilly as rebilly;
 // Receiving each API's webhooks, with its types.
 pub mod webhooks;
 // Stand-ins of the APIs for tests, using the API modules and the facade.

@@ -33,10 +33,11 @@ use crate::vendor::Vendor;
 use crate::{Auth, ClientCredentials};
 use serde_json::{json, Value};
 
-include!(concat!(env!("OUT_DIR"), "/layer_testing.rs"));
+include!(concat!(env!("ACCOUNTING_SYNC_LAYER_OUT_DIR"), "/layer_testing.rs"));
 
 /// The normalized Layer document the stand-in serves and checks against.
-pub static API: Api = Api::new(Vendor::Layer, include_str!(concat!(env!("OUT_DIR"), "/layer_document.json")), OPERATIONS);
+pub static API: Api =
+    Api::new(Vendor::Layer, include_str!(concat!(env!("ACCOUNTING_SYNC_LAYER_OUT_DIR"), "/layer_document.json")), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts.
 pub const CLIENT_ID: &str = "stand-in-client";

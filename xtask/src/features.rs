@@ -1,9 +1,11 @@
 //! `cargo xtask features [--check]`: the crate's tag features, one per tag
 //! of each whole document (`specs/<api>/whole/openapi.json`), named by
 //! `spec_core::features::feature_name`, plus `<api>-full` per API and
-//! `full`; written between markers into Cargo.toml's `[features]` and, as a
-//! table with operation counts, into the README. `--check` fails when either
-//! is not what the documents give (CI runs it).
+//! `full`; written between markers into Cargo.toml's `[features]` (each
+//! turning on the feature of the same name of the API's crate,
+//! `crates/<api>/Cargo.toml`, whose build script reads it), into those API
+//! crates' manifests, and, as a table with operation counts, into the README.
+//! `--check` fails when any is not what the documents give (CI runs it).
 
 use anyhow::{bail, Context, Result};
 use spec_core::features::{feature_name, tags};
@@ -16,10 +18,20 @@ const END: &str = "# END tag features";
 const README_BEGIN: &str = "<!-- BEGIN tag features: written by `cargo xtask features` -->";
 const README_END: &str = "<!-- END tag features -->";
 
-/// The generated Cargo.toml lines and README table.
-fn generate(root: &Path) -> Result<(String, String)> {
+/// A generated block of one file, between two markers.
+struct Block {
+    file: String,
+    begin: &'static str,
+    end: &'static str,
+    text: String,
+}
+
+/// The generated lines of Cargo.toml, the README table, and each API crate's
+/// lines (`crates/<api>/Cargo.toml`).
+fn generate(root: &Path) -> Result<Vec<Block>> {
     let specs = Specs::of_workspace(root);
     let mut toml = format!("{BEGIN}\n");
+    let mut api_tomls = Vec::new();
     let mut readme = format!("{README_BEGIN}\n");
     let mut fulls = Vec::new();
     let mut summary = Vec::new();
@@ -28,6 +40,7 @@ fn generate(root: &Path) -> Result<(String, String)> {
         let name = api.name();
         let whole = api.whole_normalized();
         let mut members = vec![format!("\"{name}\"")];
+        let mut api_toml = format!("{BEGIN}\n");
         if whole.is_file() {
             let doc = document::read(&whole)?;
             let counts = tags(&doc);
@@ -35,7 +48,9 @@ fn generate(root: &Path) -> Result<(String, String)> {
             toml.push_str(&format!("# {name}: {} tags, {total} operations\n", counts.len()));
             for (tag, n) in &counts {
                 let feature = feature_name(name, tag);
-                toml.push_str(&format!("{feature} = [\"{name}\"] # {n} operation{}\n", if *n == 1 { "" } else { "s" }));
+                let operations = format!("{n} operation{}", if *n == 1 { "" } else { "s" });
+                toml.push_str(&format!("{feature} = [\"{name}\", \"{}/{feature}\"] # {operations}\n", api_crate(name)));
+                api_toml.push_str(&format!("{feature} = [] # {operations}\n"));
                 members.push(format!("\"{feature}\""));
                 rows.push(format!("| `{feature}` | {tag} | {n} |"));
             }
@@ -43,6 +58,8 @@ fn generate(root: &Path) -> Result<(String, String)> {
         } else {
             summary.push(format!("{name}: no whole document, `{name}-full` is `{name}`"));
         }
+        api_toml.push_str(&format!("{END}\n"));
+        api_tomls.push(Block { file: format!("crates/{name}/Cargo.toml"), begin: BEGIN, end: END, text: api_toml });
         toml.push_str(&format!("{name}-full = [{}]\n", members.join(", ")));
         fulls.push(format!("\"{name}-full\""));
     }
@@ -53,7 +70,17 @@ fn generate(root: &Path) -> Result<(String, String)> {
         readme.push('\n');
     }
     readme.push_str(&format!("\n{README_END}\n"));
-    Ok((toml, readme))
+    let mut blocks = vec![
+        Block { file: "Cargo.toml".into(), begin: BEGIN, end: END, text: toml },
+        Block { file: "README.md".into(), begin: README_BEGIN, end: README_END, text: readme },
+    ];
+    blocks.extend(api_tomls);
+    Ok(blocks)
+}
+
+/// The package of an API's crate.
+fn api_crate(api: &str) -> String {
+    format!("accounting-sync-{api}")
 }
 
 /// `text` with what lies between `begin` and `end` (markers included)
@@ -72,9 +99,10 @@ fn replace_block(text: &str, begin: &str, end: &str, block: &str) -> Result<Stri
 /// The verb.
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let check = args.iter().any(|a| a == "--check");
-    let (toml, readme) = generate(root)?;
+    let blocks = generate(root)?;
     let mut stale = Vec::new();
-    for (file, begin, end, block) in [("Cargo.toml", BEGIN, END, &toml), ("README.md", README_BEGIN, README_END, &readme)] {
+    for Block { file, begin, end, text: block } in &blocks {
+        let file = file.as_str();
         let path = root.join(file);
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {file}"))?;
         let new = replace_block(&text, begin, end, block).with_context(|| file.to_string())?;

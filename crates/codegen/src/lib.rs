@@ -1,9 +1,10 @@
-//! The code generation accounting-sync's build.rs runs: one normalized
+//! The code generation the API crates' build scripts run ([`build::run`]): one normalized
 //! OpenAPI document in, formatted Rust out (progenitor with the crate's
 //! settings), a message naming the operation when progenitor cannot generate
 //! it, and the table of operations the transport reads. The tooling under
 //! `crates/verify` generates standalone clients with [`generate_with`].
 
+pub mod build;
 mod builders;
 mod docs;
 pub mod open_enums;

@@ -27,8 +27,9 @@ pub fn code(doc: &Value) -> Result<String, String> {
     Ok(format!(
         "/// The rate limits the document records per server (`{EXTENSION}`).\n\
          pub(crate) const RATE_LIMITS: &[(&str, crate::RateLimit)] = &[\n{rows}];\n\
-         /// What the transport reads of this API.\n\
-         pub(crate) const TABLES: crate::transport::ApiTables = crate::transport::ApiTables {{ operations: OPERATIONS, rate_limits: RATE_LIMITS }};\n"
+         /// What the transport reads of this API (public for accounting-sync's test of the lookup).\n\
+         #[doc(hidden)]\n\
+         pub const TABLES: crate::transport::ApiTables = crate::transport::ApiTables {{ operations: OPERATIONS, rate_limits: RATE_LIMITS }};\n"
     ))
 }
 

@@ -370,7 +370,8 @@ fn success_status(op: &serde_json::Map<String, serde_json::Value>) -> u16 {
         .unwrap_or(200)
 }
 
-/// `ty` with the generated code's relative `types::` made `crate::<api>::types::`.
+/// `ty` with the generated code's relative `types::` made `crate::<api>::types::`, and the API
+/// crate's `crate::enums::` `crate::<api>::enums::`.
 fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
     let text = ty.to_token_stream().to_string();
     let mut out = Vec::new();
@@ -383,7 +384,8 @@ fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
         }
         previous = token;
     }
-    out.join(" ").parse().expect("a type stays a type")
+    // The open enums are the API crate's `crate::enums`, its `enums` here.
+    out.join(" ").replace("crate :: enums ::", &format!("crate :: {api} :: enums ::")).parse().expect("a type stays a type")
 }
 
 /// The public struct and enum names of the generated `types` module.
@@ -429,7 +431,7 @@ mod tests {
         for api in specs.apis().unwrap() {
             let text = std::fs::read_to_string(api.normalized()).unwrap();
             let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-            let client = crate::generate_text(&text, api.name()).unwrap().replace("crate::enums", &format!("crate::{}::enums", api.name()));
+            let client = crate::generate_text(&text, api.name()).unwrap();
             let code = code(&doc, &client, api.name()).unwrap();
             for operation in walk::operations(&doc) {
                 let name = method_name(operation.id().unwrap());

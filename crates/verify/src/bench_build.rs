@@ -2,21 +2,23 @@
 //! feature (P2 of BENCHMARKS.md).
 //!
 //! For each feature set, in a target directory of its own:
-//! 1. a cold build (every dependency too), wall time and peak memory of the
-//!    biggest process (`/usr/bin/time`, when the machine has it);
-//! 2. the crate alone, dependencies already built: `cargo clean -p` then build;
-//! 3. build.rs alone: the compiled build script run directly, median of 5.
+//! 1. a cold build (every dependency too), wall time and peak memory: the
+//!    largest sum of the resident memory of every process of the build at
+//!    one sample (the API crates compile side by side);
+//! 2. the crates alone, dependencies already built: `cargo clean -p` of
+//!    accounting-sync and of each API crate (`crates/<api>`), then build;
+//! 3. the API crates' build scripts (the generation) run directly, one
+//!    after the other, median of 5 of their sum.
 //!
 //! `--no-default-features` is the floor: the same dependencies, nothing
 //! generated.
 
-use crate::measure::{cargo_with_peak, peak_kib};
+use crate::measure::run_sampled;
 use crate::progress::Progress;
 use crate::scratch::JSON_MESSAGES;
 use anyhow::{bail, Context, Result};
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The feature sets measured: none (the floor), each API alone, all of
@@ -38,48 +40,60 @@ struct Timed {
 /// crates it builds into `progress`.
 fn cargo_build(root: &Path, target: &Path, features: &[String], progress: &Progress) -> Result<Timed> {
     std::fs::create_dir_all(target)?;
-    let report = target.join("time.txt");
-    let mut cmd = cargo_with_peak(&report);
+    let mut cmd = Command::new("cargo");
     cmd.current_dir(root).args(["build", "--quiet", "--locked", "-p", "accounting-sync", "--lib", "--no-default-features"]);
     if !features.is_empty() {
         cmd.arg("--features").arg(features.join(","));
     }
-    cmd.arg(JSON_MESSAGES).env("CARGO_TARGET_DIR", target).stdout(Stdio::piped());
-    let started = Instant::now();
-    let mut child = cmd.spawn().context("cannot run cargo")?;
+    cmd.arg(JSON_MESSAGES).env("CARGO_TARGET_DIR", target);
     let mut count = progress.crate_counter(None);
-    std::io::BufReader::new(child.stdout.take().expect("piped")).lines().map_while(Result::ok).for_each(|line| count(&line));
-    let status = child.wait()?;
-    let wall = started.elapsed();
-    if !status.success() {
-        bail!("cargo build failed for {features:?}");
+    let run = run_sampled(&mut cmd, move |line| count(line)).context("cannot run cargo")?;
+    if !run.success {
+        bail!("cargo build failed for {features:?}: {}", run.stderr);
     }
-    Ok(Timed { wall, peak_kib: peak_kib(&report) })
+    Ok(Timed { wall: run.wall, peak_kib: Some(run.peak_kib) })
 }
 
-/// Runs the compiled build script of `target` directly, as cargo would.
-fn build_script_alone(root: &Path, target: &Path, features: &[String]) -> Result<Option<Duration>> {
+/// The API crates' packages among `features` (an API's feature is its name).
+fn api_packages(root: &Path, features: &[String]) -> Result<Vec<String>> {
+    let apis = spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?;
+    Ok(apis.into_iter().filter(|api| features.contains(api)).map(|api| format!("accounting-sync-{api}")).collect())
+}
+
+/// Runs the compiled build scripts of the API crates in `target` directly,
+/// as cargo would; the median of 5 runs of all of them.
+fn build_scripts_alone(root: &Path, target: &Path, features: &[String]) -> Result<Option<Duration>> {
     let build_dir = target.join("debug/build");
-    let script = std::fs::read_dir(&build_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("accounting-sync-")))
-        .map(|p| p.join("build-script-build"))
-        .find(|p| p.exists());
-    let Some(script) = script else { return Ok(None) };
+    let mut scripts = Vec::new();
+    for api in spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?.iter().filter(|a| features.contains(a)) {
+        let prefix = format!("accounting-sync-{api}-");
+        let script = std::fs::read_dir(&build_dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+            .map(|p| p.join("build-script-build"))
+            .find(|p| p.exists());
+        let Some(script) = script else { return Ok(None) };
+        scripts.push((root.join("crates").join(api), script));
+    }
+    if scripts.is_empty() {
+        return Ok(None);
+    }
     let out = tempdir(target)?;
     let mut times = Vec::new();
     for _ in 0..5 {
-        let mut cmd = Command::new(&script);
-        cmd.current_dir(root).env("OUT_DIR", &out).env("CARGO_MANIFEST_DIR", root);
-        for f in features {
-            cmd.env(format!("CARGO_FEATURE_{}", f.to_uppercase()), "1");
-        }
         let started = Instant::now();
-        let output = cmd.output()?;
-        times.push(started.elapsed());
-        if !output.status.success() {
-            bail!("build script failed: {}", String::from_utf8_lossy(&output.stderr));
+        for (dir, script) in &scripts {
+            let mut cmd = Command::new(script);
+            cmd.current_dir(dir).env("OUT_DIR", &out).env("CARGO_MANIFEST_DIR", dir);
+            for f in features {
+                cmd.env(format!("CARGO_FEATURE_{}", f.to_uppercase().replace('-', "_")), "1");
+            }
+            let output = cmd.output()?;
+            if !output.status.success() {
+                bail!("build script failed: {}", String::from_utf8_lossy(&output.stderr));
+            }
         }
+        times.push(started.elapsed());
     }
     times.sort();
     Ok(Some(times[times.len() / 2]))
@@ -97,7 +111,7 @@ fn mib(kib: Option<u64>) -> String {
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let keep = args.iter().any(|a| a == "--keep");
-    println!("{:<16} {:>10} {:>10} {:>12} {:>12} {:>12}", "features", "cold", "cold peak", "crate alone", "crate peak", "build.rs");
+    println!("{:<16} {:>10} {:>10} {:>12} {:>12} {:>12}", "features", "cold", "cold peak", "crates alone", "crates peak", "generation");
     let sets = feature_sets(root)?;
     let progress = Progress::new("bench-build", sets.len(), "feature sets");
     for (name, features) in sets {
@@ -107,18 +121,19 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         }
         progress.step(format!("{name}: cold build"));
         let cold = cargo_build(root, &target, &features, &progress)?;
-        let clean = Command::new("cargo")
-            .current_dir(root)
-            .args(["clean", "--quiet", "-p", "accounting-sync"])
-            .env("CARGO_TARGET_DIR", &target)
-            .status()?;
+        let mut clean = Command::new("cargo");
+        clean.current_dir(root).args(["clean", "--quiet", "-p", "accounting-sync"]);
+        for package in api_packages(root, &features)? {
+            clean.args(["-p", &package]);
+        }
+        let clean = clean.env("CARGO_TARGET_DIR", &target).status()?;
         if !clean.success() {
             bail!("cargo clean failed");
         }
         progress.step(format!("{name}: the crate alone"));
         let alone = cargo_build(root, &target, &features, &progress)?;
         progress.step(format!("{name}: build.rs alone, 5 runs"));
-        let script = build_script_alone(root, &target, &features)?;
+        let script = build_scripts_alone(root, &target, &features)?;
         progress.print(&format!(
             "{name:<16} {:>9.1}s {:>10} {:>11.1}s {:>12} {:>12}\n",
             cold.wall.as_secs_f64(),

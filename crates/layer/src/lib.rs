@@ -28,12 +28,24 @@
 //! # Ok(()) }
 //! ```
 
+// A crate of its own, re-exported by accounting-sync as `accounting_sync::layer`:
+// each API compiles in its own rustc, side by side (BENCHMARKS P13).
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The generated code names the facade as the crate it was once part of:
+// `accounting_sync::Secret` (typify's x-rust-type), and `crate::transport`,
+// `crate::paging`, `crate::Page`, `crate::open_enum` at the crate root.
+extern crate accounting_sync_runtime as accounting_sync;
+#[allow(unused_imports)]
+use accounting_sync_runtime::{auth, error, open_enum, paging, redact, settings, transport, vendor, Page, RateLimit};
+
 crate::transport::generated_api!("layer", ApiErrorEnvelope);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, OAuthForm};
 use crate::error::{ErrorKind, FieldError, VendorError};
-use crate::settings::{self, ConfigError, Settings};
+use crate::settings::{ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
 
