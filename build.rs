@@ -11,8 +11,10 @@ use std::path::PathBuf;
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
-    for api in ["REBILLY", "MONITE", "LAYER"] {
-        println!("cargo:rerun-if-env-changed=DEP_ACCOUNTING_SYNC_{api}_OUT_DIR");
+    // The API list is the folders of specs/ (spec-files), as for everything else.
+    let apis = spec_files::Specs::at("specs").api_names().unwrap_or_else(|e| fail(&e));
+    for api in &apis {
+        println!("cargo:rerun-if-env-changed=DEP_ACCOUNTING_SYNC_{}_OUT_DIR", api.to_uppercase());
     }
     for (key, value) in std::env::vars() {
         // DEP_ACCOUNTING_SYNC_<API>_OUT_DIR, from `cargo:out_dir` of an API crate.
@@ -23,8 +25,12 @@ fn main() {
     if std::env::var_os("CARGO_FEATURE_TESTING").is_some() {
         let target = out_dir.join("extensions.rs");
         if let Err(e) = std::fs::write(&target, codegen::testing::extension_names()) {
-            eprintln!("error: cannot write {}: {e}", target.display());
-            std::process::exit(1);
+            fail(&format!("cannot write {}: {e}", target.display()));
         }
     }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
 }
