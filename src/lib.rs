@@ -100,10 +100,6 @@
 // With some API features off, parts of the shared facade go unused.
 #![cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_imports, unused_macros))]
 
-// Generated code names `accounting_sync::Secret` (typify's x-rust-type):
-// the crate answers to its own name too.
-extern crate self as accounting_sync;
-
 // The facade, the hand-written layer under every generated client, is the
 // crate accounting-sync-runtime (crates/runtime): the generated clients
 // depend on it, and it on no API. Its modules keep their paths here.

@@ -33,8 +33,8 @@ pub fn settings() -> GenerationSettings {
         // `PartialEq`; callers compare statuses.
         .with_derive("PartialEq")
         // Credential fields (`format: password`, see `mark_credentials`) are
-        // `accounting_sync::Secret`, named through the crate's own name.
-        .with_crate("accounting-sync", progenitor::CrateVers::Any, None)
+        // the facade's `Secret`, named through its crate.
+        .with_crate("accounting-sync-runtime", progenitor::CrateVers::Any, None)
         // Every request passes through the hand-written hooks in
         // crates/runtime/src/transport/ (credentials, client-set headers); Expected makes a
         // missing implementation one clear compile error.
@@ -45,7 +45,8 @@ pub fn settings() -> GenerationSettings {
 
 /// Gives every `format: password` string of `doc` (the normalizer's
 /// secret_fields pass marks credentials so) the `x-rust-type` extension that
-/// makes typify use `accounting_sync::Secret`, whose `Debug` never shows the
+/// makes typify use `accounting_sync_runtime::Secret` (re-exported as
+/// `accounting_sync::Secret`), whose `Debug` never shows the
 /// value, whatever other keywords the schema has.
 fn mark_credentials(doc: &mut serde_json::Value) {
     match doc {
@@ -53,7 +54,8 @@ fn mark_credentials(doc: &mut serde_json::Value) {
             let is_credential = m.get("format").and_then(serde_json::Value::as_str) == Some("password")
                 && m.get("type").and_then(serde_json::Value::as_str) == Some("string");
             if is_credential {
-                let rust = serde_json::json!({"crate": "accounting-sync", "version": "*", "path": "accounting_sync::Secret"});
+                let rust =
+                    serde_json::json!({"crate": "accounting-sync-runtime", "version": "*", "path": "accounting_sync_runtime::Secret"});
                 if m.remove("nullable") == Some(serde_json::Value::Bool(true)) {
                     // typify takes an x-rust-type as the whole type, null
                     // included: the secret goes one level down, optional.
@@ -529,7 +531,7 @@ mod tests {
 
     /// Every field of every generated model of our three documents that holds
     /// a credential (by its name, as the normalizer's secret_fields pass
-    /// reads names) is an `accounting_sync::Secret`, whose Debug is redacted.
+    /// reads names) is an `accounting_sync_runtime::Secret`, whose Debug is redacted.
     #[test]
     fn credential_fields_of_every_model_are_secrets() {
         fn visit(items: &[syn::Item], found: &mut Vec<(String, String)>) {
@@ -556,7 +558,7 @@ mod tests {
             let mut found = Vec::new();
             visit(&file.items, &mut found);
             for (field, ty) in &found {
-                assert!(ty.contains("accounting_sync::Secret"), "{api}: {field} is {ty}");
+                assert!(ty.contains("accounting_sync_runtime::Secret"), "{api}: {field} is {ty}");
             }
             checked += found.len();
         }
@@ -643,7 +645,7 @@ mod tests {
             "token": {"type": "string", "format": "password", "nullable": true}
         }}}}});
         let code = generate_text(&doc.to_string(), "t").unwrap().replace(' ', "");
-        assert!(code.contains("pubpassword:::accounting_sync::Secret,"), "{code}");
-        assert!(code.contains("pubtoken:::std::option::Option<::accounting_sync::Secret>,"), "{code}");
+        assert!(code.contains("pubpassword:::accounting_sync_runtime::Secret,"), "{code}");
+        assert!(code.contains("pubtoken:::std::option::Option<::accounting_sync_runtime::Secret>,"), "{code}");
     }
 }

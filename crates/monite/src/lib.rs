@@ -30,11 +30,9 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The generated code names the facade as the crate it was once part of:
-// `accounting_sync::Secret` (typify's x-rust-type), and `crate::transport`,
-// `crate::paging`, `crate::Page`, `crate::open_enum` at the crate root
-// (which of them it uses depends on the enabled tags).
-extern crate accounting_sync_runtime as accounting_sync;
+// The generated code names the facade's `crate::transport`, `crate::paging`,
+// `crate::Page`, `crate::open_enum` at the crate root (which of them it uses
+// depends on the enabled tags).
 #[allow(unused_imports)]
 use accounting_sync_runtime::{auth, error, open_enum, paging, redact, settings, transport, vendor, Page, RateLimit};
 

@@ -1,5 +1,5 @@
 //! Fields that hold credentials are marked `format: password`, which the
-//! crate's code generation maps to `accounting_sync::Secret`: a string whose
+//! crate's code generation maps to `accounting_sync_runtime::Secret` (`accounting_sync::Secret`): a string whose
 //! `Debug` never shows it. Without this, a model such as a token request or
 //! response prints the secret wherever it is logged with `{:?}`.
 //!
