@@ -27,13 +27,14 @@ Maintainers (the documents in specs/ and the clients generated from them):
   diff OLD NEW [--json]
                       what changed between two documents, breaking changes flagged
   generate NORMALIZED.json [--out FILE.rs]
-                      the code build.rs generates for one document
+                      the code an API crate's build script generates for one document
   whole [--check] [UPSTREAM_DIR] [API...]
                       each vendor's whole document, overlay applied, reduced to facts (no vendor
                       prose; our words kept) → specs/<api>/whole/source.json, normalized → whole/openapi.json;
                       --check: fail if stale (skipped with a warning without the vendor documents)
   features [--check]  one cargo feature per tag of each whole document, <api>-full, full: written
-                      into Cargo.toml's [features] and the README's table; --check: fail if stale
+                      into Cargo.toml's [features], the API crates' manifests and the README's
+                      table; --check: fail if stale
   prose-check [UPSTREAM_DIR]
                       fail if a vendor description sentence appears in a file under specs/
   apis                the APIs (one per line): the folders of specs/, the crate's features
@@ -52,7 +53,7 @@ Verification (test tooling in crates/verify; needs the vendors' documents):
   bundle-check [TREE/openapi.yaml] [--write FILE]
                       a source tree bundled by us and by Redocly CLI, compared
   bench-build [--keep]
-                      build time and memory per feature (BENCHMARKS.md P2)";
+                      build time and memory per API feature, the API crates side by side (BENCHMARKS.md P2)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
