@@ -107,8 +107,7 @@ pub use accounting_sync_runtime::{auth, error, fleet, paging, retry, settings, t
 // The facade's module the testing kit and the webhooks use, hidden there.
 use accounting_sync_runtime::vendor;
 
-#[doc(hidden)]
-pub use accounting_sync_runtime::secret;
+pub use accounting_sync_runtime::Secret;
 pub use auth::{Auth, ClientCredentials};
 pub use error::{Error, ErrorKind, FieldError, Result};
 pub use fleet::{ClientStats, Pacing, RateLimit};
@@ -117,7 +116,6 @@ pub use paging::Page;
 /// `Method`, so that no reqwest dependency is needed to name it.
 pub use reqwest::Method;
 pub use retry::{RetryBudget, RetryPolicy};
-pub use secret::Secret;
 pub use settings::{CallOptions, ConfigError, Settings};
 pub use transport::RawRequest;
 pub use vendor::Vendor;
