@@ -98,7 +98,10 @@
 // docs.rs shows which feature each API module needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With some API features off, parts of the shared facade go unused.
-#![cfg_attr(not(all(feature = "rebilly", feature = "layer", feature = "monite")), allow(dead_code, unused_imports, unused_macros))]
+#![cfg_attr(
+    not(all(feature = "rebilly", feature = "layer", feature = "monite")),
+    allow(dead_code, unused_imports, unused_macros, unused_variables, unused_mut)
+)]
 
 // The facade, the hand-written layer under every generated client, is the
 // crate accounting-sync-runtime (crates/runtime): the generated clients
