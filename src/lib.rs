@@ -105,26 +105,10 @@
 
 // The facade, the hand-written layer under every generated client, is the
 // crate accounting-sync-runtime (crates/runtime): the generated clients
-// depend on it, and it on no API. Its modules keep their paths here.
-pub use accounting_sync_runtime::{auth, error, fleet, paging, retry, settings, transport};
-// The facade's module the testing kit and the webhooks use, hidden there.
-use accounting_sync_runtime::vendor;
-
-pub use accounting_sync_runtime::Secret;
-pub use auth::{Auth, ClientCredentials};
-pub use error::{Error, ErrorKind, FieldError, Result};
-pub use fleet::{ClientStats, Pacing, RateLimit};
-pub use paging::Page;
-/// The HTTP method of a raw call ([`RawRequest`]): reqwest's (and `http`'s)
-/// `Method`, so that no reqwest dependency is needed to name it.
-pub use reqwest::Method;
-pub use retry::{RetryBudget, RetryPolicy};
-pub use settings::{CallOptions, ConfigError, Settings};
-pub use transport::RawRequest;
-pub use vendor::Vendor;
-
-#[cfg(feature = "rustls")]
-pub use accounting_sync_runtime::install_crypto_provider;
+// depend on it, and it on no API. Whatever is public at its root (modules,
+// types, the hidden parts the testing kit uses) is public at ours, at the
+// same paths.
+pub use accounting_sync_runtime::*;
 
 /// The `chrono` the generated models use for dates and times.
 pub use chrono;

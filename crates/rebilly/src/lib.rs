@@ -32,13 +32,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The generated code names the facade's `crate::transport`, `crate::paging`,
-// `crate::Page`, `crate::open_enum` at the crate root (which of them it uses
-// depends on the enabled tags).
-#[allow(unused_imports)]
-use accounting_sync_runtime::{auth, error, open_enum, paging, redact, settings, transport, vendor, Page, RateLimit};
-
-crate::transport::generated_api!("rebilly", ErrorBody);
+accounting_sync_runtime::generated_api!("rebilly", ErrorBody);
 
 use crate::auth::Auth;
 use crate::error::{FieldError, VendorError};

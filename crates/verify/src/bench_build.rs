@@ -54,10 +54,11 @@ fn cargo_build(root: &Path, target: &Path, features: &[String], progress: &Progr
     Ok(Timed { wall: run.wall, peak_kib: Some(run.peak_kib) })
 }
 
-/// The API crates' packages among `features` (an API's feature is its name).
-fn api_packages(root: &Path, features: &[String]) -> Result<Vec<String>> {
+/// The APIs among `features` (an API's feature is its name); each is the
+/// crate `accounting-sync-<api>` in `crates/<api>`.
+fn enabled_apis(root: &Path, features: &[String]) -> Result<Vec<String>> {
     let apis = spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?;
-    Ok(apis.into_iter().filter(|api| features.contains(api)).map(|api| format!("accounting-sync-{api}")).collect())
+    Ok(apis.into_iter().filter(|api| features.contains(api)).collect())
 }
 
 /// Runs the compiled build scripts of the API crates in `target` directly,
@@ -65,7 +66,7 @@ fn api_packages(root: &Path, features: &[String]) -> Result<Vec<String>> {
 fn build_scripts_alone(root: &Path, target: &Path, features: &[String]) -> Result<Option<Duration>> {
     let build_dir = target.join("debug/build");
     let mut scripts = Vec::new();
-    for api in spec_files::Specs::of_workspace(root).api_names().map_err(anyhow::Error::msg)?.iter().filter(|a| features.contains(a)) {
+    for api in enabled_apis(root, features)? {
         let prefix = format!("accounting-sync-{api}-");
         let script = std::fs::read_dir(&build_dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -73,7 +74,7 @@ fn build_scripts_alone(root: &Path, target: &Path, features: &[String]) -> Resul
             .map(|p| p.join("build-script-build"))
             .find(|p| p.exists());
         let Some(script) = script else { return Ok(None) };
-        scripts.push((root.join("crates").join(api), script));
+        scripts.push((root.join("crates").join(&api), script));
     }
     if scripts.is_empty() {
         return Ok(None);
@@ -123,8 +124,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let cold = cargo_build(root, &target, &features, &progress)?;
         let mut clean = Command::new("cargo");
         clean.current_dir(root).args(["clean", "--quiet", "-p", "accounting-sync"]);
-        for package in api_packages(root, &features)? {
-            clean.args(["-p", &package]);
+        for api in enabled_apis(root, &features)? {
+            clean.args(["-p", &format!("accounting-sync-{api}")]);
         }
         let clean = clean.env("CARGO_TARGET_DIR", &target).status()?;
         if !clean.success() {

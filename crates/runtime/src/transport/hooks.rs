@@ -89,6 +89,7 @@ macro_rules! client_hooks {
 }
 
 /// An API crate's generated parts (at its root), the same for each API: the
+/// facade's modules imported, the
 /// progenitor client (`$api.rs` in its build script's `OUT_DIR`), its open
 /// enums (`enums`), the `types` module joining both, the facade's `Error`
 /// named over progenitor's, the operations table, and the hooks;
@@ -98,6 +99,11 @@ macro_rules! client_hooks {
 #[macro_export]
 macro_rules! generated_api {
     ($api:literal, $error_body:ident) => {
+        // The facade's modules at the crate root, where the generated code
+        // and the API crate's own code name them (`crate::transport`,
+        // `crate::Page`, …; which of them are used depends on the enabled tags).
+        #[allow(unused_imports)]
+        use $crate::{auth, error, open_enum, paging, redact, settings, transport, vendor, Page, RateLimit};
         // irrefutable_let_patterns: typify's `FromStr` of some untagged
         // enums of the whole documents (a string variant's parse cannot fail).
         #[allow(missing_docs, clippy::all, unused_imports, irrefutable_let_patterns)]
