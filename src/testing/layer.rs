@@ -33,11 +33,11 @@ use crate::vendor::Vendor;
 use crate::{Auth, ClientCredentials};
 use serde_json::{json, Value};
 
-include!(concat!(env!("ACCOUNTING_SYNC_LAYER_OUT_DIR"), "/layer_testing.rs"));
+crate::layer::generated_file!(testing);
 
 /// The normalized Layer document the stand-in serves and checks against.
 pub static API: Api =
-    Api::new(Vendor::Layer, include_str!(concat!(env!("ACCOUNTING_SYNC_LAYER_OUT_DIR"), "/layer_document.json")), OPERATIONS);
+    Api::new(Vendor::Layer, crate::layer::generated_file!(document), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts.
 pub const CLIENT_ID: &str = "stand-in-client";

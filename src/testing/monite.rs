@@ -26,11 +26,11 @@ use crate::vendor::Vendor;
 use crate::{Auth, ClientCredentials};
 use serde_json::{json, Value};
 
-include!(concat!(env!("ACCOUNTING_SYNC_MONITE_OUT_DIR"), "/monite_testing.rs"));
+crate::monite::generated_file!(testing);
 
 /// The normalized Monite document the stand-in serves and checks against.
 pub static API: Api =
-    Api::new(Vendor::Monite, include_str!(concat!(env!("ACCOUNTING_SYNC_MONITE_OUT_DIR"), "/monite_document.json")), OPERATIONS);
+    Api::new(Vendor::Monite, crate::monite::generated_file!(document), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts (Monite's client
 /// ids are UUIDs: the document says so, and strict mode checks it).

@@ -27,11 +27,11 @@ use crate::rebilly::{self as api, Environment};
 use crate::vendor::Vendor;
 use serde_json::{json, Value};
 
-include!(concat!(env!("ACCOUNTING_SYNC_REBILLY_OUT_DIR"), "/rebilly_testing.rs"));
+crate::rebilly::generated_file!(testing);
 
 /// The normalized Rebilly document the stand-in serves and checks against.
 pub static API: Api =
-    Api::new(Vendor::Rebilly, include_str!(concat!(env!("ACCOUNTING_SYNC_REBILLY_OUT_DIR"), "/rebilly_document.json")), OPERATIONS);
+    Api::new(Vendor::Rebilly, crate::rebilly::generated_file!(document), OPERATIONS);
 
 /// The API key the stand-in accepts.
 pub const API_KEY: &str = "sk_stand_in_secret";

@@ -20,12 +20,15 @@
 //! fails here prints which API and which operation it could not generate
 //! instead of a backtrace.
 
+use crate::compose;
+use crate::parts::{self, Group};
 use spec_core::features;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The build script of the crate of `api`, whose documents are under
-/// `specs` (relative to the crate, so that the paths printed for cargo are too).
+/// The build script of the model crate of `api`, whose documents are under
+/// `specs` (relative to the crate, so that the paths printed for cargo are
+/// too).
 pub fn run(api: &str, specs: &Path) {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let spec = spec_files::Specs::at(specs).api(api);
@@ -51,31 +54,66 @@ pub fn run(api: &str, specs: &Path) {
         .flat_map(|whole_doc| features::tags(whole_doc).into_keys())
         .filter(|tag| std::env::var_os(features::feature_env(&features::feature_name(api, tag))).is_some())
         .collect();
-    match whole_doc {
+    let (joined, origin, part_of_tag) = match whole_doc {
         Some(whole_doc) if !enabled.is_empty() => {
             let (joined, _) = features::join(&ours, &whole_doc, &enabled);
             let origin = format!("{} with {} tags of {}", normalized.display(), enabled.len(), whole.display());
-            generate(api, joined, &origin, &out_dir);
+            (joined, origin, features::parts(&whole_doc))
         }
-        _ => generate(api, ours, &normalized.display().to_string(), &out_dir),
-    }
-    // Read by accounting-sync's build script (`links` in the API crate's manifest).
-    println!("cargo:out_dir={}", out_dir.display());
+        _ => (ours.clone(), normalized.display().to_string(), Default::default()),
+    };
+    let cut = parts::partition(&ours, &joined, &enabled, &part_of_tag).unwrap_or_else(|e| fail(api, &format!("{origin}: {e}")));
+    generate(api, &joined, cut, &origin, &out_dir);
 }
 
-/// Writes the client of `doc` (`origin` names it in messages) and what goes
-/// with it into `out_dir`.
-fn generate(api: &str, doc: serde_json::Value, origin: &str, out_dir: &Path) {
+/// Writes the model, the groups, the composition, the tables, the macros
+/// and (with `testing`) the typed expectations of `joined` (`origin` names
+/// it in messages) into `out_dir`.
+fn generate(api: &str, joined: &serde_json::Value, cut: parts::Partition, origin: &str, out_dir: &Path) {
     let testing = std::env::var_os("CARGO_FEATURE_TESTING").is_some();
-    let document = testing.then(|| doc.to_string());
-    let generated = crate::generate_doc(doc.clone(), origin, "crate::enums").unwrap_or_else(|e| fail(api, &e));
-    let mut files = vec![(format!("{api}_operations.rs"), generated.operations), (format!("{api}_enums.rs"), generated.enums)];
-    if let Some(document) = document {
-        let expectations = crate::testing::code(&doc, &generated.client, api).unwrap_or_else(|e| fail(api, &e));
-        files.push((format!("{api}_testing.rs"), expectations));
-        files.push((format!("{api}_document.json"), document));
+    let failing = |e: String| -> ! { fail(api, &e) };
+    let model_crate = compose::model_crate(api);
+    let enums = crate::open_enums::find(joined);
+    let tables = crate::tables(joined, origin).unwrap_or_else(|e| failing(e));
+    let model_code =
+        crate::generate_group(&cut.model, &format!("{origin} (model)"), &enums, "crate::enums", &[], None).unwrap_or_else(|e| failing(e));
+    let model_file = syn::parse_file(&model_code).unwrap_or_else(|e| failing(format!("the model's code does not parse: {e}")));
+    let replacements = parts::shared_replacements(&cut.model, &model_crate, &model_code);
+    let mut groups = Vec::new();
+    for (group, doc) in &cut.groups {
+        let name = match group {
+            Group::Own => "own".to_string(),
+            Group::Part(n) => format!("part {n}"),
+        };
+        let code = crate::generate_group(
+            doc,
+            &format!("{origin} ({name})"),
+            &enums,
+            &format!("::{model_crate}::enums"),
+            &replacements,
+            Some((&model_crate, &model_file)),
+        )
+        .unwrap_or_else(|e| failing(e));
+        groups.push((*group, code));
     }
-    files.push((format!("{api}.rs"), generated.client));
+    let composition = compose::code(api, &model_code, &groups).unwrap_or_else(|e| failing(format!("{origin}: {e}")));
+    let numbered: Vec<usize> = groups.iter().filter_map(|(g, _)| if let Group::Part(n) = g { Some(*n) } else { None }).collect();
+    let mut files = vec![
+        (format!("{api}_operations.rs"), tables),
+        (format!("{api}_enums.rs"), crate::open_enums::code(&enums)),
+        (format!("{api}_compose.rs"), composition),
+        (format!("{api}_macros.rs"), compose::macros(api, out_dir, &numbered, testing)),
+    ];
+    if testing {
+        let all: String = std::iter::once(model_code.as_str()).chain(groups.iter().map(|(_, c)| c.as_str())).collect::<Vec<_>>().join("\n");
+        let expectations = crate::testing::code(joined, &all, api).unwrap_or_else(|e| failing(e));
+        files.push((format!("{api}_testing.rs"), expectations));
+        files.push((format!("{api}_document.json"), joined.to_string()));
+    }
+    files.push((format!("{api}_model.rs"), model_code));
+    for (group, code) in groups {
+        files.push((compose::group_file(api, group), code));
+    }
     for (file, code) in files {
         let target = out_dir.join(file);
         std::fs::write(&target, code).unwrap_or_else(|e| fail(api, &format!("cannot write {}: {e}", target.display())));

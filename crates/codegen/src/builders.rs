@@ -22,15 +22,7 @@ pub(crate) struct Builder {
     pub(crate) error: Option<syn::Type>,
 }
 
-/// The top-level `builder` module of a generated client.
-pub(crate) fn module(file: &syn::File) -> Option<&syn::ItemMod> {
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => Some(m),
-        _ => None,
-    })
-}
-
-/// [`module`], to add to.
+/// The top-level `builder` module of a generated client, to add to.
 pub(crate) fn module_mut(file: &mut syn::File) -> Option<&mut syn::ItemMod> {
     file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => Some(m),
@@ -38,11 +30,15 @@ pub(crate) fn module_mut(file: &mut syn::File) -> Option<&mut syn::ItemMod> {
     })
 }
 
-/// The request builders of the generated client, by type name.
+/// The request builders of the generated client, by type name: of every
+/// top-level `builder` module, for the code of several groups read as one.
 pub(crate) fn read(file: &syn::File) -> BTreeMap<String, Builder> {
     let mut out: BTreeMap<String, Builder> = BTreeMap::new();
-    let Some(m) = module(file) else { return out };
-    for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
+    let modules = file.items.iter().filter_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => Some(m),
+        _ => None,
+    });
+    for item in modules.flat_map(|m| m.content.as_ref().map_or(&[][..], |(_, i)| i)) {
         let syn::Item::Impl(block) = item else { continue };
         if block.trait_.is_some() {
             continue;

@@ -4,11 +4,14 @@
 //! it, and the table of operations the transport reads. The tooling under
 //! `crates/verify` generates standalone clients with [`generate_with`].
 
+mod bodies;
 pub mod build;
 mod builders;
+pub mod compose;
 mod docs;
 pub mod open_enums;
 mod paging;
+pub mod parts;
 pub mod rate_limits;
 mod send;
 pub mod testing;
@@ -75,42 +78,36 @@ fn mark_credentials(doc: &mut serde_json::Value) {
     }
 }
 
-/// What build.rs writes for one API.
-pub struct Generated {
-    /// The progenitor client and its types.
-    pub client: String,
-    /// The operations table ([`operation_table`]) and the input rules
-    /// ([`input_rules`]).
-    pub operations: String,
-    /// The flat open enums ([`open_enums::code`]), which the client's types
-    /// use in place of their own.
-    pub enums: String,
+/// The tables of a document's operations, for the transport: the
+/// operations table ([`operation_table`]), the input rules
+/// ([`input_rules`]) and the rate limits (`rate_limits::code`); `origin`
+/// names the document in messages.
+pub fn tables(doc: &serde_json::Value, origin: &str) -> Result<String, String> {
+    Ok(operation_table(&doc.to_string()).map_err(|e| format!("{origin}: {e}"))?
+        + &input_rules(doc)
+        + &rate_limits::code(doc).map_err(|e| format!("{origin}: {e}"))?)
 }
 
-/// The client, the operations table and the open enums of a normalized
-/// document (ours, or build.rs's join of ours with the enabled tags of the
-/// whole one); `origin` names it in messages. `enums_module` is the path the
-/// enums are included at (`crate::monite::enums`).
-pub fn generate_doc(doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<Generated, String> {
-    generate_text_doc(&doc.to_string(), doc, origin, enums_module)
-}
-
-fn generate_text_doc(text: &str, doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<Generated, String> {
-    let operations = operation_table(text).map_err(|e| format!("{origin}: {e}"))?
-        + &input_rules(&doc)
-        + &rate_limits::code(&doc).map_err(|e| format!("{origin}: {e}"))?;
-    let (client, enums) = generate_client(doc, origin, enums_module)?;
-    Ok(Generated { client, operations, enums: open_enums::code(&enums) })
-}
-
-/// The client of a normalized document as build.rs generates it: the open
-/// enums taken from `enums_module`, credentials as `Secret`, every builder
-/// setter documented. Returns the enums too.
-fn generate_client(mut doc: serde_json::Value, origin: &str, enums_module: &str) -> Result<(String, Vec<open_enums::OpenEnum>), String> {
-    let enums = open_enums::find(&doc);
+/// The code of one group of an API's client (`parts.rs`), as the model
+/// crate's build script generates it: the flat open `enums` (found in the
+/// joined document) taken from `enums_module`, credentials as `Secret`, the
+/// `replacements` (the model's types) used in place of the group's own,
+/// every builder setter documented, paging and the facade's `send`. `model`
+/// is the model crate's name and code, for a group other than the model.
+pub fn generate_group(
+    doc: &serde_json::Value,
+    origin: &str,
+    enums: &[open_enums::OpenEnum],
+    enums_module: &str,
+    replacements: &[parts::Replacement],
+    model: Option<(&str, &syn::File)>,
+) -> Result<String, String> {
+    let mut doc = doc.clone();
     mark_credentials(&mut doc);
-    let client = document(&generate_with(&doc.to_string(), origin, &settings_with_enums(&enums, enums_module))?, &doc)?;
-    Ok((client, enums))
+    let mut settings = settings_with_enums(enums, enums_module);
+    parts::replace_shared(&mut settings, replacements);
+    let code = generate_with(&doc.to_string(), origin, &settings)?;
+    document(&code, &doc, model)
 }
 
 /// [`settings`], with the flat open `enums` (found in `text`) used in place
@@ -124,22 +121,37 @@ fn settings_with_enums(enums: &[open_enums::OpenEnum], enums_module: &str) -> Ge
     settings
 }
 
-/// Generates the client for the document `text` as build.rs does, its open
-/// enums taken from `crate::enums`; `origin` names it in errors.
+/// Generates the client for the document `text` as the model crate's build
+/// script generates one group, with no model: its open enums taken from
+/// `crate::enums`; `origin` names it in errors.
 pub fn generate_text(text: &str, origin: &str) -> Result<String, String> {
-    let doc = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
-    generate_client(doc, origin, "crate::enums").map(|(client, _)| client)
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+    generate_group(&doc, origin, &open_enums::find(&doc), "crate::enums", &[], None)
 }
 
 /// `code` with the facade's part of every request builder: each setter
 /// documented from `doc` (`docs.rs`), `pages()` and `items()` on every list
 /// `doc` marks as paged (`paging.rs`), and a `send` that returns the crate's
-/// `Error` (`send.rs`).
-fn document(code: &str, doc: &serde_json::Value) -> Result<String, String> {
+/// `Error` (`send.rs`). For a group over a model (its crate name and code),
+/// the model's types are named in the group's `types` module too, as the
+/// paging methods name a page's items (`types::Invoice`).
+fn document(code: &str, doc: &serde_json::Value, model: Option<(&str, &syn::File)>) -> Result<String, String> {
     let mut file = syn::parse_file(code).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     docs::document_setters(&mut file, doc);
-    paging::add(&mut file, doc)?;
+    if let Some((model_crate, model_file)) = model {
+        bodies::keep_builders(&mut file, model_crate, &bodies::model_builders(model_file))?;
+    }
+    paging::add(&mut file, doc, model.map(|(_, f)| f))?;
     send::add(&mut file)?;
+    if let Some((model_crate, _)) = model {
+        let import: syn::Item = syn::parse_str(&format!("#[allow(unused_imports)] pub(crate) use ::{model_crate}::types::*;"))
+            .map_err(|e| e.to_string())?;
+        let types = file.items.iter_mut().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        });
+        types.ok_or("progenitor produced no types module")?.1.insert(0, import);
+    }
     Ok(prettyplease::unparse(&file))
 }
 

@@ -49,10 +49,14 @@ pub(crate) struct Access {
 }
 
 /// Every marked list of `doc`, read from `file` (progenitor's client for
-/// `doc`, with or without the facade's `send`).
-pub(crate) fn lists(file: &syn::File, doc: &Value) -> Result<Vec<List>, String> {
+/// `doc`, with or without the facade's `send`) and from `model` (the model
+/// crate's code, whose types a page may be).
+pub(crate) fn lists(file: &syn::File, doc: &Value, model: Option<&syn::File>) -> Result<Vec<List>, String> {
     let builders = builders::read(file);
-    let types = struct_fields(file);
+    let mut types = struct_fields(file);
+    if let Some(model) = model {
+        types.extend(struct_fields(model));
+    }
     let mut out = Vec::new();
     for operation in walk::operations(doc) {
         let Some(mark) = operation.op.get(PAGING) else { continue };
@@ -72,10 +76,10 @@ pub(crate) fn lists(file: &syn::File, doc: &Value) -> Result<Vec<List>, String> 
 }
 
 /// Adds the paging methods of every marked operation of `doc` to the
-/// builders of `file` (progenitor's client for `doc`). Returns how many
+/// builders of `file` (progenitor's client for `doc`, over `model`'s types). Returns how many
 /// operations got them.
-pub(crate) fn add(file: &mut syn::File, doc: &Value) -> Result<usize, String> {
-    let impls: Vec<syn::Item> = lists(file, doc)?.iter().map(methods).collect();
+pub(crate) fn add(file: &mut syn::File, doc: &Value, model: Option<&syn::File>) -> Result<usize, String> {
+    let impls: Vec<syn::Item> = lists(file, doc, model)?.iter().map(methods).collect();
     let count = impls.len();
     if count > 0 {
         let module = builders::module_mut(file).ok_or("the generated client has no builder module")?;

@@ -181,7 +181,7 @@ pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, 
             }
         });
     }
-    for list in crate::paging::lists(&file, doc)? {
+    for list in crate::paging::lists(&file, doc, None)? {
         impls.push(pages_of(&list, api));
     }
     let mut samples = Vec::new();
@@ -370,8 +370,9 @@ fn success_status(op: &serde_json::Map<String, serde_json::Value>) -> u16 {
         .unwrap_or(200)
 }
 
-/// `ty` with the generated code's relative `types::` made `crate::<api>::types::`, and the API
-/// crate's `crate::enums::` `crate::<api>::enums::`.
+/// `ty` with the generated code's relative `types::` made `crate::<api>::types::`, and the
+/// model's `crate::enums::` and `::accounting_sync_<api>_model::{types, enums}::`
+/// `crate::<api>::{types, enums}::` (the API crate re-exports both).
 fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
     let text = ty.to_token_stream().to_string();
     let mut out = Vec::new();
@@ -385,7 +386,13 @@ fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
         previous = token;
     }
     // The open enums are the API crate's `crate::enums`, its `enums` here.
-    out.join(" ").replace("crate :: enums ::", &format!("crate :: {api} :: enums ::")).parse().expect("a type stays a type")
+    let model = format!(":: {} ::", crate::compose::model_crate(api));
+    out.join(" ")
+        .replace(&format!("{model} types ::"), &format!("crate :: {api} :: types ::"))
+        .replace(&format!("{model} enums ::"), &format!("crate :: {api} :: enums ::"))
+        .replace("crate :: enums ::", &format!("crate :: {api} :: enums ::"))
+        .parse()
+        .expect("a type stays a type")
 }
 
 /// The public struct and enum names of the generated `types` module.

@@ -33,11 +33,10 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-accounting_sync_runtime::generated_api!("layer", ApiErrorEnvelope);
+accounting_sync_runtime::generated_api!(accounting_sync_layer_model, ApiErrorEnvelope);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, OAuthForm};
-use crate::error::{ErrorKind, FieldError, VendorError};
 use crate::settings::{ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
@@ -45,38 +44,6 @@ use crate::vendor::Vendor;
 /// Layer's OAuth2 token endpoint.
 pub const TOKEN_URL: &str = "https://auth.layerfi.com/oauth2/token";
 
-impl VendorError for types::ApiErrorEnvelope {
-    const VENDOR: Vendor = Vendor::Layer;
-    fn message(&self) -> Option<String> {
-        let all: Vec<&str> = self.errors.iter().map(|e| e.description.as_str()).collect();
-        (!all.is_empty()).then(|| all.join("; "))
-    }
-    /// Layer names a field in an error's `meta` (`field` or `parameter`) when it names one.
-    fn field_errors(&self) -> Vec<FieldError> {
-        self.errors
-            .iter()
-            .filter_map(|e| {
-                let meta = e.meta.as_ref()?;
-                let field = ["field", "parameter"].iter().find_map(|k| meta.get(*k)?.as_str())?;
-                Some(FieldError { field: field.to_string(), message: e.description.clone() })
-            })
-            .collect()
-    }
-    fn kind_hint(&self) -> Option<ErrorKind> {
-        type T = types::ApiErrorType;
-        // A type this crate does not know yet (`Unknown`) leaves the kind to the status.
-        Some(match &self.errors.first()?.type_ {
-            T::AuthFailure => ErrorKind::Unauthorized,
-            T::ResourceNotFound | T::ResourceArchived => ErrorKind::NotFound,
-            T::Conflict | T::InvalidState => ErrorKind::Conflict,
-            T::InvalidParameters | T::BadRequest | T::JsonSerialization | T::PaginationCursor => ErrorKind::Validation,
-            _ => return None,
-        })
-    }
-    fn input_rules() -> &'static [(&'static str, &'static str)] {
-        INPUT_RULES
-    }
-}
 
 /// OAuth2 client credentials, exchanged at [`TOKEN_URL`] for one-hour tokens
 /// with the environment's scope.

@@ -30,32 +30,16 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-accounting_sync_runtime::generated_api!("monite", ErrorBody);
+accounting_sync_runtime::generated_api!(accounting_sync_monite_model, ErrorBody);
 
 use crate::auth::Auth;
 use crate::auth::{ClientCredentials, TokenGrant};
-use crate::error::{FieldError, VendorError};
 use crate::redact::Secrets;
 use crate::settings::{ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
 use secrecy::ExposeSecret;
 
-impl VendorError for types::ErrorBody {
-    const VENDOR: Vendor = Vendor::Monite;
-    fn message(&self) -> Option<String> {
-        self.error.as_ref().map(|e| e.message.clone()).or_else(|| self.detail.first().map(|d| d.msg.clone()))
-    }
-    fn field_errors(&self) -> Vec<FieldError> {
-        self.detail
-            .iter()
-            .map(|d| FieldError { field: d.loc.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("."), message: d.msg.clone() })
-            .collect()
-    }
-    fn input_rules() -> &'static [(&'static str, &'static str)] {
-        INPUT_RULES
-    }
-}
 
 /// Partner client credentials, exchanged at `POST /auth/token` for partner
 /// tokens.
@@ -144,8 +128,8 @@ impl Client {
     /// The same client acting for another entity (`x-monite-entity-id`).
     /// Cheap: the connection pool and credentials are shared.
     pub fn for_entity(&self, entity_id: uuid::Uuid) -> Self {
-        let context = self.inner.clone().with_header(ENTITY_HEADER, &entity_id.to_string()).expect("a UUID is a valid header value");
-        Client::new_with_client(&self.baseurl, self.client.clone(), context)
+        let context = self.inner().clone().with_header(ENTITY_HEADER, &entity_id.to_string()).expect("a UUID is a valid header value");
+        Client::new_with_client(self.baseurl(), self.client().clone(), context)
     }
 
     /// The same client sending another `x-monite-version` (a date such as
@@ -154,13 +138,13 @@ impl Client {
         if chrono::NaiveDate::parse_from_str(version, "%Y-%m-%d").is_err() {
             return Err(ConfigError::Setting { name: "x-monite-version", reason: format!("{version:?} is not a YYYY-MM-DD date") });
         }
-        let context = self.inner.clone().with_header(VERSION_HEADER, version)?;
-        Ok(Client::new_with_client(&self.baseurl, self.client.clone(), context))
+        let context = self.inner().clone().with_header(VERSION_HEADER, version)?;
+        Ok(Client::new_with_client(self.baseurl(), self.client().clone(), context))
     }
 
     /// The entity this client acts for, if set.
     pub fn entity_id(&self) -> Option<uuid::Uuid> {
-        self.inner.header(ENTITY_HEADER)?.to_str().ok()?.parse().ok()
+        self.inner().header(ENTITY_HEADER)?.to_str().ok()?.parse().ok()
     }
 }
 

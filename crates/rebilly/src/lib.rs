@@ -32,30 +32,14 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-accounting_sync_runtime::generated_api!("rebilly", ErrorBody);
+accounting_sync_runtime::generated_api!(accounting_sync_rebilly_model, ErrorBody);
 
 use crate::auth::Auth;
-use crate::error::{FieldError, VendorError};
 use crate::settings::{ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
 use reqwest::header::HeaderName;
 
-impl VendorError for types::ErrorBody {
-    const VENDOR: Vendor = Vendor::Rebilly;
-    fn message(&self) -> Option<String> {
-        self.detail.clone().or_else(|| self.title.clone())
-    }
-    fn field_errors(&self) -> Vec<FieldError> {
-        self.invalid_fields
-            .iter()
-            .map(|f| FieldError { field: f.field.clone().unwrap_or_default(), message: f.message.clone().unwrap_or_default() })
-            .collect()
-    }
-    fn input_rules() -> &'static [(&'static str, &'static str)] {
-        INPUT_RULES
-    }
-}
 
 /// The header that carries a Rebilly secret API key.
 pub const API_KEY_HEADER: &str = "reb-apikey";

@@ -46,11 +46,42 @@ pub fn tags(doc: &Value) -> BTreeMap<String, usize> {
 pub const UNTAGGED: &str = "untagged";
 
 fn tagged(op: &Map<String, Value>, enabled: &BTreeSet<String>) -> bool {
+    !enabled_tags(op, enabled).is_empty()
+}
+
+/// At most about this many operations go into one part crate of an API's
+/// client: rustc's memory grows with a crate's size (BENCHMARKS P13, P15).
+pub const PART_OPERATIONS: usize = 80;
+
+/// The part crate (numbered from 1) each tag of `whole` goes to: as many
+/// parts as [`PART_OPERATIONS`] asks for, each tag, largest first, to the
+/// part with the fewest operations so far (the lower number on a tie). Read
+/// by `cargo xtask features` (the manifests) and by the model crate's build
+/// script (where each operation is generated): both from the same document.
+pub fn parts(whole: &Value) -> BTreeMap<String, usize> {
+    let counts = tags(whole);
+    let total: usize = counts.values().sum();
+    let n = total.div_ceil(PART_OPERATIONS).max(1);
+    let mut by_size: Vec<(&String, &usize)> = counts.iter().collect();
+    by_size.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let mut load = vec![0usize; n];
+    let mut out = BTreeMap::new();
+    for (tag, count) in by_size {
+        let (lightest, _) = load.iter().enumerate().min_by_key(|(i, l)| (**l, *i)).expect("at least one part");
+        load[lightest] += count;
+        out.insert(tag.clone(), lightest + 1);
+    }
+    out
+}
+
+/// The tags of `op` that are `enabled`, in its order (`untagged` for an
+/// operation without tags): the first is where the operation is generated.
+pub fn enabled_tags<'a>(op: &'a Map<String, Value>, enabled: &BTreeSet<String>) -> Vec<&'a str> {
     let tags: Vec<&str> = op.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     if tags.is_empty() {
-        return enabled.contains(UNTAGGED);
+        return if enabled.contains(UNTAGGED) { vec![UNTAGGED] } else { vec![] };
     }
-    tags.iter().any(|t| enabled.contains(*t))
+    tags.into_iter().filter(|t| enabled.contains(*t)).collect()
 }
 
 /// What [`join`] kept, for build.rs's report and the tests.
@@ -203,5 +234,24 @@ mod tests {
         same["security"] = json!([{"Key": []}]);
         let (doc, _) = join(&same, &whole, &enabled);
         assert!(doc["paths"]["/pets"]["get"].get("security").is_none());
+    }
+
+    #[test]
+    fn tags_go_to_parts_largest_first_to_the_lightest() {
+        let mut paths = Map::new();
+        for (i, (tag, n)) in [("big", 70), ("mid", 50), ("small", 30), ("tiny", 5)].iter().enumerate() {
+            for k in 0..*n {
+                paths.insert(format!("/{i}/{k}"), json!({"get": {"operationId": format!("{tag}{k}"), "tags": [tag]}}));
+            }
+        }
+        let doc = json!({"paths": paths});
+        // 155 operations: two parts; big to 1, mid to 2, small to 2 (50 < 70), tiny to 1 (70 < 80).
+        let parts: Vec<(String, usize)> = parts(&doc).into_iter().collect();
+        assert_eq!(parts, [("big".into(), 1), ("mid".into(), 2), ("small".into(), 2), ("tiny".into(), 1)]);
+        assert_eq!(super::parts(&whole()).values().collect::<Vec<_>>(), [&1, &1, &1]);
+        let enabled: BTreeSet<String> = ["b".to_string(), "c".to_string()].into();
+        let op = json!({"tags": ["a", "c", "b"]});
+        assert_eq!(enabled_tags(op.as_object().unwrap(), &enabled), ["c", "b"]);
+        assert!(enabled_tags(json!({}).as_object().unwrap(), &enabled).is_empty());
     }
 }

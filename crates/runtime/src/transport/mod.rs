@@ -35,7 +35,7 @@ mod prepare;
 mod raw;
 
 #[doc(hidden)]
-pub use crate::{client_hooks, generated_api};
+pub use crate::{client_hooks, client_methods, facade_imports, generated_api, generated_model, generated_part};
 pub use raw::RawRequest;
 
 use crate::auth::{TokenCache, TokenRequest};

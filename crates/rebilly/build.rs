@@ -1,5 +1,0 @@
-//! Generates this API's client (see `accounting_sync_codegen::build`).
-
-fn main() {
-    accounting_sync_codegen::build::run("rebilly", std::path::Path::new("../../specs"));
-}
