@@ -161,6 +161,7 @@ mod tests {
         assert!(flat.contains("body:Result<::m::types::builder::ParametersOfASynchronisationWithALongNameThatWraps,String>"), "{own}");
         assert!(flat.contains("body:Ok(::std::default::Default::default())"), "{own}");
         assert!(flat.contains("pubfnbody_map<F>(mutself,f:F)->Self"), "{own}");
-        assert!(flat.contains("body.and_then(|v|::m::types::ParametersOfASynchronisationWithALongNameThatWraps::try_from(v)"), "{own}");
+        assert!(flat.contains("letbody=body.and_then(|v|"), "{own}");
+        assert!(flat.contains("::m::types::ParametersOfASynchronisationWithALongNameThatWraps::try_from(v"), "{own}");
     }
 }
