@@ -6,8 +6,9 @@
 //!    largest sum of the resident memory of every process of the build at
 //!    one sample (the API crates compile side by side);
 //! 2. the crates alone, dependencies already built: `cargo clean -p` of
-//!    accounting-sync and of each API crate (`crates/<api>`), then build;
-//! 3. the API crates' build scripts (the generation) run directly, one
+//!    accounting-sync and of each API's crates (`crates/<api>`, its model
+//!    and its parts), then build;
+//! 3. the model crates' build scripts (the generation) run directly, one
 //!    after the other, median of 5 of their sum.
 //!
 //! `--no-default-features` is the floor: the same dependencies, nothing
@@ -61,20 +62,20 @@ fn enabled_apis(root: &Path, features: &[String]) -> Result<Vec<String>> {
     Ok(apis.into_iter().filter(|api| features.contains(api)).collect())
 }
 
-/// Runs the compiled build scripts of the API crates in `target` directly,
+/// Runs the compiled build scripts of the model crates in `target` directly,
 /// as cargo would; the median of 5 runs of all of them.
 fn build_scripts_alone(root: &Path, target: &Path, features: &[String]) -> Result<Option<Duration>> {
     let build_dir = target.join("debug/build");
     let mut scripts = Vec::new();
     for api in enabled_apis(root, features)? {
-        let prefix = format!("accounting-sync-{api}-");
+        let prefix = format!("accounting-sync-{api}-model-");
         let script = std::fs::read_dir(&build_dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
             .map(|p| p.join("build-script-build"))
             .find(|p| p.exists());
         let Some(script) = script else { return Ok(None) };
-        scripts.push((root.join("crates").join(&api), script));
+        scripts.push((root.join("crates").join(&api).join("model"), script));
     }
     if scripts.is_empty() {
         return Ok(None);
@@ -125,7 +126,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let mut clean = Command::new("cargo");
         clean.current_dir(root).args(["clean", "--quiet", "-p", "accounting-sync"]);
         for api in enabled_apis(root, &features)? {
-            clean.args(["-p", &format!("accounting-sync-{api}")]);
+            clean.args(["-p", &format!("accounting-sync-{api}"), "-p", &format!("accounting-sync-{api}-model")]);
+            // The part crates (`crates/<api>/part-<n>`, written by `cargo xtask features`).
+            for entry in std::fs::read_dir(root.join("crates").join(&api))?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("part-") {
+                    clean.args(["-p", &format!("accounting-sync-{api}-{name}")]);
+                }
+            }
         }
         let clean = clean.env("CARGO_TARGET_DIR", &target).status()?;
         if !clean.success() {

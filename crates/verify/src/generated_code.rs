@@ -2,18 +2,8 @@
 
 use std::collections::HashSet;
 
-/// The identifier right after each occurrence of `prefix` in `code`.
-pub fn names_after<'a>(code: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> {
-    code.match_indices(prefix).map(move |(at, _)| {
-        let rest = &code[at + prefix.len()..];
-        &rest[..rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())]
-    })
-}
-
-/// The names of the structs and enums `code` declares, in one pass.
-pub fn declared_types(code: &str) -> HashSet<&str> {
-    names_after(code, "pub struct ").chain(names_after(code, "pub enum ")).collect()
-}
+// The names a code declares, read as the product's model crates read them.
+pub use accounting_sync_codegen::parts::{declared_types, names_after};
 
 /// The structs and enums of `code` that hold any JSON: a newtype of
 /// `serde_json::Value` or `serde_json::Map`, or an enum with a variant of

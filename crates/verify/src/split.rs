@@ -8,12 +8,11 @@
 //! - The shared crate is generated from the schemas alone; each tag's crate
 //!   from its operations with the schemas they reach, the shared ones replaced by the shared crate's types (progenitor's
 //!   `with_replacement`, told which of `Display`, `FromStr` and `Default` each
-//!   one has, as read from the shared crate's code).
+//!   one has, as read from the shared crate's code: the product's
+//!   `accounting_sync_codegen::parts` does the same for its model crates).
 
-use crate::generated_code::{declared_types, names_after};
-use progenitor::{GenerationSettings, TypeImpl};
 use serde_json::{json, Map, Value};
-use spec_pipeline::naming::{rust_type_name, snake_words};
+use spec_pipeline::naming::snake_words;
 use spec_pipeline::refs::{escape, reachable_schemas};
 use spec_pipeline::walk::METHODS;
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,47 +110,9 @@ pub fn split(doc: &Value) -> Vec<Part> {
     parts
 }
 
-/// One shared type, as progenitor's `with_replacement` takes it.
-pub struct Replacement {
-    type_name: String,
-    path: String,
-    impls: Vec<&'static str>,
-}
-
-/// The shared schemas of `shared_doc` as replacements pointing into the
-/// crate `shared_crate`, whose generated code is `code`: each with the impls
-/// (`Display`, `FromStr`, `Default`) that code gives it.
-pub fn shared_replacements(shared_doc: &Value, shared_crate: &str, code: &str) -> Vec<Replacement> {
-    let declared = declared_types(code);
-    let mut impls: BTreeMap<&str, Vec<&'static str>> = BTreeMap::new();
-    for (prefix, name) in [
-        ("impl ::std::fmt::Display for ", "Display"),
-        ("impl ::std::str::FromStr for ", "FromStr"),
-        ("impl ::std::default::Default for ", "Default"),
-    ] {
-        for ty in names_after(code, prefix) {
-            impls.entry(ty).or_default().push(name);
-        }
-    }
-    let names = shared_doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());
-    names
-        .map(|n| rust_type_name(n))
-        .filter(|ty| declared.contains(ty.as_str()))
-        .map(|ty| Replacement {
-            path: format!("::{shared_crate}::types::{ty}"),
-            impls: impls.get(ty.as_str()).cloned().unwrap_or_default(),
-            type_name: ty,
-        })
-        .collect()
-}
-
-/// Applies `replacements` to `settings`.
-pub fn replace_shared(settings: &mut GenerationSettings, replacements: &[Replacement]) {
-    for r in replacements {
-        let impls = r.impls.iter().map(|i| i.parse::<TypeImpl>().expect("a known impl"));
-        settings.with_replacement(&r.type_name, &r.path, impls);
-    }
-}
+// The shared crate's types replace the tags' own as the product's model
+// crate's do (`accounting_sync_codegen::parts`).
+pub use accounting_sync_codegen::parts::{replace_shared, shared_replacements};
 
 #[cfg(test)]
 mod tests {
@@ -182,34 +143,5 @@ mod tests {
         assert!(admin.get("post").is_some() && admin.get("get").is_none());
         assert_eq!(admin["parameters"][0]["name"], "x");
         assert_eq!(parts[3].doc["paths"].as_object().unwrap().keys().collect::<Vec<_>>(), ["/health"]);
-    }
-
-    #[test]
-    fn a_tag_crate_uses_the_shared_crate_types() {
-        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
-            "/a/{state}": {"get": {"operationId": "getA", "tags": ["A"], "parameters": [
-                {"name": "state", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/State"}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Money"}}}}}}},
-            "/b": {"get": {"operationId": "getB", "tags": ["B"],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}}}}},
-          "components": {"schemas": {
-              "State": {"type": "string", "enum": ["on", "off"]},
-              "Money": {"type": "object", "properties": {"state": {"$ref": "#/components/schemas/State"}}},
-              "B": {"type": "object", "properties": {"money": {"$ref": "#/components/schemas/Money"}}}}}});
-        let parts = split(&doc);
-        let settings = crate::scratch::standalone_settings(progenitor::InterfaceStyle::Positional);
-        let shared = accounting_sync_codegen::generate_with(&parts[0].doc.to_string(), "shared", &settings).unwrap();
-        assert!(shared.contains("pub struct Money ") && shared.contains("pub enum State "));
-        let mut settings = crate::scratch::standalone_settings(progenitor::InterfaceStyle::Positional);
-        let replacements = shared_replacements(&parts[0].doc, "x_shared", &shared);
-        assert_eq!(replacements.len(), 2);
-        replace_shared(&mut settings, &replacements);
-        let a = accounting_sync_codegen::generate_with(&parts[1].doc.to_string(), "a", &settings).unwrap();
-        assert!(!a.contains("pub struct Money") && !a.contains("pub enum State"), "{a}");
-        assert!(a.contains("::x_shared::types::Money"), "{a}");
-        // State is a path parameter: the replacement is known to be Display.
-        assert!(a.contains("state.to_string()"), "{a}");
-        let b = accounting_sync_codegen::generate_with(&parts[2].doc.to_string(), "b", &settings).unwrap();
-        assert!(b.contains("pub struct B ") && b.contains("::x_shared::types::Money"), "{b}");
     }
 }
