@@ -36,8 +36,7 @@ use serde_json::{json, Value};
 crate::layer::generated_file!(testing);
 
 /// The normalized Layer document the stand-in serves and checks against.
-pub static API: Api =
-    Api::new(Vendor::Layer, crate::layer::generated_file!(document), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Layer, crate::layer::generated_file!(document), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts.
 pub const CLIENT_ID: &str = "stand-in-client";

@@ -29,8 +29,7 @@ use serde_json::{json, Value};
 crate::monite::generated_file!(testing);
 
 /// The normalized Monite document the stand-in serves and checks against.
-pub static API: Api =
-    Api::new(Vendor::Monite, crate::monite::generated_file!(document), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Monite, crate::monite::generated_file!(document), OPERATIONS);
 
 /// The client id the stand-in's token endpoint accepts (Monite's client
 /// ids are UUIDs: the document says so, and strict mode checks it).

@@ -30,8 +30,7 @@ use serde_json::{json, Value};
 crate::rebilly::generated_file!(testing);
 
 /// The normalized Rebilly document the stand-in serves and checks against.
-pub static API: Api =
-    Api::new(Vendor::Rebilly, crate::rebilly::generated_file!(document), OPERATIONS);
+pub static API: Api = Api::new(Vendor::Rebilly, crate::rebilly::generated_file!(document), OPERATIONS);
 
 /// The API key the stand-in accepts.
 pub const API_KEY: &str = "sk_stand_in_secret";

@@ -51,7 +51,8 @@ pub(crate) fn keep_builders(file: &mut syn::File, model_crate: &str, builders: &
             }
             let text = field.ty.to_token_stream().to_string();
             // With or without the trailing comma prettyplease leaves in a long type.
-            let inner = text.strip_prefix("Result < ").and_then(|t| t.strip_suffix(" , String >").or_else(|| t.strip_suffix(" , String , >")));
+            let inner =
+                text.strip_prefix("Result < ").and_then(|t| t.strip_suffix(" , String >").or_else(|| t.strip_suffix(" , String , >")));
             let Some(inner) = inner else { continue };
             let Some(name) = inner.strip_prefix(&prefix).map(str::trim) else { continue };
             if !builders.contains(name) {

@@ -61,7 +61,9 @@ fn read(code: &str) -> Result<Declared, String> {
     let mut declared = Declared { methods: Vec::new(), types: Vec::new(), type_modules: Vec::new() };
     for item in &file.items {
         match item {
-            syn::Item::Impl(block) if block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => {
+            syn::Item::Impl(block)
+                if block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
                 for member in &block.items {
                     let syn::ImplItem::Fn(f) = member else { continue };
                     let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
@@ -132,7 +134,8 @@ pub fn code(api: &str, model_code: &str, groups: &[(Group, String)]) -> Result<S
         return Err(format!("types declared by two crates of the client: {}", twice.join(", ")));
     }
     // A group may declare no type of its own.
-    let type_globs: Vec<proc_macro2::TokenStream> = sources.iter().map(|(path, _)| quote!(#[allow(unused_imports)] pub use #path::*;)).collect();
+    let type_globs: Vec<proc_macro2::TokenStream> =
+        sources.iter().map(|(path, _)| quote!(#[allow(unused_imports)] pub use #path::*;)).collect();
     // `builder` (typify's model builders) is joined; any other module of the
     // `types` modules (`error`: the conversion error) is the first's.
     let builder_globs: Vec<proc_macro2::TokenStream> = sources

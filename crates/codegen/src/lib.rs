@@ -144,8 +144,8 @@ fn document(code: &str, doc: &serde_json::Value, model: Option<(&str, &syn::File
     paging::add(&mut file, doc, model.map(|(_, f)| f))?;
     send::add(&mut file)?;
     if let Some((model_crate, _)) = model {
-        let import: syn::Item = syn::parse_str(&format!("#[allow(unused_imports)] pub(crate) use ::{model_crate}::types::*;"))
-            .map_err(|e| e.to_string())?;
+        let import: syn::Item =
+            syn::parse_str(&format!("#[allow(unused_imports)] pub(crate) use ::{model_crate}::types::*;")).map_err(|e| e.to_string())?;
         let types = file.items.iter_mut().find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
             _ => None,

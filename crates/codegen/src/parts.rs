@@ -48,7 +48,12 @@ pub struct Partition {
 /// Cuts `joined` (`ours` joined with the `enabled` tags of the whole
 /// document, `features::join`); `part_of_tag` is
 /// [`spec_core::features::parts`] of the whole document.
-pub fn partition(ours: &Value, joined: &Value, enabled: &BTreeSet<String>, part_of_tag: &BTreeMap<String, usize>) -> Result<Partition, String> {
+pub fn partition(
+    ours: &Value,
+    joined: &Value,
+    enabled: &BTreeSet<String>,
+    part_of_tag: &BTreeMap<String, usize>,
+) -> Result<Partition, String> {
     let our_ids: BTreeSet<&str> = operations(ours).iter().filter_map(|o| o.id()).collect();
     let mut paths: BTreeMap<Group, Map<String, Value>> = BTreeMap::new();
     paths.insert(Group::Own, Map::new());

@@ -28,8 +28,9 @@
 //! # Ok(()) }
 //! ```
 
-// A crate of its own, re-exported by accounting-sync as `accounting_sync::layer`:
-// each API compiles in its own rustc, side by side (BENCHMARKS P13).
+// A crate of its own, re-exported by accounting-sync as `accounting_sync::layer`,
+// over its model crate and the part crates of the enabled tags, each compiled
+// in its own rustc (BENCHMARKS P13, P15).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -43,7 +44,6 @@ use crate::vendor::Vendor;
 
 /// Layer's OAuth2 token endpoint.
 pub const TOKEN_URL: &str = "https://auth.layerfi.com/oauth2/token";
-
 
 /// OAuth2 client credentials, exchanged at [`TOKEN_URL`] for one-hour tokens
 /// with the environment's scope.

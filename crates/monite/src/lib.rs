@@ -25,8 +25,9 @@
 //! # Ok(()) }
 //! ```
 
-// A crate of its own, re-exported by accounting-sync as `accounting_sync::monite`:
-// each API compiles in its own rustc, side by side (BENCHMARKS P13).
+// A crate of its own, re-exported by accounting-sync as `accounting_sync::monite`,
+// over its model crate and the part crates of the enabled tags, each compiled
+// in its own rustc (BENCHMARKS P13, P15).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -39,7 +40,6 @@ use crate::settings::{ConfigError, Settings};
 use crate::transport::{ClientContext, Credential};
 use crate::vendor::Vendor;
 use secrecy::ExposeSecret;
-
 
 /// Partner client credentials, exchanged at `POST /auth/token` for partner
 /// tokens.

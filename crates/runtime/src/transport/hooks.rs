@@ -109,9 +109,9 @@ macro_rules! client_hooks {
 #[macro_export]
 macro_rules! facade_imports {
     () => {
+        pub use $crate::Error;
         #[allow(unused_imports)]
         use $crate::{auth, error, open_enum, paging, redact, settings, transport, vendor, Page, RateLimit};
-        pub use $crate::Error;
     };
 }
 
