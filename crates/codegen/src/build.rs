@@ -1,20 +1,28 @@
-//! What the build script of each API's crate (`crates/<api>`, package
-//! `accounting-sync-<api>`) runs: one typed client from the normalized
-//! document `specs/<api>/openapi.json` (written by `cargo xtask normalize`)
-//! into `$OUT_DIR/<api>.rs`, with the table of its operations in
-//! `$OUT_DIR/<api>_operations.rs` and its open enums in `$OUT_DIR/<api>_enums.rs`.
-//! With the API crate's `testing` feature, the typed expectations
-//! (`<api>_testing.rs`, [`crate::testing`]) and the document the stand-ins
-//! serve (`<api>_document.json`) go there too, for accounting-sync's
-//! `testing` module: the crate's `links` key passes `$OUT_DIR` to it as
-//! `DEP_ACCOUNTING_SYNC_<API>_OUT_DIR`.
+//! What the build script of each API's model crate (`crates/<api>/model`,
+//! package `accounting-sync-<api>-model`) runs: the whole client of the API,
+//! for all its crates, from the normalized document `specs/<api>/openapi.json`
+//! (written by `cargo xtask normalize`), into `$OUT_DIR`:
+//!
+//! - `<api>_model.rs`: the model's types (`parts.rs`), `<api>_enums.rs`
+//!   its open enums, `<api>_operations.rs` the tables of every enabled
+//!   operation (names and paths, input rules, rate limits);
+//! - `<api>_own.rs` (our document's operations) and `<api>_compose.rs` (the
+//!   `Client` over the parts, `compose.rs`), which the API crate includes;
+//! - `<api>_part_<n>.rs`, one per part crate with an enabled tag;
+//! - `<api>_macros.rs`: the macros that include those files by absolute path
+//!   (`part!`, `compose!`, `generated_file!`), so that the part crates and the
+//!   API crate need no build script (each would link the generator);
+//! - with the `testing` feature, the typed expectations (`<api>_testing.rs`,
+//!   [`crate::testing`]) and the document the stand-ins serve
+//!   (`<api>_document.json`), for accounting-sync's `testing` module.
 //!
 //! An API with a whole document (`specs/<api>/whole/openapi.json`, facts
 //! only, `cargo xtask whole`) has one feature per tag of it
 //! (`spec_core::features`, written into the Cargo.toml files by `cargo xtask
 //! features`): the client is then our document joined with the enabled
-//! tags' operations and the components they reach. With none enabled, it is
-//! our document alone, as fast to build as before.
+//! tags' operations and the components they reach, cut into the model and
+//! the parts. With none enabled, it is our document alone: the model and
+//! the API crate.
 //!
 //! progenitor reports some unsupported constructs by panicking; a build that
 //! fails here prints which API and which operation it could not generate

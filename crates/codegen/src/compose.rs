@@ -263,3 +263,92 @@ pub fn macros(api: &str, out_dir: &Path, parts: &[usize], testing: bool) -> Stri
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn op(id: &str, tag: &str, schema: &str) -> serde_json::Value {
+        json!({"operationId": id, "tags": [tag], "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}}})
+    }
+
+    /// The groups of a small document, generated as the build script does.
+    fn generated(joined: &serde_json::Value, ours: &serde_json::Value) -> (String, Vec<(Group, String)>) {
+        let enabled: BTreeSet<String> = ["A", "B"].map(String::from).into();
+        let parts: BTreeMap<String, usize> = [("A", 1), ("B", 2)].map(|(t, n)| (t.to_string(), n)).into();
+        let cut = crate::parts::partition(ours, joined, &enabled, &parts).unwrap();
+        let model = crate::generate_group(&cut.model, "model", &[], "crate::enums", &[], None).unwrap();
+        let file = syn::parse_file(&model).unwrap();
+        let replacements = crate::parts::shared_replacements(&cut.model, "accounting_sync_t_model", &model);
+        let groups = cut
+            .groups
+            .iter()
+            .map(|(g, doc)| {
+                let code = crate::generate_group(
+                    doc,
+                    "g",
+                    &[],
+                    "::accounting_sync_t_model::enums",
+                    &replacements,
+                    Some(("accounting_sync_t_model", &file)),
+                );
+                (*g, code.unwrap())
+            })
+            .collect();
+        (model, groups)
+    }
+
+    /// One field per group, one delegating method per operation (with the
+    /// group's documentation), and `types` joining the model and the groups.
+    #[test]
+    fn the_client_holds_every_group_and_calls_each_operation_through_its_own() {
+        let ours = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/ids": {"get": op("getIds", "Ids", "Money")}},
+            "components": {"schemas": {"Money": {"type": "object", "properties": {"amount": {"type": "integer"}}}}}});
+        let mut joined = ours.clone();
+        joined["paths"]["/a"] = json!({"get": op("getA", "A", "Invoice")});
+        joined["paths"]["/b"] = json!({"get": op("getB", "B", "Money")});
+        joined["components"]["schemas"]["Invoice"] =
+            json!({"type": "object", "properties": {"total": {"$ref": "#/components/schemas/Money"}}});
+        let (model, groups) = generated(&joined, &ours);
+        let code = code("t", &model, &groups).unwrap();
+        let flat: String = code.split_whitespace().collect();
+        assert!(flat.contains("pubstructClient{own:crate::own::Client,part_1:::accounting_sync_t_part_1::Client,part_2:::accounting_sync_t_part_2::Client,}"), "{code}");
+        assert!(flat.contains("pubfnget_a(&self)->::accounting_sync_t_part_1::builder::GetA<'_>{self.part_1.get_a()}"), "{code}");
+        assert!(flat.contains("pubfnget_ids(&self)->crate::own::builder::GetIds<'_>{self.own.get_ids()}"), "{code}");
+        assert!(flat.contains("/**Sendsa`GET`requestto`/b`"), "{code}");
+        for types in ["::accounting_sync_t_model::types::*", "crate::own::types::*", "::accounting_sync_t_part_1::types::*"] {
+            assert!(flat.contains(&format!("pubuse{types};")), "{types}: {code}");
+        }
+        // Two crates declaring one name: the joined `types` could name only one.
+        let (model, mut twice) = generated(&joined, &ours);
+        twice.push((Group::Part(3), twice[1].1.clone()));
+        assert!(code_err(&model, &twice).contains("Invoice (sources 2 and 4)"));
+    }
+
+    fn code_err(model: &str, groups: &[(Group, String)]) -> String {
+        code("t", model, groups).unwrap_err()
+    }
+
+    /// The macros include files by absolute path (escaped as Rust strings);
+    /// a part with no enabled tag is an empty crate.
+    #[test]
+    fn the_macros_include_the_generated_files() {
+        let text = macros("t", Path::new("/out \"dir\""), &[2], false);
+        assert!(text.contains(r#"(2) => {"#) && text.contains(r#"generated_part!("/out \"dir\"/t_part_2.rs")"#), "{text}");
+        assert!(text.contains("($n:literal) => {};"), "{text}");
+        assert!(
+            text.contains(r#"generated_part!("/out \"dir\"/t_own.rs")"#) && text.contains(r#"include!("/out \"dir\"/t_compose.rs")"#),
+            "{text}"
+        );
+        assert!(text.contains("compile_error!"), "{text}");
+        let testing = macros("t", Path::new("/o"), &[], true);
+        assert!(
+            testing.contains(r#"include!("/o/t_testing.rs")"#) && testing.contains(r#"include_str!("/o/t_document.json")"#),
+            "{testing}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! The code generation the API crates' build scripts run ([`build::run`]): one normalized
+//! The code generation the model crates' build scripts run ([`build::run`]): one normalized
 //! OpenAPI document in, formatted Rust out (progenitor with the crate's
 //! settings), a message naming the operation when progenitor cannot generate
 //! it, and the table of operations the transport reads. The tooling under

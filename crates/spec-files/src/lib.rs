@@ -27,7 +27,7 @@ pub struct Specs {
 }
 
 impl Specs {
-    /// The `specs/` folder at `dir` (the API crates' build scripts pass the relative `../../specs`,
+    /// The `specs/` folder at `dir` (the model crates' build scripts pass the relative `../../../specs`,
     /// so that the paths it prints for cargo stay relative).
     pub fn at(dir: impl Into<PathBuf>) -> Specs {
         Specs { dir: dir.into() }
