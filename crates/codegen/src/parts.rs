@@ -87,28 +87,35 @@ pub fn partition(
     let ours_schemas = ours.pointer("/components/schemas").and_then(Value::as_object);
     let mut model: BTreeSet<String> = ours_schemas.into_iter().flat_map(|m| m.keys().cloned()).collect();
     model.extend(uses.iter().filter(|(_, c)| **c >= 2).map(|(n, _)| n.to_string()));
-    let roots: Vec<Value> = model.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
-    model.extend(reachable_schemas(joined, &roots));
-
-    let schemas = joined.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    let with = |paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool| {
-        let mut doc = joined.clone();
-        doc["paths"] = Value::Object(paths);
-        let kept: Map<String, Value> = schemas.iter().filter(|(n, _)| keep(n)).map(|(n, s)| (n.clone(), s.clone())).collect();
-        if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
-            components.insert("schemas".into(), Value::Object(kept));
-        }
-        doc
-    };
-    let model_doc = with(Map::new(), &|n| model.contains(n));
+    close_over(joined, &mut model);
+    let model_doc = cut(joined, Map::new(), &|n| model.contains(n));
     let groups = paths
         .into_iter()
         .map(|(group, paths)| {
             let own = &reach[&group];
-            (group, with(paths, &|n| own.contains(n)))
+            (group, cut(joined, paths, &|n| own.contains(n)))
         })
         .collect();
     Ok(Partition { model: model_doc, groups })
+}
+
+/// Adds to `names` every component schema of `doc` they reach.
+pub fn close_over(doc: &Value, names: &mut BTreeSet<String>) {
+    let roots: Vec<Value> = names.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
+    names.extend(reachable_schemas(doc, &roots));
+}
+
+/// One crate's document: `doc` with `paths` for its paths and only the
+/// component schemas `keep` takes (its other components stay).
+pub fn cut(doc: &Value, paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool) -> Value {
+    let mut part = doc.clone();
+    part["paths"] = Value::Object(paths);
+    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let kept: Map<String, Value> = schemas.into_iter().flatten().filter(|(n, _)| keep(n)).map(|(n, s)| (n.clone(), s.clone())).collect();
+    if let Some(components) = part.get_mut("components").and_then(Value::as_object_mut) {
+        components.insert("schemas".into(), Value::Object(kept));
+    }
+    part
 }
 
 /// The names after each occurrence of `prefix` in `code` (`pub struct `).

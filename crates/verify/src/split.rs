@@ -11,6 +11,7 @@
 //!   one has, as read from the shared crate's code: the product's
 //!   `accounting_sync_codegen::parts` does the same for its model crates).
 
+use accounting_sync_codegen::parts::{close_over, cut};
 use serde_json::{json, Map, Value};
 use spec_pipeline::naming::snake_words;
 use spec_pipeline::refs::{escape, reachable_schemas};
@@ -85,18 +86,8 @@ pub fn split(doc: &Value) -> Vec<Part> {
     }
     // Shared: what two parts use, and whatever that reaches.
     let mut shared: BTreeSet<String> = uses.iter().filter(|(_, c)| **c >= 2).map(|(n, _)| n.to_string()).collect();
-    let roots: Vec<Value> = shared.iter().map(|n| json!({"$ref": format!("#/components/schemas/{}", escape(n))})).collect();
-    shared.extend(reachable_schemas(doc, &roots));
-
-    let with_schemas = |paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool| {
-        let mut part = doc.clone();
-        part["paths"] = Value::Object(paths);
-        let kept: Map<String, Value> = schemas.iter().filter(|(n, _)| keep(n)).map(|(n, s)| (n.clone(), s.clone())).collect();
-        if let Some(components) = part.get_mut("components").and_then(Value::as_object_mut) {
-            components.insert("schemas".into(), Value::Object(kept));
-        }
-        part
-    };
+    close_over(doc, &mut shared);
+    let with_schemas = |paths: Map<String, Value>, keep: &dyn Fn(&str) -> bool| cut(doc, paths, keep);
     let mut parts = vec![Part { name: SHARED.into(), doc: with_schemas(Map::new(), &|n| shared.contains(n)) }];
     for (tag, paths) in tags {
         let own = &reach[&tag];
