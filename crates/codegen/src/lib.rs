@@ -151,6 +151,11 @@ fn document(code: &str, doc: &serde_json::Value, model: Option<(&str, &syn::File
             _ => None,
         });
         types.ok_or("progenitor produced no types module")?.1.insert(0, import);
+        // A request builder's documentation links to its client's method
+        // (`super::Client::x`): a group's builders are public through the
+        // API crate, its client is not; the crate's own `Client` (the API
+        // crate's composed one, or the part's) has the method too.
+        return Ok(prettyplease::unparse(&file).replace("]: super::Client::", "]: crate::Client::"));
     }
     Ok(prettyplease::unparse(&file))
 }
