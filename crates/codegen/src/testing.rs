@@ -1,5 +1,5 @@
 //! The typed expectations of accounting-sync's `testing` feature, generated
-//! for every operation of a normalized document (build.rs writes them to
+//! for every operation of a normalized document (the model crate's build script writes them to
 //! `$OUT_DIR/<api>_testing.rs` when the feature is on).
 //!
 //! The Rust types come from the client progenitor generated for the same
@@ -60,8 +60,9 @@ pub fn extension_names() -> String {
 }
 
 /// The code of `crate::testing::<api>`'s generated part, for the normalized
-/// document `doc` whose client (as build.rs generated it) is `client`; `api`
-/// is the module the client lives in (`rebilly`).
+/// document `doc` whose client (as the model crate's build script generated
+/// it: the model's and every group's code, one after the other) is `client`;
+/// `api` is the module the client lives in (`rebilly`).
 pub fn code(doc: &serde_json::Value, client: &str, api: &str) -> Result<String, String> {
     let file = syn::parse_file(client).map_err(|e| format!("the generated client does not parse: {e}"))?;
     let builders = builders(&file);

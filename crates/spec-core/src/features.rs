@@ -1,6 +1,6 @@
 //! One cargo feature per vendor tag: the feature names a whole document's
 //! tags give (`rebilly-customers`, `monite-receivables`), and the document
-//! build.rs generates when some of them are enabled: our own document (the
+//! the model crates' build scripts generate when some of them are enabled: our own document (the
 //! operations and types the hand-written facade is built on) joined with the
 //! enabled tags' operations of the whole document and the components they
 //! reach.
@@ -84,7 +84,7 @@ pub fn enabled_tags<'a>(op: &'a Map<String, Value>, enabled: &BTreeSet<String>) 
     tags.into_iter().filter(|t| enabled.contains(*t)).collect()
 }
 
-/// What [`join`] kept, for build.rs's report and the tests.
+/// What [`join`] kept, for the tests.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Joined {
     /// Operations of the whole document added (ours not counted).
