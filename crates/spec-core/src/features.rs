@@ -1,6 +1,7 @@
 //! One cargo feature per vendor tag: the feature names a whole document's
-//! tags give (`rebilly-customers`, `monite-receivables`), and the document
-//! the model crates' build scripts generate when some of them are enabled: our own document (the
+//! tags give (`rebilly-customers`, `monite-receivables`), the part crate
+//! each tag goes to ([`parts`]), and the document the model crates' build
+//! scripts generate when some of them are enabled: our own document (the
 //! operations and types the hand-written facade is built on) joined with the
 //! enabled tags' operations of the whole document and the components they
 //! reach.
