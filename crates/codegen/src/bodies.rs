@@ -13,25 +13,17 @@ use std::collections::BTreeSet;
 
 /// The struct names of the model's `types::builder` module.
 pub(crate) fn model_builders(model: &syn::File) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for item in &model.items {
-        let syn::Item::Mod(types) = item else { continue };
-        if types.ident != "types" {
-            continue;
-        }
-        for item in types.content.as_ref().map_or(&[][..], |(_, i)| i) {
-            let syn::Item::Mod(builder) = item else { continue };
-            if builder.ident != "builder" {
-                continue;
-            }
-            for item in builder.content.as_ref().map_or(&[][..], |(_, i)| i) {
-                if let syn::Item::Struct(s) = item {
-                    out.insert(s.ident.to_string());
-                }
-            }
-        }
-    }
-    out
+    let builder_modules = crate::builders::items_of(model, "types").filter_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    });
+    builder_modules
+        .flat_map(|(_, items)| items)
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Rewrites, in `file`'s request builders, every body of a model type that

@@ -22,6 +22,19 @@ pub(crate) struct Builder {
     pub(crate) error: Option<syn::Type>,
 }
 
+/// The items of the top-level modules named `name` of a generated client
+/// (`types`, `builder`): of every one, for the code of several groups read
+/// as one.
+pub(crate) fn items_of<'a>(file: &'a syn::File, name: &'a str) -> impl Iterator<Item = &'a syn::Item> {
+    file.items
+        .iter()
+        .filter_map(move |item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items)
+}
+
 /// The top-level `builder` module of a generated client, to add to.
 pub(crate) fn module_mut(file: &mut syn::File) -> Option<&mut syn::ItemMod> {
     file.items.iter_mut().find_map(|item| match item {
@@ -34,11 +47,7 @@ pub(crate) fn module_mut(file: &mut syn::File) -> Option<&mut syn::ItemMod> {
 /// top-level `builder` module, for the code of several groups read as one.
 pub(crate) fn read(file: &syn::File) -> BTreeMap<String, Builder> {
     let mut out: BTreeMap<String, Builder> = BTreeMap::new();
-    let modules = file.items.iter().filter_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => Some(m),
-        _ => None,
-    });
-    for item in modules.flat_map(|m| m.content.as_ref().map_or(&[][..], |(_, i)| i)) {
+    for item in items_of(file, "builder") {
         let syn::Item::Impl(block) = item else { continue };
         if block.trait_.is_some() {
             continue;

@@ -60,32 +60,28 @@ fn read(code: &str) -> Result<Declared, String> {
     let file = syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut declared = Declared { methods: Vec::new(), types: Vec::new(), type_modules: Vec::new() };
     for item in &file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if block.trait_.is_some() || !is_client {
+            continue;
+        }
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else { continue };
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
+            let syn::Type::Path(p) = &**ty else { continue };
+            let segments: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
+            if segments.len() == 2 && segments[0].ident == "builder" {
+                let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+                declared.methods.push((f.sig.ident.clone(), docs, segments[1].ident.clone()));
+            }
+        }
+    }
+    for item in crate::builders::items_of(&file, "types") {
         match item {
-            syn::Item::Impl(block)
-                if block.trait_.is_none() && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
-            {
-                for member in &block.items {
-                    let syn::ImplItem::Fn(f) = member else { continue };
-                    let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
-                    let syn::Type::Path(p) = &**ty else { continue };
-                    let segments: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
-                    if segments.len() == 2 && segments[0].ident == "builder" {
-                        let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
-                        declared.methods.push((f.sig.ident.clone(), docs, segments[1].ident.clone()));
-                    }
-                }
-            }
-            syn::Item::Mod(m) if m.ident == "types" => {
-                for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
-                    match item {
-                        syn::Item::Struct(s) => declared.types.push(s.ident.to_string()),
-                        syn::Item::Enum(e) => declared.types.push(e.ident.to_string()),
-                        syn::Item::Type(t) => declared.types.push(t.ident.to_string()),
-                        syn::Item::Mod(m) => declared.type_modules.push(m.ident.to_string()),
-                        _ => {}
-                    }
-                }
-            }
+            syn::Item::Struct(s) => declared.types.push(s.ident.to_string()),
+            syn::Item::Enum(e) => declared.types.push(e.ident.to_string()),
+            syn::Item::Type(t) => declared.types.push(t.ident.to_string()),
+            syn::Item::Mod(m) => declared.type_modules.push(m.ident.to_string()),
             _ => {}
         }
     }

@@ -280,16 +280,10 @@ fn in_builder_module(ty: &syn::Type) -> Result<syn::Type, String> {
 /// The named fields of each struct of the generated `types` module.
 fn struct_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Type>> {
     let mut out = BTreeMap::new();
-    for item in &file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
-            continue;
-        }
-        for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
-            let syn::Item::Struct(s) = item else { continue };
-            let fields = s.fields.iter().filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone()))).collect();
-            out.insert(s.ident.to_string(), fields);
-        }
+    for item in builders::items_of(file, "types") {
+        let syn::Item::Struct(s) = item else { continue };
+        let fields = s.fields.iter().filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone()))).collect();
+        out.insert(s.ident.to_string(), fields);
     }
     out
 }

@@ -398,21 +398,13 @@ fn absolute(ty: &syn::Type, api: &str) -> proc_macro2::TokenStream {
 
 /// The public struct and enum names of the generated `types` module.
 fn declared_types(file: &syn::File) -> Vec<String> {
-    let mut names = Vec::new();
-    for item in &file.items {
-        if let syn::Item::Mod(m) = item {
-            if m.ident == "types" {
-                for item in m.content.as_ref().map_or(&[][..], |(_, i)| i) {
-                    match item {
-                        syn::Item::Struct(s) => names.push(s.ident.to_string()),
-                        syn::Item::Enum(e) => names.push(e.ident.to_string()),
-                        _ => {}
-                    }
-                }
-            }
-        }
-    }
-    names
+    crate::builders::items_of(file, "types")
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Each builder's setters, and the JSON types its `send` answers and fails
